@@ -1,0 +1,85 @@
+# The workbook's one entry point.  `make help` lists the targets.
+#
+# Everything is built out of tree under build/ (build/san/ for SAN=1).
+# Each part of the tree adds its own rules from a fragment:
+#   lib/lib.mk, harness/harness.mk, chapters/*/chapter.mk, book/book.mk,
+#   grading/grading.mk.  tools/rules.mk holds the shared rule templates.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PY    := /usr/bin/python3
+TOP   := $(CURDIR)
+
+ifeq ($(SAN),1)
+B        := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=undefined
+else
+B        := build
+SANFLAGS :=
+endif
+
+CC       ?= cc
+CFLAGS   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 \
+            -MMD -MP -Ilib -Iharness $(SANFLAGS)
+LDFLAGS  := $(SANFLAGS)
+CMOCKA   := -lcmocka
+
+# Collected by the fragments.
+PROGRAMS    :=   # every example program
+TEST_SUITES :=   # every cmocka binary that `make test` runs (not labs)
+LABS        :=   # every lab number (03, 05, ...)
+BENCHES     :=   # every benchmark target
+FUZZERS     :=   # every fuzz target
+
+include tools/rules.mk
+include lib/lib.mk
+-include harness/harness.mk
+-include $(sort $(wildcard chapters/*/chapter.mk))
+-include book/book.mk
+-include grading/grading.mk
+
+DEPS := tools/deps.sh
+
+.PHONY: help deps all test check check-labs bench fuzz clean
+
+help: ## list the targets, one line each
+	@echo "Targets (run from the top of the repository):"
+	@grep -hE '^[a-zA-Z0-9_%./-]+:.*## ' $(MAKEFILE_LIST) | \
+	  sed -E 's/^([^:]+):.*## (.*)/  \1|\2/' | \
+	  awk -F'|' '{ printf "  %-24s %s\n", $$1, $$2 }' | sed 's/^  //'
+	@echo "  lab-NN REF=1             the same tests against the reference solution"
+	@echo "Options: SAN=1 (ASan+UBSan build), JOBS=N (test parallelism), V=1 (verbose)"
+	@echo "Labs here: $(LABS)"
+
+deps: ## check (and, as root, install) the Debian packages needed
+	@$(DEPS)
+
+all: deps ## build the library, the harness, every example and test
+	@$(MAKE) --no-print-directory build-all
+
+build-all: $(PROGRAMS) $(TEST_SUITES) $(ALL_LAB_BUILDS)
+
+JOBS ?= 2
+test: deps ## build and run everything; ends with "N passed, N failed"
+	@$(MAKE) --no-print-directory build-all
+	@$(PY) tools/testrun.py --build $(B) -j $(JOBS) \
+	   --suites $(TEST_SUITES) --labs $(LABS) $(TEST_EXTRA)
+
+check: test ## same as test
+
+check-labs: deps ## the lab contract: reference passes, starter fails, starter is derived
+	@$(MAKE) --no-print-directory $(ALL_LAB_BUILDS)
+	@$(PY) tools/testrun.py --build $(B) -j $(JOBS) --labs $(LABS)
+
+derive-starters: ## re-derive labs/lab-NN/ from the reference solutions
+	@for l in $(LABS); do $(PY) tools/derive.py --write $$l || exit 1; done
+
+bench: deps ## run every benchmark; prints BENCH <name> <value> <unit>
+	@$(MAKE) --no-print-directory $(BENCHES)
+
+fuzz: deps ## run each fuzz target for a bounded time (clang + libFuzzer)
+	@$(MAKE) --no-print-directory $(FUZZERS)
+
+clean: ## remove build/
+	rm -rf build

@@ -1,0 +1,55 @@
+/*
+ * testkit.h - what every test in the workbook includes: cmocka, plus
+ * failures that say in words what went wrong.
+ *
+ *   static void readline_splits(void **state) {
+ *       ...
+ *       TK_EXPECT(n == 12, "readline returned %zd bytes for a 12-byte "
+ *                 "line split across three reads", n);
+ *   }
+ *   int main(void) {
+ *       const struct CMUnitTest tests[] = { TK_TEST(readline_splits) };
+ *       return TK_RUN("lab03", tests);
+ *   }
+ *
+ * The messages go to the file named by $TK_REPORT (one JSON object a line,
+ * read by tools/testrun.py, which adds the chapter section to reread), and
+ * to stderr when the binary is run by hand.
+ */
+#ifndef TESTKIT_H
+#define TESTKIT_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* The name of the test that is running (set by TK_TEST's setup). */
+extern const char *tk_current_test;
+int tk_begin(void **state);
+
+#define TK_TEST(f) { #f, f, tk_begin, NULL, (void *)#f }
+#define TK_RUN(name, tests) \
+	cmocka_run_group_tests_name(name, tests, NULL, NULL)
+
+void tk_fail_at(const char *file, int line, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 3, 4)));
+#define TK_FAIL(...) tk_fail_at(__FILE__, __LINE__, __VA_ARGS__)
+#define TK_EXPECT(cond, ...) \
+	do { if (!(cond)) TK_FAIL(__VA_ARGS__); } while (0)
+
+/* Adds a line to the current test's report whether or not it fails, e.g.
+ * the path of a capture to open in Wireshark. Shown only on failure. */
+void tk_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The build root ($(B), e.g. /path/to/repo/build), found from the test
+ * binary's own location.  Never NULL. */
+const char *tk_build_root(void);
+/* A path under the build root: tk_path("ch/%s/%s", ch, prog).  The result
+ * is allocated and lives until exit. */
+char *tk_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A program built next to the running test binary (lab programs). */
+char *tk_sibling(const char *name);
+
+#endif

@@ -1,0 +1,322 @@
+#!/usr/bin/python3
+"""Run the workbook's cmocka suites and lab contract checks; summarise.
+
+  testrun.py --build B [-j N] --suites BIN... --labs NN...
+      run suites and check the lab contract; last line "N passed, N failed"
+  testrun.py --build B --lab-run NN --variant student|ref [--hidden]
+      a student's run of one lab: each test in words, with sections to reread
+Options: --junit FILE (JUnit XML of every result), --json FILE.
+"""
+import argparse
+import concurrent.futures as cf
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from xml.sax.saxutils import escape, quoteattr
+
+SUITE_TIMEOUT = float(os.environ.get("TK_SUITE_TIMEOUT", "300"))
+TTY = sys.stdout.isatty() and os.environ.get("NO_COLOR") is None
+
+
+def paint(code, text):
+    return f"\033[{code}m{text}\033[0m" if TTY else text
+
+
+GREEN, RED, YELLOW, DIM = "32", "31", "33", "2"
+
+
+class Result:
+    """One test's outcome: status is pass, fail or skip."""
+
+    def __init__(self, suite, name, status, message="", where="", notes=()):
+        self.suite, self.name, self.status = suite, name, status
+        self.message, self.where, self.notes = message, where, list(notes)
+        self.seconds = 0.0
+
+
+TAP = re.compile(r"^(ok|not ok) (\d+)(?: - | # SKIP )?(.*)$")
+
+
+def run_suite(binary, label=None, timeout=SUITE_TIMEOUT):
+    """Runs one cmocka binary with TAP output; returns its Results."""
+    label = label or os.path.relpath(binary)
+    if not os.path.exists(binary):
+        return [Result(label, "(build)", "fail", f"{binary} was not built")]
+    with tempfile.TemporaryDirectory(prefix="tk-") as tmp:
+        report = os.path.join(tmp, "report.jsonl")
+        env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP", TK_REPORT=report)
+        start = time.monotonic()
+        proc = subprocess.Popen([binary], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=env,
+                                start_new_session=True)
+        try:
+            out, err = proc.communicate(timeout=timeout)
+            timed_out = False
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, err = proc.communicate()
+            timed_out = True
+        elapsed = time.monotonic() - start
+        reports = read_reports(report)
+    results = parse_tap(label, out.decode(errors="replace"), reports)
+    tail = err.decode(errors="replace").strip().splitlines()[-15:]
+    if timed_out:
+        results.append(Result(label, "(suite)", "fail",
+                              f"the suite took longer than {timeout:.0f} s "
+                              "and was stopped", notes=tail))
+    elif proc.returncode < 0 or not results or (
+            proc.returncode != 0 and
+            all(r.status != "fail" for r in results)):
+        how = (f"killed by signal {-proc.returncode}"
+               if proc.returncode < 0 else f"exit status {proc.returncode}")
+        results.append(Result(label, "(suite)", "fail",
+                              f"the test program stopped early ({how})",
+                              notes=tail))
+    for r in results:
+        r.seconds = elapsed / max(1, len(results))
+    return results
+
+
+def read_reports(path):
+    reports = {}
+    try:
+        with open(path, errors="replace") as f:
+            for line in f:
+                try:
+                    rec = json.loads(line)
+                except ValueError:
+                    continue
+                reports.setdefault(rec.get("test", "?"), []).append(rec)
+    except FileNotFoundError:
+        pass
+    return reports
+
+
+def parse_tap(label, text, reports):
+    results, planned = [], None
+    for line in text.splitlines():
+        if line.startswith("1.."):
+            planned = int(line[3:] or 0)
+            continue
+        m = TAP.match(line)
+        if m:
+            status = "pass" if m.group(1) == "ok" else "fail"
+            if "# SKIP" in line:
+                status = "skip"
+            results.append(Result(label, m.group(3).strip(), status))
+        elif line.startswith("# ") and results and \
+                results[-1].status == "fail" and not results[-1].where:
+            results[-1].where = line[2:].split(": error")[0]
+    for r in results:
+        for rec in reports.get(r.name, []):
+            if rec.get("kind") == "fail" and not r.message:
+                r.message, r.where = rec["message"], rec["where"]
+            elif rec.get("kind") == "note":
+                r.notes.append(rec["message"])
+        if r.status == "fail" and not r.message:
+            r.message = "an assertion failed"
+    if planned is not None and len(results) < planned:
+        results.append(Result(label, "(suite)", "fail",
+                              f"only {len(results)} of {planned} tests ran: "
+                              "the program crashed in the next one"))
+    return results
+
+
+# ---- labs --------------------------------------------------------------
+
+def manifests():
+    found = {}
+    for ch in sorted(os.listdir("chapters")):
+        path = os.path.join("chapters", ch, "lab", "lab.json")
+        if os.path.exists(path):
+            with open(path) as f:
+                m = json.load(f)
+            m["_chapter"] = ch
+            found[m["lab"]] = m
+    return found
+
+
+def lab_tests(m):
+    """{test name: manifest entry} over both suites."""
+    out = {}
+    for suite in ("public", "hidden"):
+        for t in m.get("tests", {}).get(suite, []):
+            out[t["name"]] = dict(t, suite=suite)
+    return out
+
+
+def make(targets):
+    """Runs make quietly; returns (ok, output)."""
+    p = subprocess.run(["make", "--no-print-directory", "-s"] + targets,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return p.returncode == 0, p.stdout.decode(errors="replace")
+
+
+def lab_suites(build, lab, variant, hidden=True):
+    d = os.path.join(build, f"lab-{lab}", variant)
+    names = ["public"] + (["hidden"] if hidden and
+                          os.path.exists(os.path.join(d, "hidden")) else [])
+    return [(os.path.join(d, n), f"lab{lab} {variant} {n}") for n in names]
+
+
+def contract(build, lab, m, pool):
+    """The lab contract; returns Results (ref tests + 4 contract checks)."""
+    out, suite = [], f"lab{lab} contract"
+    ref = [r for b, lbl in lab_suites(build, lab, "ref")
+           for r in run_suite(b, lbl)]
+    out += ref
+    listed = set(lab_tests(m))
+    ran = {r.name for r in ref if not r.name.startswith("(")}
+    missing, extra = listed - ran, ran - listed
+    out.append(Result(suite, "manifest lists exactly the tests that run",
+                      "fail" if (missing or extra) else "pass",
+                      f"in lab.json but not run: {sorted(missing)}; "
+                      f"run but not in lab.json: {sorted(extra)}"))
+    bad_ref = [r for r in ref if r.status == "fail"]
+    out.append(Result(suite, "reference passes every test",
+                      "fail" if bad_ref or not ref else "pass",
+                      f"{len(bad_ref)} tests fail on the reference"))
+    d = subprocess.run([sys.executable, "tools/derive.py", "--check", lab],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out.append(Result(suite, "labs/ holds the derived starter",
+                      "pass" if d.returncode == 0 else "fail",
+                      d.stdout.decode().strip()))
+    starter = [r for b, lbl in lab_suites(build, lab, "starter")
+               for r in run_suite(b, lbl)]
+    fails = [r for r in starter if r.status == "fail"]
+    out.append(Result(suite, "starter compiles and fails",
+                      "pass" if fails else "fail",
+                      "every test passes on the starter: a test cannot fail"
+                      " or the starter is already a solution"))
+    return out
+
+
+# ---- output ------------------------------------------------------------
+
+def section_hint(m, name):
+    t = lab_tests(m).get(name) if m else None
+    if not t or not t.get("section"):
+        return ""
+    return f"reread chapter {int(m['_chapter'][:2])}, section {t['section']}"
+
+
+def show_failure(r, m=None):
+    print(f"{paint(RED, 'FAIL')} {r.suite}: {r.name}")
+    for line in r.message.splitlines() or [""]:
+        print(f"     {line}")
+    hint = section_hint(m, r.name)
+    if hint:
+        print(f"     {paint(YELLOW, '-> ' + hint)}")
+    for n in r.notes:
+        print(f"     {paint(DIM, n)}")
+
+
+def write_junit(path, results):
+    suites = {}
+    for r in results:
+        suites.setdefault(r.suite, []).append(r)
+    with open(path, "w") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n')
+        for name, rs in suites.items():
+            fails = sum(r.status == "fail" for r in rs)
+            f.write(f'  <testsuite name={quoteattr(name)} tests="{len(rs)}"'
+                    f' failures="{fails}">\n')
+            for r in rs:
+                f.write(f'    <testcase name={quoteattr(r.name)} '
+                        f'time="{r.seconds:.3f}">')
+                if r.status == "fail":
+                    f.write(f'<failure message={quoteattr(r.message[:200])}>'
+                            f'{escape(r.message)}</failure>')
+                elif r.status == "skip":
+                    f.write("<skipped/>")
+                f.write("</testcase>\n")
+            f.write("  </testsuite>\n")
+        f.write("</testsuites>\n")
+
+
+def lab_run(args):
+    ms = manifests()
+    m = ms.get(args.lab_run)
+    if m is None:
+        print(f"no lab {args.lab_run}; labs here: {' '.join(sorted(ms))}")
+        return 2
+    results = []
+    for b, lbl in lab_suites(args.build, args.lab_run, args.variant,
+                             args.hidden):
+        results += run_suite(b, lbl)
+    tests = lab_tests(m)
+    got = total = 0
+    for r in results:
+        pts = tests.get(r.name, {}).get("points", 0)
+        total += pts
+        if r.status == "pass":
+            got += pts
+            print(f"{paint(GREEN, 'pass')} {r.name}")
+        elif r.status == "skip":
+            print(f"{paint(YELLOW, 'skip')} {r.name}")
+        else:
+            show_failure(r, m)
+    passed = sum(r.status == "pass" for r in results)
+    print(f"Lab {args.lab_run} ({args.variant}): {passed} of {len(results)} "
+          f"tests pass, {got} of {total} points")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump([vars(r) for r in results], f, indent=1)
+    return 0 if passed == len(results) else 1
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("-j", type=int, default=2)
+    ap.add_argument("--suites", nargs="*", default=[])
+    ap.add_argument("--labs", nargs="*", default=[])
+    ap.add_argument("--lab-run")
+    ap.add_argument("--variant", default="student")
+    ap.add_argument("--hidden", action="store_true")
+    ap.add_argument("--junit")
+    ap.add_argument("--json")
+    args = ap.parse_args()
+    if args.lab_run:
+        return lab_run(args)
+    ms = manifests()
+    results = []
+    if args.labs:
+        targets = [f"build-lab-{l}-{v}" for l in args.labs
+                   for v in ("ref", "starter")]
+        ok, log = make(targets)
+        if not ok:
+            print(log)
+            results.append(Result("build", "lab builds", "fail",
+                                  "building the labs failed (above)"))
+    with cf.ThreadPoolExecutor(max(1, args.j)) as pool:
+        jobs = [pool.submit(run_suite, s) for s in args.suites]
+        jobs += [pool.submit(contract, args.build, l, ms[l], pool)
+                 for l in args.labs if l in ms]
+        for job in jobs:
+            results += job.result()
+    for r in results:
+        if r.status == "fail":
+            show_failure(r, ms.get(r.suite[3:5]) if r.suite.startswith("lab")
+                         else None)
+    by_suite = {}
+    for r in results:
+        by_suite.setdefault(r.suite, [0, 0])[r.status == "fail"] += 1
+    for s, (p, f) in sorted(by_suite.items()):
+        mark = paint(RED, "FAIL") if f else paint(GREEN, " ok ")
+        print(f"{mark} {s}: {p} passed, {f} failed")
+    if args.junit:
+        write_junit(args.junit, results)
+    passed = sum(r.status == "pass" for r in results)
+    failed = sum(r.status == "fail" for r in results)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
