@@ -139,3 +139,100 @@ char *tk_sibling(const char *name)
 		abort();
 	return out;
 }
+
+#include <regex.h>
+#include <sys/stat.h>
+
+char *tk_scrub(char *text, const char *regex, const char *repl)
+{
+	regex_t re;
+	regmatch_t m;
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *mem;
+	const char *p = text;
+
+	if (regcomp(&re, regex, REG_EXTENDED | REG_NEWLINE) != 0)
+		TK_FAIL("tk_scrub: bad regex %s", regex);
+	mem = open_memstream(&out, &outlen);
+	while (*p != '\0' && regexec(&re, p, 1, &m, p == text ? 0 :
+				     REG_NOTBOL) == 0) {
+		fwrite(p, 1, (size_t)m.rm_so, mem);
+		fputs(repl, mem);
+		if (m.rm_eo == m.rm_so) {       /* empty match: move on */
+			if (p[m.rm_eo] == '\0')
+				break;
+			fputc(p[m.rm_eo], mem);
+			p += 1;
+		}
+		p += m.rm_eo;
+	}
+	fputs(p, mem);
+	fclose(mem);
+	regfree(&re);
+	free(text);
+	return out;
+}
+
+/* The repository's top directory, which make wrote into .buildroot. */
+static const char *source_root(void)
+{
+	static char top[PATH_MAX - 128];
+	char *marker = tk_path(".buildroot");
+	FILE *f = fopen(marker, "r");
+
+	if (f == NULL || fgets(top, sizeof(top), f) == NULL)
+		TK_FAIL("cannot read %s: rebuild with make", marker);
+	fclose(f);
+	top[strcspn(top, "\n")] = '\0';
+	return top;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int c;
+
+	if (f == NULL)
+		return NULL;
+	mem = open_memstream(&buf, &len);
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, mem);
+	fclose(mem);
+	fclose(f);
+	return buf;
+}
+
+void tk_transcript(const char *chapter, const char *name, const char *text)
+{
+	char dir[PATH_MAX + 64], path[PATH_MAX + 128];
+	const char *update = getenv("TK_UPDATE_TRANSCRIPTS");
+	char *want;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/chapters/%s/transcripts",
+		 source_root(), chapter);
+	snprintf(path, sizeof(path), "%s/%s.txt", dir, name);
+	if (update != NULL && strcmp(update, "1") == 0) {
+		mkdir(dir, 0777);
+		f = fopen(path, "w");
+		if (f == NULL)
+			TK_FAIL("cannot write transcript %s", path);
+		fputs(text, f);
+		fclose(f);
+		return;
+	}
+	want = slurp(path);
+	if (want == NULL)
+		TK_FAIL("transcript %s is missing: run the test with "
+			"TK_UPDATE_TRANSCRIPTS=1 to create it", path);
+	if (strcmp(want, text) != 0)
+		TK_FAIL("the program's output changed from the transcript the "
+			"book shows (%s).\n--- book:\n%s--- now:\n%s"
+			"(if the change is right, rerun with "
+			"TK_UPDATE_TRANSCRIPTS=1 and commit)", path, want, text);
+	free(want);
+}

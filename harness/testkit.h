@@ -53,3 +53,16 @@ char *tk_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *tk_sibling(const char *name);
 
 #endif
+
+/*
+ * Transcripts: program output shown in the book.  A test captures real
+ * output, scrubs what changes between runs (ports, PIDs, times) with
+ * tk_scrub(), and calls tk_transcript(): the text must equal the committed
+ * chapters/CH/transcripts/NAME.txt, or the test fails with both versions.
+ * With TK_UPDATE_TRANSCRIPTS=1 in the environment the committed file is
+ * rewritten instead (then review it with git diff).
+ */
+/* Replaces every match of the POSIX extended regex with repl; returns a
+ * new string (the old one is freed). */
+char *tk_scrub(char *text, const char *regex, const char *repl);
+void tk_transcript(const char *chapter, const char *name, const char *text);
