@@ -48,7 +48,8 @@ help: ## list the targets, one line each
 	@grep -hE '^[a-zA-Z0-9_%./-]+:.*## ' $(MAKEFILE_LIST) | \
 	  sed -E 's/^([^:]+):.*## (.*)/  \1|\2/' | \
 	  awk -F'|' '{ printf "  %-24s %s\n", $$1, $$2 }' | sed 's/^  //'
-	@echo "  lab-NN REF=1             the same tests against the reference solution"
+	@printf "  %-24s %s\n" "lab-NN" "build your labs/lab-NN/ and run its public tests" \
+	  "lab-NN REF=1" "the same tests against the reference solution"
 	@echo "Options: SAN=1 (ASan+UBSan build), JOBS=N (test parallelism), V=1 (verbose)"
 	@echo "Labs here: $(LABS)"
 
@@ -56,20 +57,20 @@ deps: ## check (and, as root, install) the Debian packages needed
 	@$(DEPS)
 
 all: deps ## build the library, the harness, every example and test
-	@$(MAKE) --no-print-directory build-all
+	@$(MAKE) -s --no-print-directory build-all
 
 build-all: $(PROGRAMS) $(TEST_SUITES) $(ALL_LAB_BUILDS)
 
 JOBS ?= 2
 test: deps ## build and run everything; ends with "N passed, N failed"
-	@$(MAKE) --no-print-directory build-all
+	@$(MAKE) -s --no-print-directory build-all
 	@$(PY) tools/testrun.py --build $(B) -j $(JOBS) \
 	   --suites $(TEST_SUITES) --labs $(LABS) $(TEST_EXTRA)
 
 check: test ## same as test
 
 check-labs: deps ## the lab contract: reference passes, starter fails, starter is derived
-	@$(MAKE) --no-print-directory $(ALL_LAB_BUILDS)
+	@$(MAKE) -s --no-print-directory $(ALL_LAB_BUILDS)
 	@$(PY) tools/testrun.py --build $(B) -j $(JOBS) --labs $(LABS)
 
 derive-starters: ## re-derive labs/lab-NN/ from the reference solutions
