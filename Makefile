@@ -41,6 +41,9 @@ include lib/lib.mk
 
 DEPS := tools/deps.sh
 
+# The build tools test themselves (a TAP script counts like a suite).
+TEST_SUITES += tools/tests/tools_test.py
+
 .PHONY: help deps all test check check-labs bench fuzz clean
 
 help: ## list the targets, one line each

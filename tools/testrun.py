@@ -19,7 +19,7 @@ import tempfile
 import time
 from xml.sax.saxutils import escape, quoteattr
 
-SUITE_TIMEOUT = float(os.environ.get("TK_SUITE_TIMEOUT", "300"))
+SUITE_TIMEOUT = float(os.environ.get("TK_SUITE_TIMEOUT", "180"))
 TTY = sys.stdout.isatty() and os.environ.get("NO_COLOR") is None
 
 
@@ -37,6 +37,7 @@ class Result:
         self.suite, self.name, self.status = suite, name, status
         self.message, self.where, self.notes = message, where, list(notes)
         self.seconds = 0.0
+        self.comments = []      # TAP diagnostics of a failed test
 
 
 TAP = re.compile(r"^(ok|not ok) (\d+)(?: - | # SKIP )?(.*)$")
@@ -110,8 +111,12 @@ def parse_tap(label, text, reports):
                 status = "skip"
             results.append(Result(label, m.group(3).strip(), status))
         elif line.startswith("# ") and results and \
-                results[-1].status == "fail" and not results[-1].where:
-            results[-1].where = line[2:].split(": error")[0]
+                results[-1].status == "fail":
+            body, last = line[2:], results[-1]
+            if ": error" in body and not last.where:
+                last.where = body.split(": error")[0]
+            else:
+                last.comments.append(body)
     for r in results:
         for rec in reports.get(r.name, []):
             if rec.get("kind") == "fail" and not r.message:
@@ -119,7 +124,7 @@ def parse_tap(label, text, reports):
             elif rec.get("kind") == "note":
                 r.notes.append(rec["message"])
         if r.status == "fail" and not r.message:
-            r.message = "an assertion failed"
+            r.message = "\n".join(r.comments) or "an assertion failed"
     if planned is not None and len(results) < planned:
         results.append(Result(label, "(suite)", "fail",
                               f"only {len(results)} of {planned} tests ran: "
