@@ -155,4 +155,26 @@ ssize_t Readline(struct linebuf *lb, void *buf, size_t maxlen);
 char *Sock_ntop(const struct sockaddr *sa, socklen_t salen,
 		char *buf, size_t buflen);
 
+/* ---- chapters 6, 7 and 8: ports and addresses from the command line
+ * (servport.c) ------------------------------------------------------------ */
+/* "192.0.2.1" or "2001:db8::1" and "9877" into a socket address.  Returns
+ * 0, or -1 with errno EINVAL (bad port) or EAFNOSUPPORT (bad address). */
+int sock_parse(const char *host, const char *port,
+	       struct sockaddr_storage *ss, socklen_t *salen);
+void Sock_parse(const char *host, const char *port,
+		struct sockaddr_storage *ss, socklen_t *salen);
+/* A port number 0..65535, or -1 with errno EINVAL. */
+int port_parse(const char *text);
+int Port_parse(const char *text);
+/* A TCP socket listening on the IPv4 wildcard address and port (0: any
+ * free port), with SO_REUSEADDR if asked; or -1 with errno set. */
+int tcp_listen_port(int port, bool reuseaddr);
+int Tcp_listen_port(int port, bool reuseaddr);
+/* A UDP socket bound to the IPv4 wildcard address and port, or -1. */
+int udp_bind_port(int port);
+int Udp_bind_port(int port);
+/* Prints "listening on port N" for fd's local port, flushes stdout and
+ * returns N (or -1): how tests and scripts find a server's port 0. */
+int announce_port(int fd);
+
 #endif /* LNP_H */
