@@ -177,4 +177,13 @@ int Udp_bind_port(int port);
  * returns N (or -1): how tests and scripts find a server's port 0. */
 int announce_port(int fd);
 
+/* ---- chapter 5: the echo client and server (str_echo.c, str_cli.c) ---- */
+/* Echoes sockfd's input back to it until end of file: 0, or -1 (errno). */
+int str_echo(int sockfd);
+/* str_cli's results besides -1 (errno set). */
+#define STR_CLI_INPUT_DONE 0     /* the input ran out: a normal end */
+#define STR_CLI_SERVER_CLOSED 1  /* the server closed before it answered */
+/* Sends each line of in to sockfd, prints each answer line on stdout. */
+int str_cli(FILE *in, int sockfd);
+
 #endif /* LNP_H */
