@@ -1,0 +1,303 @@
+/*
+ * mux.c - chapter 6's programs, run for real: the select() clients with
+ * batch input (the naive one's early exit asserted, then the shutdown
+ * version passing), the select, poll, epoll and pselect echo servers with
+ * several clients and a reset, and the select server stalled by a client
+ * that never reads (the failure lab 6 fixes).
+ */
+#include "lnp.h"
+#include "testkit.h"
+#include "tproc.h"
+
+#define CH "06-io-multiplexing"
+
+/* 1 MB of numbered lines: each line differs, so a lost or reordered line
+ * shows. */
+static char *batch_input(size_t *len)
+{
+	size_t size = 1 << 20, used = 0;
+	char *buf = malloc(size + 1);
+	int no = 0;
+
+	while (used + 64 < size)
+		used += (size_t)sprintf(buf + used, "line %06d of the batch: "
+					"the quick brown fox\n", ++no);
+	while (used < size)
+		buf[used++] = '\n';     /* pad to exactly 1 MB */
+	buf[used] = '\0';
+	*len = used;
+	return buf;
+}
+
+static struct tproc *start_server(const char *name, int *port)
+{
+	struct tproc *srv = tproc_run(CH, name, "0", NULL);
+
+	*port = tproc_port(srv, 2000);
+	return srv;
+}
+
+/* Pipes the batch through client NAME to selserv; returns the client. */
+static struct tproc *batch_through(const char *name, const char *in,
+				   size_t len)
+{
+	char portarg[16];
+	int port;
+	struct tproc *cli;
+
+	start_server("selserv", &port);
+	snprintf(portarg, sizeof(portarg), "%d", port);
+	cli = tproc_run(CH, name, "127.0.0.1", portarg, NULL);
+	TK_EXPECT(tproc_feed(cli, in, len, 5000),
+		  "%s did not take 1 MB on stdin within 5 s", name);
+	TK_EXPECT(tproc_wait(cli, 5000), "%s did not exit within 5 s of the "
+		  "end of its input", name);
+	return cli;
+}
+
+static void naive_client_exits_before_last_echo(void **state)
+{
+	size_t len;
+	char *in = batch_input(&len);
+	struct tproc *cli = batch_through("selcli_naive", in, len);
+
+	(void)state;
+	TK_EXPECT(WIFEXITED(cli->status) && WEXITSTATUS(cli->status) == 0,
+		  "selcli_naive should end normally at end of input; "
+		  "status %d, stderr: %s", cli->status, cli->errbuf);
+	TK_EXPECT(cli->outlen < len, "the naive client printed all %zu "
+		  "bytes: it was expected to quit with echoes in flight",
+		  len);
+	TK_EXPECT(memcmp(cli->outbuf, in, cli->outlen) == 0,
+		  "what the naive client printed is not the start of its "
+		  "input");
+	free(in);
+}
+
+static void shutdown_client_gets_every_echo(void **state)
+{
+	size_t len;
+	char *in = batch_input(&len);
+	struct tproc *cli = batch_through("selcli", in, len);
+
+	(void)state;
+	TK_EXPECT(WIFEXITED(cli->status) && WEXITSTATUS(cli->status) == 0,
+		  "selcli failed: status %d, stderr: %s", cli->status,
+		  cli->errbuf);
+	TK_EXPECT(cli->outlen == len && memcmp(cli->outbuf, in, len) == 0,
+		  "1 MB went through selcli but %zu bytes came back%s",
+		  cli->outlen, cli->outlen == len ? ", different" : "");
+	free(in);
+}
+
+/* An interactive-looking session, kept as the book's transcript. */
+static void selcli_session_transcript(void **state)
+{
+	const char *in = "hello, select\nsecond line\n";
+	char portarg[16], *text;
+	struct tproc *cli;
+	int port;
+
+	(void)state;
+	start_server("selserv", &port);
+	snprintf(portarg, sizeof(portarg), "%d", port);
+	cli = tproc_run(CH, "selcli", "127.0.0.1", portarg, NULL);
+	tproc_feed(cli, in, strlen(in), 2000);
+	TK_EXPECT(tproc_wait(cli, 2000), "selcli did not exit");
+	TK_EXPECT(strcmp(cli->outbuf, in) == 0, "selcli printed \"%s\"",
+		  cli->outbuf);
+	if (asprintf(&text, "$ printf 'hello, select\\nsecond line\\n' | "
+		     "./selcli 127.0.0.1 9877\n%s", cli->outbuf) < 0)
+		abort();
+	tk_transcript(CH, "selcli", text);
+	free(text);
+}
+
+/* Three clients talk in turns; one resets; the others go on. */
+static void server_serves_three_and_survives_reset(const char *name)
+{
+	int port, fd[3];
+	char line[64], got[64];
+	struct tproc *srv = start_server(name, &port);
+
+	for (int i = 0; i < 3; i++)
+		fd[i] = tp_connect(port);
+	for (int round = 0; round < 3; round++) {
+		for (int i = 2; i >= 0; i--) {
+			snprintf(line, sizeof(line), "client %d round %d\n",
+				 i, round);
+			Writen(fd[i], line, strlen(line));
+		}
+		for (int i = 0; i < 3; i++) {
+			snprintf(line, sizeof(line), "client %d round %d\n",
+				 i, round);
+			tp_read_line(fd[i], got, sizeof(got), 2000);
+			TK_EXPECT(strcmp(got, line) == 0, "%s: client %d sent "
+				  "\"%.*s\" and got \"%s\" back", name, i,
+				  (int)strlen(line) - 1, line, got);
+		}
+	}
+	/* client 0 sends a line and resets before reading the echo */
+	Writen(fd[0], "going away\n", 11);
+	tp_close_rst(fd[0]);
+	Writen(fd[1], "still there?\n", 13);
+	tp_read_line(fd[1], got, sizeof(got), 2000);
+	TK_EXPECT(strcmp(got, "still there?\n") == 0, "%s: after client 0 "
+		  "reset its connection, client 1 got \"%s\"%s", name, got,
+		  srv->exited ? " (the server had exited)" : "");
+	TK_EXPECT(!tproc_wait(srv, 0), "%s exited after a client reset: %s",
+		  name, srv->errbuf);
+	Close(fd[1]);
+	Close(fd[2]);
+}
+
+static void select_server_echoes(void **state)
+{
+	(void)state;
+	server_serves_three_and_survives_reset("selserv");
+}
+
+static void poll_server_echoes(void **state)
+{
+	(void)state;
+	server_serves_three_and_survives_reset("pollserv");
+}
+
+static void epoll_server_echoes(void **state)
+{
+	(void)state;
+	server_serves_three_and_survives_reset("epollserv");
+}
+
+static void pselect_server_echoes(void **state)
+{
+	(void)state;
+	server_serves_three_and_survives_reset("pselserv");
+}
+
+/* A client that sends and never reads: once the echoes fill its receive
+ * buffer and the server's send buffer, the server blocks in write() and
+ * nobody else is served.  Section 6.8 says so; lab 6 fixes it. */
+static void select_server_stalled_by_client_that_never_reads(void **state)
+{
+	int port, hog, other, small = 4096;
+	char chunk[65536], got[64];
+	size_t sent = 0;
+	struct tproc *srv;
+
+	(void)state;
+	srv = start_server("selserv", &port);
+	memset(chunk, 'x', sizeof(chunk));
+	hog = socket(AF_INET, SOCK_STREAM, 0);
+	/* small buffers so the pipe fills fast */
+	setsockopt(hog, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	{
+		struct sockaddr_in sin = { .sin_family = AF_INET };
+
+		sin.sin_port = htons((uint16_t)port);
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		Connect(hog, (struct sockaddr *)&sin, sizeof(sin));
+	}
+	fcntl(hog, F_SETFL, O_NONBLOCK);
+	/* send until nothing more goes for 300 ms (at most 64 MB) */
+	while (sent < (64u << 20)) {
+		struct pollfd pf = { .fd = hog, .events = POLLOUT };
+		ssize_t n = send(hog, chunk, sizeof(chunk), MSG_NOSIGNAL);
+
+		if (n > 0) {
+			sent += (size_t)n;
+			continue;
+		}
+		if (poll(&pf, 1, 300) == 0)
+			break;
+	}
+	other = tp_connect(port);
+	Writen(other, "anyone home?\n", 13);
+	TK_EXPECT(tp_read_line(other, got, sizeof(got), 1000) == 0,
+		  "selserv answered a second client although the first "
+		  "never reads (%zu bytes sent): its writes were expected "
+		  "to block", sent);
+	TK_EXPECT(!srv->exited, "selserv exited: %s", srv->errbuf);
+	Close(other);
+	Close(hog);
+}
+
+static void pselect_server_stops_on_sigterm(void **state)
+{
+	int port, fd;
+	char buf[16];
+	char *line;
+	struct tproc *srv;
+
+	(void)state;
+	srv = start_server("pselserv", &port);
+	fd = tp_connect(port);
+	Writen(fd, "hi\n", 3);
+	TK_EXPECT(tp_read_line(fd, buf, sizeof(buf), 2000) == 3,
+		  "pselserv did not echo");
+	tproc_signal(srv, SIGTERM);
+	line = tproc_line(srv, "stopped", 2000);
+	TK_EXPECT(line != NULL, "pselserv did not report stopping within "
+		  "2 s of SIGTERM; stderr: %s", srv->errbuf);
+	TK_EXPECT(tproc_wait(srv, 2000) && WIFEXITED(srv->status) &&
+		  WEXITSTATUS(srv->status) == 0,
+		  "pselserv did not exit with status 0 after SIGTERM");
+	TK_EXPECT(tp_read_n(fd, buf, 1, 2000) == 0,
+		  "the client did not see end of file when pselserv stopped");
+	{
+		char *text;
+
+		if (asprintf(&text, "$ kill -TERM $(pidof pselserv)\n%s\n",
+			     line) < 0)
+			abort();
+		tk_transcript(CH, "pselserv_sigterm", text);
+		free(text);
+	}
+	free(line);
+	Close(fd);
+}
+
+/* Bad command lines get a clear message and status 1. */
+static void bad_arguments_are_explained(void **state)
+{
+	struct { const char *prog, *a1, *a2, *want; } cases[] = {
+		{ "selcli", "192.0.2.300", "9877", "not an IPv4 or IPv6" },
+		{ "selcli", "127.0.0.1", "98x", "not a port number" },
+		{ "selcli_naive", "127.0.0.1", "70000", "not a port number" },
+		{ "selserv", "-1", NULL, "not a port number" },
+		{ "pollserv", "http", NULL, "not a port number" },
+		{ "epollserv", "65536", NULL, "not a port number" },
+		{ "pselserv", "", NULL, "not a port number" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tproc *p = tproc_run(CH, cases[i].prog, cases[i].a1,
+					    cases[i].a2, NULL);
+
+		TK_EXPECT(tproc_wait(p, 2000) && WIFEXITED(p->status) &&
+			  WEXITSTATUS(p->status) == 1,
+			  "%s %s %s: expected exit status 1", cases[i].prog,
+			  cases[i].a1, cases[i].a2 ? cases[i].a2 : "");
+		TK_EXPECT(strstr(p->errbuf, cases[i].want) != NULL,
+			  "%s %s: expected \"%s\" on stderr, got \"%s\"",
+			  cases[i].prog, cases[i].a1, cases[i].want, p->errbuf);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TP_TEST(naive_client_exits_before_last_echo),
+		TP_TEST(shutdown_client_gets_every_echo),
+		TP_TEST(selcli_session_transcript),
+		TP_TEST(select_server_echoes),
+		TP_TEST(poll_server_echoes),
+		TP_TEST(epoll_server_echoes),
+		TP_TEST(pselect_server_echoes),
+		TP_TEST(select_server_stalled_by_client_that_never_reads),
+		TP_TEST(pselect_server_stops_on_sigterm),
+		TP_TEST(bad_arguments_are_explained),
+	};
+	return TK_RUN("ch06 mux", tests);
+}
