@@ -1,10 +1,13 @@
 #!/bin/sh
 # Checks that the Debian packages in tools/packages.txt are installed.
+# `deps.sh LIST` checks another list instead (tools/packages-book.txt:
+# what only `make book` needs).
 # As root it installs what is missing (apt-get update once, then install);
 # otherwise it prints the one command to run, and fails.
 set -eu
 here=$(dirname "$0")
-wanted=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/packages.txt" | \
+list=${1:-$here/packages.txt}
+wanted=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$list" | \
 	awk '{print $1}')
 
 # One dpkg-query for all of them (fast); a package that is missing or

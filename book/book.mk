@@ -1,0 +1,154 @@
+# book/book.mk - the book: `make book` (web and print editions in
+# build/book/), `make book-check` (the full book in headless Chromium and
+# the PDF as images), the fast check that `make test` runs, the figure
+# tools and the book's benchmarks.  How it works: book/README.md.
+#
+# Two stages, one file per page, so that touching one chapter rebuilds
+# one page of HTML and the PDF, nothing else:
+#   1. page Markdown -> build/book-work/j/KEY.json  (filters/include.lua:
+#      listings, transcripts, figures, numbering) + aux/KEY.tsv (ids,
+#      titles, index entries) + aux/KEY.d (included files, for make);
+#      tools/tables.sh joins the aux tables into t/*.tsv, rewriting a
+#      table only when it changes;
+#   2. JSON -> build/book/KEY.html (filters/render.lua), and all JSON ->
+#      build/book-work/book.tex -> build/book/book.pdf (xelatex).
+
+BOOK    := build/book
+BOOKW   := build/book-work
+BOOK_Q   = $(if $(V),,@echo "  BOOK    $@";)
+
+# ---- pages, in book order ----------------------------------------------
+# A chapter is any chapters/NN-slug/README.md; its key is chNN.
+BOOK_CHAPTER_SRCS := $(sort $(wildcard chapters/*/README.md))
+book_dir = $(notdir $(patsubst %/README.md,%,$1))
+book_nn  = $(firstword $(subst -, ,$(call book_dir,$1)))
+book_key = ch$(call book_nn,$1)
+BOOK_CHAPTER_KEYS := $(foreach s,$(BOOK_CHAPTER_SRCS),$(call book_key,$s))
+BOOK_FRONT_KEYS   := index using labs
+BOOK_BACK_KEYS    := functions glossary
+BOOK_KEYS := $(BOOK_FRONT_KEYS) $(BOOK_CHAPTER_KEYS) $(BOOK_BACK_KEYS)
+
+BOOK_SRC_index     := book/front/index.md
+BOOK_SRC_using     := book/front/using.md
+BOOK_SRC_labs      := book/front/labs.md
+BOOK_SRC_functions := book/back/functions.md
+BOOK_SRC_glossary  := book/back/glossary.md
+$(foreach s,$(BOOK_CHAPTER_SRCS),$(eval BOOK_SRC_$(call book_key,$s) := $s)\
+  $(eval BOOK_NUM_$(call book_key,$s) := $(patsubst 0%,%,$(call book_nn,$s))))
+
+BOOK_JSON := $(foreach k,$(BOOK_KEYS),$(BOOKW)/j/$k.json)
+BOOK_HTML := $(foreach k,$(BOOK_KEYS),$(BOOK)/$k.html)
+BOOK_TABLES := $(BOOKW)/t/ids.tsv $(BOOKW)/t/nav.tsv
+
+# ---- figures (book/figures/figures.txt) --------------------------------
+BOOK_FIG_LIST    := book/figures/figures.txt
+book_figs = $(shell awk '!/^[[:space:]]*\#/ && $$2 == "$1" { print $$1 }' \
+	      $(BOOK_FIG_LIST))
+BOOK_DOT_FIGS    := $(call book_figs,dot)
+BOOK_LADDER_FIGS := $(call book_figs,ladder)
+BOOK_FIGS        := $(BOOK_DOT_FIGS) $(BOOK_LADDER_FIGS)
+BOOK_FIG_SVG     := $(BOOK_FIGS:%=$(BOOK)/figures/%.svg)
+BOOK_FIG_PDF     := $(BOOK_FIGS:%=$(BOOKW)/figures/%.pdf)
+
+# The figure tools, in C: ladder (pcap -> SVG) and the capture scenarios.
+BOOK_LADDER   := $(B)/book/ladder
+BOOK_SCENARIO := $(B)/book/scenario
+PROGRAMS += $(BOOK_LADDER)
+$(BOOK_LADDER): $(B)/obj/book/figures/ladder.o
+	$(LINK) $^ -lpcap
+-include $(B)/obj/book/figures/ladder.d
+
+# ---- stage 1 -----------------------------------------------------------
+BOOK_STAGE1_DEPS := book/pandoc/page.yaml book/filters/include.lua \
+		    $(BOOK_FIG_LIST)
+
+# $(call book_page,KEY)
+define book_page
+$(BOOKW)/j/$1.json: $(BOOK_SRC_$1) $(BOOK_STAGE1_DEPS)
+	@mkdir -p $(BOOKW)/j $(BOOKW)/aux
+	$$(BOOK_Q)pandoc -d book/pandoc/page.yaml $(BOOK_SRC_$1) -o $$@ \
+	  -M book-key=$1 -M book-chapter=$(BOOK_NUM_$1) \
+	  -M book-aux=$(BOOKW)/aux/$1.tsv -M book-deps=$(BOOKW)/aux/$1.d \
+	  -M book-target=$$@
+-include $(BOOKW)/aux/$1.d
+
+$(BOOK)/$1.html: $(BOOKW)/j/$1.json $(BOOK_TABLES) book/pandoc/html.yaml \
+		 book/filters/render.lua book/templates/page.html
+	@mkdir -p $(BOOK)
+	$$(BOOK_Q)pandoc -d book/pandoc/html.yaml $$< -o $$@ \
+	  -M book-key=$1 -M book-tables=$(BOOKW)/t \
+	  -M book-source=$(BOOK_SRC_$1)
+endef
+$(foreach k,$(BOOK_KEYS),$(eval $(call book_page,$k)))
+
+# The contents and the index pages also read the book-wide tables.
+$(BOOK)/index.html: $(BOOKW)/t/toc.tsv
+$(BOOK)/functions.html: $(BOOKW)/t/fun.tsv
+
+# ---- stage 2: the print edition ----------------------------------------
+# pandoc writes the highlighting macros only for documents that contain
+# code blocks; ours become raw LaTeX, so take them from a sample.
+$(BOOKW)/highlight.tex: book/book.mk
+	@mkdir -p $(@D)
+	$(BOOK_Q)printf '```c\nint x;\n```\n' | \
+	  pandoc -f markdown -t latex -s --highlight-style=tango | \
+	  sed -n '/^\\usepackage{fancyvrb}/,/^\\newcommand{\\WarningTok}/p' >$@
+
+$(BOOKW)/book.tex: $(BOOK_JSON) $(BOOK_TABLES) $(BOOKW)/t/fun.tsv \
+		  $(BOOKW)/highlight.tex book/pandoc/pdf.yaml \
+		  book/filters/assemble.lua book/filters/render.lua \
+		  book/styles/preamble.tex book/styles/frontmatter.tex
+	$(BOOK_Q)pandoc -d book/pandoc/pdf.yaml $(BOOKW)/j/index.json \
+	  -o $@.new -M book-key=book -M book-tables=$(BOOKW)/t \
+	  -M book-front="$(foreach k,$(filter-out index,$(BOOK_FRONT_KEYS)),$(BOOKW)/j/$k.json)" \
+	  -M book-chapters="$(foreach k,$(BOOK_CHAPTER_KEYS),$(BOOKW)/j/$k.json)" \
+	  -M book-back="$(foreach k,$(BOOK_BACK_KEYS),$(BOOKW)/j/$k.json)"
+	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+
+$(BOOK)/book.pdf: $(BOOKW)/book.tex $(BOOK_FIG_PDF) book/tools/latex.sh
+	@mkdir -p $(@D)
+	$(BOOK_Q)book/tools/latex.sh $(BOOKW) book $@
+
+# ---- figures -----------------------------------------------------------
+$(BOOK)/figures/%.svg: book/figures/%.dot
+	@mkdir -p $(@D)
+	$(BOOK_Q)dot -Tsvg -o $@ $<
+
+# A ladder diagram is drawn from the capture of a scenario of the same
+# name; the scenario also notes when it crashed or rebooted a host.
+$(BOOKW)/pcap/%.pcap: $(BOOK_SCENARIO)
+	@mkdir -p $(@D)
+	$(BOOK_Q)$(BOOK_SCENARIO) $* $@ $(BOOKW)/pcap/$*.notes
+
+$(BOOK_LADDER_FIGS:%=$(BOOK)/figures/%.svg): \
+$(BOOK)/figures/%.svg: $(BOOKW)/pcap/%.pcap $(BOOK_LADDER)
+	@mkdir -p $(@D)
+	$(BOOK_Q)$(BOOK_LADDER) --notes $(BOOKW)/pcap/$*.notes $< $@
+
+$(BOOKW)/figures/%.pdf: $(BOOK)/figures/%.svg
+	@mkdir -p $(@D)
+	$(BOOK_Q)rsvg-convert -f pdf -o $@ $<
+
+$(BOOK)/book.css: book/styles/book.css
+	@mkdir -p $(@D)
+	@cp $< $@
+
+# ---- entry points ------------------------------------------------------
+.PHONY: book book-stage1 book-stage2 book-deps book-check book-clean
+
+book-deps:
+	@$(DEPS) tools/packages-book.txt
+
+book: deps book-deps ## build the book: web edition and PDF in build/book/
+	@$(MAKE) -s --no-print-directory book-stage1
+	@$(MAKE) -s --no-print-directory book-stage2
+	@echo "book: $(BOOK)/index.html and $(BOOK)/book.pdf" \
+	  "($(words $(BOOK_CHAPTER_KEYS)) chapters)"
+
+book-stage1: $(BOOK_JSON)
+	@book/tools/tables.sh $(BOOKW)/t $(BOOKW)/aux $(BOOK_KEYS)
+
+book-stage2: $(BOOK_HTML) $(BOOK)/book.css $(BOOK_FIG_SVG) $(BOOK)/book.pdf
+
+book-clean:
+	rm -rf $(BOOK) $(BOOKW)

@@ -1,0 +1,659 @@
+/*
+ * ladder.c - draws a TCP connection from a packet capture as a ladder
+ * (sequence) diagram in SVG: one vertical line a host, one arrow a
+ * segment, time running down the page.
+ *
+ *   ladder [--notes FILE] [--left NAME] [--right NAME] [--title TEXT]
+ *          IN.pcap OUT.svg
+ *
+ * The first TCP segment in the capture picks the connection: its sender
+ * is drawn on the left.  Segments of other connections are left out (and
+ * counted on stderr).  Sequence numbers are shown relative to each side's
+ * first one, as tcpdump and Wireshark do, so the drawing is the same on
+ * every run.  A segment that repeats an earlier one (same side, sequence
+ * number, length and flags) is a retransmission and is drawn dashed;
+ * repeats in a row become one arrow marked "x N".
+ *
+ * --notes FILE names events to mark between the segments, one a line:
+ * "SECONDS LABEL", SECONDS being the same clock as the capture's time
+ * stamps (e.g. "1700000000.250 server host crashes").
+ *
+ * Exit status: 0, or 1 with a message naming the file and the problem.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pcap/pcap.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#define MAX_ROWS 400            /* a ladder longer than this is unreadable */
+#define MAX_NOTES 16
+#define LABEL_LEN 96
+
+/* TCP flag bits, as on the wire. */
+enum { F_FIN = 0x01, F_SYN = 0x02, F_RST = 0x04, F_PSH = 0x08, F_ACK = 0x10 };
+
+/* One end of the connection: an address and a port. */
+struct endpoint {
+	int family;
+	uint8_t addr[16];
+	uint16_t port;
+};
+
+/* What the diagram needs of one TCP segment. */
+struct segment {
+	struct endpoint src, dst;
+	double time;
+	uint8_t flags;
+	uint32_t seq, ack, len;
+	int mss;                /* MSS option, or -1 */
+};
+
+/* One arrow (or one event note) of the diagram. */
+struct row {
+	bool is_note;
+	bool rightward;         /* from the left host to the right one */
+	bool retransmission;
+	int repeats;            /* how many identical segments it stands for */
+	struct segment seg;
+	char note[LABEL_LEN];
+};
+
+struct note {
+	double time;
+	char label[LABEL_LEN];
+};
+
+struct options {
+	const char *notes, *left, *right, *title, *in, *out;
+};
+
+/* ---- reading packets ------------------------------------------------- */
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Where the IP header starts for this link type, or -1 if the packet is
+ * not IP (ARP, ...) or the link type is one we do not know. */
+static long ip_offset(int linktype, const uint8_t *p, uint32_t caplen)
+{
+	switch (linktype) {
+	case DLT_EN10MB: {
+		long off = 12;
+
+		if (caplen >= 18 && get16(p + 12) == 0x8100)
+			off = 16;               /* an 802.1Q VLAN tag */
+		if (caplen < (uint32_t)off + 2)
+			return -1;
+		uint16_t type = get16(p + off);
+		return (type == 0x0800 || type == 0x86dd) ? off + 2 : -1;
+	}
+	case DLT_LINUX_SLL:
+		return caplen >= 16 ? 16 : -1;
+	case DLT_LINUX_SLL2:
+		return caplen >= 20 ? 20 : -1;
+	case DLT_NULL:
+	case DLT_LOOP:
+		return caplen >= 4 ? 4 : -1;
+	case DLT_RAW:
+	case DLT_IPV4:
+	case DLT_IPV6:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* The MSS option of a TCP header with hlen bytes, or -1. */
+static int tcp_mss(const uint8_t *tcp, uint32_t hlen)
+{
+	uint32_t i = 20;
+
+	while (i < hlen) {
+		uint8_t kind = tcp[i];
+
+		if (kind == 0)
+			break;                  /* end of options */
+		if (kind == 1) {
+			i++;                    /* no-op padding */
+			continue;
+		}
+		if (i + 1 >= hlen || tcp[i + 1] < 2)
+			break;                  /* malformed: stop */
+		if (kind == 2 && tcp[i + 1] == 4 && i + 4 <= hlen)
+			return get16(tcp + i + 2);
+		i += tcp[i + 1];
+	}
+	return -1;
+}
+
+/* Fills *s from the TCP header at tcp (caplen bytes captured) carrying
+ * payload bytes of data.  Returns false if it is cut short. */
+static bool parse_tcp(const uint8_t *tcp, uint32_t caplen, uint32_t seglen,
+		      struct segment *s)
+{
+	uint32_t hlen;
+
+	if (caplen < 20 || seglen < 20)
+		return false;
+	hlen = (uint32_t)(tcp[12] >> 4) * 4;
+	if (hlen < 20 || hlen > seglen || hlen > caplen)
+		return false;
+	s->src.port = get16(tcp);
+	s->dst.port = get16(tcp + 2);
+	s->seq = get32(tcp + 4);
+	s->ack = get32(tcp + 8);
+	s->flags = tcp[13] & 0x1f;
+	s->len = seglen - hlen;
+	s->mss = tcp_mss(tcp, hlen);
+	return true;
+}
+
+/* Parses one captured frame.  Returns true if it is a TCP segment. */
+static bool parse_packet(int linktype, const uint8_t *p, uint32_t caplen,
+			 struct segment *s)
+{
+	long off = ip_offset(linktype, p, caplen);
+	const uint8_t *ip;
+	uint32_t left;
+
+	if (off < 0 || (uint32_t)off >= caplen)
+		return false;
+	ip = p + off;
+	left = caplen - (uint32_t)off;
+	memset(s, 0, sizeof(*s));
+	if (left >= 20 && ip[0] >> 4 == 4) {
+		uint32_t ihl = (uint32_t)(ip[0] & 0x0f) * 4;
+		uint32_t total = get16(ip + 2);
+
+		if (ip[9] != 6 || ihl < 20 || total < ihl || left < ihl ||
+		    (get16(ip + 6) & 0x1fff) != 0)
+			return false;   /* not TCP, or a later fragment */
+		s->src.family = s->dst.family = AF_INET;
+		memcpy(s->src.addr, ip + 12, 4);
+		memcpy(s->dst.addr, ip + 16, 4);
+		return parse_tcp(ip + ihl, left - ihl, total - ihl, s);
+	}
+	if (left >= 40 && ip[0] >> 4 == 6) {
+		if (ip[6] != 6)
+			return false;   /* not TCP (or behind extension headers) */
+		s->src.family = s->dst.family = AF_INET6;
+		memcpy(s->src.addr, ip + 8, 16);
+		memcpy(s->dst.addr, ip + 24, 16);
+		return parse_tcp(ip + 40, left - 40, get16(ip + 4), s);
+	}
+	return false;
+}
+
+static bool same_endpoint(const struct endpoint *a, const struct endpoint *b)
+{
+	size_t n = a->family == AF_INET ? 4 : 16;
+
+	return a->family == b->family && a->port == b->port &&
+	       memcmp(a->addr, b->addr, n) == 0;
+}
+
+static void endpoint_text(const struct endpoint *e, char *buf, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	inet_ntop(e->family, e->addr, addr, sizeof(addr));
+	if (e->family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", addr, e->port);
+	else
+		snprintf(buf, len, "%s:%u", addr, e->port);
+}
+
+/* ---- from segments to rows -------------------------------------------- */
+
+struct ladder {
+	struct row rows[MAX_ROWS];
+	int nrows;
+	struct endpoint left, right;
+	uint32_t isn_left, isn_right;   /* first sequence number of each side */
+	bool have_isn_left, have_isn_right;
+	long other;                     /* segments of other connections */
+	long dropped;                   /* rows past MAX_ROWS */
+};
+
+/* Is s the same segment as an earlier one from the same side? */
+static bool is_retransmission(const struct ladder *l, const struct segment *s,
+			      bool rightward)
+{
+	for (int i = 0; i < l->nrows; i++) {
+		const struct row *r = &l->rows[i];
+
+		if (r->is_note || r->rightward != rightward)
+			continue;
+		if (r->seg.seq == s->seq && r->seg.len == s->len &&
+		    r->seg.flags == s->flags &&
+		    (s->len > 0 || (s->flags & (F_SYN | F_FIN))))
+			return true;
+	}
+	return false;
+}
+
+static void add_segment(struct ladder *l, const struct segment *s)
+{
+	bool rightward;
+	struct row *last = l->nrows > 0 ? &l->rows[l->nrows - 1] : NULL;
+
+	if (l->nrows == 0 && !l->have_isn_left) {
+		l->left = s->src;
+		l->right = s->dst;
+	}
+	if (same_endpoint(&s->src, &l->left) &&
+	    same_endpoint(&s->dst, &l->right))
+		rightward = true;
+	else if (same_endpoint(&s->src, &l->right) &&
+		 same_endpoint(&s->dst, &l->left))
+		rightward = false;
+	else {
+		l->other++;
+		return;
+	}
+	if (rightward && !l->have_isn_left) {
+		l->isn_left = s->seq;
+		l->have_isn_left = true;
+	} else if (!rightward && !l->have_isn_right) {
+		l->isn_right = s->seq;
+		l->have_isn_right = true;
+	}
+	bool again = is_retransmission(l, s, rightward);
+
+	if (again && last && !last->is_note && last->retransmission &&
+	    last->rightward == rightward && last->seg.seq == s->seq &&
+	    last->seg.len == s->len && last->seg.flags == s->flags) {
+		last->repeats++;        /* one more of the same, in a row */
+		return;
+	}
+	if (l->nrows == MAX_ROWS) {
+		l->dropped++;
+		return;
+	}
+	l->rows[l->nrows++] = (struct row){ .rightward = rightward,
+		.retransmission = again, .repeats = 1, .seg = *s };
+}
+
+static void add_note(struct ladder *l, const char *text)
+{
+	if (l->nrows == MAX_ROWS) {
+		l->dropped++;
+		return;
+	}
+	struct row *r = &l->rows[l->nrows++];
+
+	memset(r, 0, sizeof(*r));
+	r->is_note = true;
+	snprintf(r->note, sizeof(r->note), "%s", text);
+}
+
+/* Reads every packet of path into l, putting each note before the first
+ * segment captured after its time.  Returns 0, or -1 with a message. */
+static int read_capture(const char *path, struct ladder *l,
+			const struct note *notes, int nnotes)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *pc = pcap_open_offline(path, err);
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int next_note = 0, rc;
+
+	if (pc == NULL) {
+		fprintf(stderr, "ladder: %s: %s\n", path, err);
+		return -1;
+	}
+	while ((rc = pcap_next_ex(pc, &h, &data)) == 1) {
+		struct segment s;
+
+		if (!parse_packet(pcap_datalink(pc), data, h->caplen, &s))
+			continue;
+		s.time = (double)h->ts.tv_sec + h->ts.tv_usec / 1e6;
+		while (next_note < nnotes && notes[next_note].time <= s.time)
+			add_note(l, notes[next_note++].label);
+		add_segment(l, &s);
+	}
+	if (rc == -1) {
+		fprintf(stderr, "ladder: %s: %s\n", path, pcap_geterr(pc));
+		pcap_close(pc);
+		return -1;
+	}
+	pcap_close(pc);
+	while (next_note < nnotes)
+		add_note(l, notes[next_note++].label);
+	return 0;
+}
+
+/* ---- notes ----------------------------------------------------------- */
+
+static int earlier(const void *a, const void *b)
+{
+	double ta = ((const struct note *)a)->time;
+	double tb = ((const struct note *)b)->time;
+
+	return (ta > tb) - (ta < tb);
+}
+
+/* Reads "SECONDS LABEL" lines, in any order.  Returns how many, or -1 with a message. */
+static int read_notes(const char *path, struct note *notes, int max)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+	int n = 0, lineno = 0;
+
+	if (f == NULL) {
+		fprintf(stderr, "ladder: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *end;
+		double t;
+
+		lineno++;
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '\0' || line[0] == '#')
+			continue;
+		t = strtod(line, &end);
+		if (end == line || *end != ' ' || end[1] == '\0' || n == max) {
+			fprintf(stderr, "ladder: %s:%d: expected \"SECONDS "
+				"LABEL\"%s\n", path, lineno,
+				n == max ? " (too many notes)" : "");
+			fclose(f);
+			return -1;
+		}
+		notes[n].time = t;
+		snprintf(notes[n].label, sizeof(notes[n].label), "%s", end + 1);
+		n++;
+	}
+	fclose(f);
+	qsort(notes, (size_t)n, sizeof(*notes), earlier);
+	return n;
+}
+
+/* ---- drawing --------------------------------------------------------- */
+
+enum {
+	WIDTH = 660, LEFT_X = 170, RIGHT_X = 490, TOP = 96,
+	ROW_H = 44, SLANT = 16
+};
+
+/* Writes s to out with XML's special characters escaped. */
+static void xml_text(FILE *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '&': fputs("&amp;", out); break;
+		case '"': fputs("&quot;", out); break;
+		default: fputc(*s, out);
+		}
+	}
+}
+
+/* "SYN", "SYN, ACK", "FIN, ACK", "RST", "ACK", "PSH, ACK"... */
+static void flag_names(uint8_t flags, char *buf, size_t len)
+{
+	static const struct { uint8_t bit; const char *name; } names[] = {
+		{ F_SYN, "SYN" }, { F_FIN, "FIN" }, { F_RST, "RST" },
+		{ F_PSH, "PSH" }, { F_ACK, "ACK" },
+	};
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(flags & names[i].bit))
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 used ? ", " : "", names[i].name);
+		if (used >= len)
+			break;
+	}
+	if (buf[0] == '\0')
+		snprintf(buf, len, "(no flags)");
+}
+
+/* The second label line: relative sequence numbers, length, MSS. */
+static void numbers_text(const struct ladder *l, const struct row *r,
+			 char *buf, size_t len)
+{
+	const struct segment *s = &r->seg;
+	uint32_t own = r->rightward ? l->isn_left : l->isn_right;
+	uint32_t peer = r->rightward ? l->isn_right : l->isn_left;
+	bool peer_known = r->rightward ? l->have_isn_right : l->have_isn_left;
+	int n = snprintf(buf, len, "seq %" PRIu32, s->seq - own);
+
+	if ((s->flags & F_ACK) && peer_known)
+		n += snprintf(buf + n, len - (size_t)n, "  ack %" PRIu32,
+			      s->ack - peer);
+	if (s->len > 0)
+		n += snprintf(buf + n, len - (size_t)n, "  len %" PRIu32,
+			      s->len);
+	if (s->mss >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, "  mss %d", s->mss);
+}
+
+static const char *segment_colour(const struct segment *s)
+{
+	if (s->flags & F_RST)
+		return "#c01c28";
+	if (s->flags & (F_SYN | F_FIN))
+		return "#1a5fb4";
+	return "#3d4450";
+}
+
+static void draw_header(FILE *out, const struct ladder *l,
+			const struct options *o, int height)
+{
+	char left[80], right[80];
+
+	endpoint_text(&l->left, left, sizeof(left));
+	endpoint_text(&l->right, right, sizeof(right));
+	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+		"width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+		"font-family=\"DejaVu Sans, sans-serif\" "
+		"xml:space=\"preserve\">\n",
+		WIDTH, height, WIDTH, height);
+	fputs("<defs><marker id=\"head\" viewBox=\"0 0 10 10\" refX=\"9\" "
+	      "refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" "
+	      "orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" "
+	      "fill=\"context-stroke\"/></marker></defs>\n", out);
+	fprintf(out, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n",
+		WIDTH, height);
+	if (o->title) {
+		fprintf(out, "<text x=\"%d\" y=\"22\" text-anchor=\"middle\" "
+			"font-size=\"14\" font-weight=\"bold\">", WIDTH / 2);
+		xml_text(out, o->title);
+		fputs("</text>\n", out);
+	}
+	for (int side = 0; side < 2; side++) {
+		int x = side ? RIGHT_X : LEFT_X;
+		const char *name = side ? o->right : o->left;
+
+		fprintf(out, "<text x=\"%d\" y=\"50\" text-anchor=\"middle\" "
+			"font-size=\"13\" font-weight=\"bold\">", x);
+		xml_text(out, name);
+		fprintf(out, "</text>\n<text x=\"%d\" y=\"66\" "
+			"text-anchor=\"middle\" font-size=\"11\" "
+			"font-family=\"DejaVu Sans Mono, monospace\" "
+			"fill=\"#5c6370\">", x);
+		xml_text(out, side ? right : left);
+		fprintf(out, "</text>\n<line x1=\"%d\" y1=\"76\" x2=\"%d\" "
+			"y2=\"%d\" stroke=\"#9aa1ab\" stroke-width=\"2\"/>\n",
+			x, x, height - 16);
+	}
+}
+
+static void draw_note(FILE *out, const struct row *r, int y)
+{
+	fprintf(out, "<line x1=\"40\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+		"stroke=\"#b5651d\" stroke-dasharray=\"6 4\"/>\n", y + 14,
+		WIDTH - 40, y + 14);
+	fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
+		"font-size=\"12\" fill=\"#b5651d\" font-style=\"italic\">",
+		WIDTH / 2, y + 8);
+	xml_text(out, r->note);
+	fputs("</text>\n", out);
+}
+
+static void draw_segment(FILE *out, const struct ladder *l,
+			 const struct row *r, int y)
+{
+	int x1 = r->rightward ? LEFT_X : RIGHT_X;
+	int x2 = r->rightward ? RIGHT_X : LEFT_X;
+	const char *colour = segment_colour(&r->seg);
+	char flags[40], numbers[LABEL_LEN];
+	/* the arrow runs from y0 down to y0 + SLANT; labels sit above it */
+	int mid = (LEFT_X + RIGHT_X) / 2, y0 = y + 22;
+
+	flag_names(r->seg.flags, flags, sizeof(flags));
+	numbers_text(l, r, numbers, sizeof(numbers));
+	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+		"stroke=\"%s\" stroke-width=\"1.6\"%s "
+		"marker-end=\"url(#head)\"/>\n", x1, y0, x2, y0 + SLANT,
+		colour, r->retransmission ? " stroke-dasharray=\"5 3\"" : "");
+	/* a white outline keeps the labels readable where lines cross */
+	fprintf(out, "<g stroke=\"white\" stroke-width=\"4\" "
+		"paint-order=\"stroke\">\n");
+	fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
+		"font-size=\"12\" font-weight=\"bold\" fill=\"%s\">%s",
+		mid, y + 10, colour, flags);
+	if (r->retransmission)
+		fputs(" (again", out);
+	if (r->repeats > 1)
+		fprintf(out, ", \u00d7%d", r->repeats);
+	fprintf(out, "%s</text>\n", r->retransmission ? ")" : "");
+	fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
+		"font-size=\"10.5\" font-family=\"DejaVu Sans Mono, monospace\" "
+		"fill=\"#5c6370\">%s</text>\n</g>\n", mid, y + 23, numbers);
+}
+
+static void draw(FILE *out, const struct ladder *l, const struct options *o)
+{
+	int height = TOP + l->nrows * ROW_H + 24;
+
+	draw_header(out, l, o, height);
+	for (int i = 0; i < l->nrows; i++) {
+		int y = TOP + i * ROW_H;
+
+		if (l->rows[i].is_note)
+			draw_note(out, &l->rows[i], y);
+		else
+			draw_segment(out, l, &l->rows[i], y);
+	}
+	fputs("</svg>\n", out);
+}
+
+/* ---- the program ----------------------------------------------------- */
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: ladder [--notes FILE] [--left NAME] "
+		"[--right NAME] [--title TEXT] IN.pcap OUT.svg\n");
+}
+
+/* Returns 0, or -1 after printing what is wrong. */
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	int npos = 0;
+
+	*o = (struct options){ .left = "client", .right = "server" };
+	for (int i = 1; i < argc; i++) {
+		const char **slot = NULL;
+
+		if (strcmp(argv[i], "--notes") == 0)
+			slot = &o->notes;
+		else if (strcmp(argv[i], "--left") == 0)
+			slot = &o->left;
+		else if (strcmp(argv[i], "--right") == 0)
+			slot = &o->right;
+		else if (strcmp(argv[i], "--title") == 0)
+			slot = &o->title;
+		if (slot != NULL) {
+			if (++i == argc) {
+				fprintf(stderr, "ladder: %s needs a value\n",
+					argv[i - 1]);
+				return -1;
+			}
+			*slot = argv[i];
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			fprintf(stderr, "ladder: unknown option %s\n", argv[i]);
+			return -1;
+		} else if (npos++ == 0) {
+			o->in = argv[i];
+		} else if (npos == 2) {
+			o->out = argv[i];
+		}
+	}
+	if (npos != 2) {
+		usage();
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes the SVG to a temporary file first, so a failure leaves no
+ * half-written figure behind. */
+static int write_svg(const struct ladder *l, const struct options *o)
+{
+	char tmp[4096];
+	FILE *out;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", o->out);
+	out = fopen(tmp, "w");
+	if (out == NULL) {
+		fprintf(stderr, "ladder: %s: %s\n", tmp, strerror(errno));
+		return -1;
+	}
+	draw(out, l, o);
+	bool failed = ferror(out) != 0;
+
+	failed = (fclose(out) != 0) || failed;
+	if (failed || rename(tmp, o->out) != 0) {
+		fprintf(stderr, "ladder: cannot write %s: %s\n", o->out,
+			strerror(errno));
+		remove(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct ladder l;
+	struct note notes[MAX_NOTES];
+	struct options o;
+	int nnotes = 0;
+
+	if (parse_args(argc, argv, &o) < 0)
+		return 1;
+	if (o.notes && (nnotes = read_notes(o.notes, notes, MAX_NOTES)) < 0)
+		return 1;
+	if (read_capture(o.in, &l, notes, nnotes) < 0)
+		return 1;
+	if (!l.have_isn_left) {
+		fprintf(stderr, "ladder: %s: no TCP segment in the capture\n",
+			o.in);
+		return 1;
+	}
+	if (l.other > 0)
+		fprintf(stderr, "ladder: %s: left out %ld segments of other "
+			"connections\n", o.in, l.other);
+	if (l.dropped > 0)
+		fprintf(stderr, "ladder: %s: drew the first %d rows, left out "
+			"%ld\n", o.in, MAX_ROWS, l.dropped);
+	return write_svg(&l, &o) < 0 ? 1 : 0;
+}

@@ -1,0 +1,380 @@
+--[[
+render.lua - stage 2 of the book build: a page made by include.lua in,
+HTML (one page of the web edition) or LaTeX (the print edition) out.
+
+  - listings: syntax-highlighted, every line with its real line number
+    in the source file, captioned "Listing 3.2  lib/readio.c (readn)";
+  - transcripts: terminal output, with "$ command" lines set apart;
+  - figures: fig:NAME becomes figures/NAME.svg (HTML) or .pdf (LaTeX),
+    with "Figure 3.1" before the caption;
+  - links to #id go to the page that defines id; a link with no text
+    gets the target's label ("section 3.9", "Figure 3.1"); a link to an
+    id that no page defines stops the build;
+  - placeholders: a Div #book-toc becomes the table of contents and a Div
+    #book-functions the index of functions and system calls.
+
+Metadata in (pandoc -M):
+  book-key     this page's key (ch03, index, ...)
+  book-tables  folder with ids.tsv, nav.tsv, toc.tsv, fun.tsv
+  book-source  the Markdown file the page came from (for messages)
+]]
+
+local key, tables, source = "", "", ""
+local ids = {}          -- id -> { page = key, label = text }
+local nav = {}          -- { { key = k, title = t }, ... } in book order
+local problems = {}
+local is_html = FORMAT:match("html") ~= nil
+local is_latex = FORMAT:match("latex") ~= nil
+local listing_serial = 0
+
+local function meta_string(meta, name)
+  local v = meta[name]
+  return v and pandoc.utils.stringify(v) or ""
+end
+
+local function rows(path)
+  local out = {}
+  local f = io.open(path, "r")
+  if not f then return out end
+  for line in f:lines() do
+    local cols = {}
+    for c in (line .. "\t"):gmatch("([^\t]*)\t") do cols[#cols + 1] = c end
+    out[#out + 1] = cols
+  end
+  f:close()
+  return out
+end
+
+local function html_escape(s)
+  return (s:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;")
+    :gsub('"', "&quot;"))
+end
+
+local function page_file(k)
+  return k .. ".html"
+end
+
+-- Where in the source a problem is: the first line containing needle.
+local function where(needle)
+  local f = io.open(source, "r")
+  if not f then return source end
+  local n = 0
+  for line in f:lines() do
+    n = n + 1
+    if line:find(needle, 1, true) then f:close() return source .. ":" .. n end
+  end
+  f:close()
+  return source
+end
+
+-- Inlines -> LaTeX or HTML text, for captions built by hand.
+local function inline_markup(inlines)
+  local doc = pandoc.Pandoc({ pandoc.Plain(inlines) })
+  return (pandoc.write(doc, FORMAT):gsub("\n$", ""))
+end
+
+---------------------------------------------------------------- listings
+
+-- "12-15,17,20-21" -> { 12, 13, 14, 15, 17, 20, 21 }
+local function expand_ranges(spec)
+  local out = {}
+  for part in spec:gmatch("[^,]+") do
+    local a, b = part:match("^(%d+)%-(%d+)$")
+    if a then
+      for n = tonumber(a), tonumber(b) do out[#out + 1] = n end
+    else
+      out[#out + 1] = tonumber(part)
+    end
+  end
+  return out
+end
+
+local function listing_caption(el)
+  local inl = pandoc.List({ pandoc.Strong({ pandoc.Str("Listing " ..
+    el.attributes["listing"]) }), pandoc.Space(),
+    pandoc.Code(el.attributes["path"]) })
+  if el.attributes["region"] then
+    inl:extend({ pandoc.Space(), pandoc.Str("(" .. el.attributes["region"]
+      .. ")") })
+  end
+  return inline_markup(inl)
+end
+
+-- Pandoc highlights the code; we swap its line anchors for real numbers.
+local function listing_html(el, numbers)
+  listing_serial = listing_serial + 1
+  local plain = pandoc.CodeBlock(el.text, pandoc.Attr("", el.classes))
+  local html = pandoc.write(pandoc.Pandoc({ plain }), "html5")
+  local i = 0
+  html = html:gsub('<span id="cb1%-%d+"><a href="#cb1%-%d+"[^>]*></a>',
+    function()
+      i = i + 1
+      local n = numbers[i] or 0
+      local gap = (i > 1 and numbers[i - 1] and n ~= numbers[i - 1] + 1)
+        and ' class="gap"' or ""
+      return string.format('<span id="%s-%d"%s data-n="%d">', el.identifier,
+        n, gap, n)
+    end)
+  html = html:gsub(' id="cb1"', "", 1)
+  return pandoc.RawBlock("html", string.format(
+    '<figure class="listing" id="%s">\n<figcaption>%s</figcaption>\n%s\n' ..
+    '</figure>', el.identifier, listing_caption(el), html))
+end
+
+local function listing_latex(el, numbers)
+  local plain = pandoc.CodeBlock(el.text, pandoc.Attr("", el.classes))
+  local tex = pandoc.write(pandoc.Pandoc({ plain }), "latex")
+  local out, i, inside = {}, 0, false
+  for line in (tex .. "\n"):gmatch("([^\n]*)\n") do
+    if line:match("^\\end{Highlighting}") then inside = false end
+    if inside then
+      i = i + 1
+      line = "\\LN{" .. tostring(numbers[i] or 0) .. "}" .. line
+    end
+    if line:match("^\\begin{Highlighting}") then inside = true end
+    out[#out + 1] = line
+  end
+  return pandoc.RawBlock("latex", string.format(
+    "\\begin{BookListing}{%s}{%s}\n%s\n\\end{BookListing}",
+    el.identifier, listing_caption(el), table.concat(out, "\n")))
+end
+
+---------------------------------------------------------------- transcripts
+
+local WRAP = 80
+
+local function transcript_html(el)
+  local out = {}
+  for line in (el.text .. "\n"):gmatch("([^\n]*)\n") do
+    local cmd = line:match("^%$ (.*)$")
+    if cmd then
+      out[#out + 1] = '<span class="prompt">$ </span><span class="cmd">'
+        .. html_escape(cmd) .. "</span>"
+    else
+      out[#out + 1] = html_escape(line)
+    end
+  end
+  local id = el.identifier ~= "" and (' id="' .. el.identifier .. '"') or ""
+  return pandoc.RawBlock("html", string.format(
+    '<figure class="transcript"%s>\n<figcaption>%s</figcaption>\n' ..
+    '<pre><code>%s</code></pre>\n</figure>', id,
+    inline_markup({ pandoc.Str("Output"), pandoc.Space(),
+      pandoc.Code(el.attributes["path"]) }),
+    table.concat(out, "\n")))
+end
+
+-- Print has no scroll bar: a line over WRAP columns goes on in the next
+-- line, after a hooked arrow.
+local HOOK = "\226\134\170 "     -- U+21AA and a space
+
+local function wrap(line)
+  local chars = {}
+  for ch in line:gmatch("[%z\1-\127\194-\244][\128-\191]*") do
+    chars[#chars + 1] = ch
+  end
+  if #chars <= WRAP then return { line } end
+  local out = { table.concat(chars, "", 1, WRAP) }
+  local i = WRAP + 1
+  while i <= #chars do
+    local j = math.min(#chars, i + WRAP - 3)
+    out[#out + 1] = HOOK .. table.concat(chars, "", i, j)
+    i = j + 1
+  end
+  return out
+end
+
+local function transcript_latex(el)
+  local out = {}
+  for line in (el.text .. "\n"):gmatch("([^\n]*)\n") do
+    for _, piece in ipairs(wrap(line)) do out[#out + 1] = piece end
+  end
+  local target = el.identifier ~= "" and
+    ("\\hypertarget{" .. el.identifier .. "}{}") or ""
+  return pandoc.RawBlock("latex", string.format(
+    "%s\\begin{BookTranscript}{%s}\n\\begin{TranscriptVerbatim}\n%s\n" ..
+    "\\end{TranscriptVerbatim}\n\\end{BookTranscript}", target,
+    inline_markup({ pandoc.Code(el.attributes["path"]) }),
+    table.concat(out, "\n")))
+end
+
+function CodeBlock(el)
+  if el.attributes["listing"] then
+    local numbers = expand_ranges(el.attributes["lines"])
+    return is_html and listing_html(el, numbers) or listing_latex(el, numbers)
+  end
+  if el.classes:includes("transcript") and el.attributes["path"] then
+    return is_html and transcript_html(el) or transcript_latex(el)
+  end
+  return nil
+end
+
+---------------------------------------------------------------- figures, links
+
+function Image(el)
+  local name = el.attributes["name"]
+  if not name then return nil end
+  el.src = "figures/" .. name .. (is_html and ".svg" or ".pdf")
+  el.caption = pandoc.List({ pandoc.Strong({ pandoc.Str("Figure " ..
+    el.attributes["figure"]) }), pandoc.Str(":"), pandoc.Space() })
+    .. el.caption
+  el.attributes["figure"] = nil
+  el.attributes["name"] = nil
+  if is_latex and el.identifier ~= "" then
+    -- hyperref needs a target of this name for \hyperlink
+    return { pandoc.RawInline("latex", "\\hypertarget{" .. el.identifier
+      .. "}{}"), el }
+  end
+  return el
+end
+
+function Link(el)
+  local id = el.target:match("^#(.+)$")
+  if not id then return nil end
+  local t = ids[id]
+  if not t then
+    problems[#problems + 1] = where("#" .. id) .. ": link to #" .. id ..
+      ": no page of the book defines that id"
+    return nil
+  end
+  if #el.content == 0 then el.content = { pandoc.Str(t.label) } end
+  if is_html and t.page ~= key then
+    el.target = page_file(t.page) .. ((t.page_top == id) and "" or ("#" .. id))
+  end
+  return el
+end
+
+---------------------------------------------------------------- generated pages
+
+local function toc_blocks()
+  local items, current = pandoc.List(), nil
+  for _, r in ipairs(rows(tables .. "/toc.tsv")) do
+    local page, level, id, text = r[1], tonumber(r[2]), r[3], r[4]
+    local href = page_file(page) .. (level == 1 and "" or ("#" .. id))
+    local link = pandoc.Link({ pandoc.Str(text) }, href)
+    if level == 1 and page ~= "index" then
+      current = pandoc.List()
+      items:insert({ pandoc.Plain({ link }), pandoc.BulletList(current) })
+    elseif level == 2 and current then
+      current:insert({ pandoc.Plain({ link }) })
+    end
+  end
+  for _, item in ipairs(items) do
+    if #item[2].content == 0 then table.remove(item, 2) end
+  end
+  return { pandoc.Div({ pandoc.BulletList(items) }, { class = "toc" }) }
+end
+
+-- The index: every function or system call named as `name()` in the
+-- text, or defined in a listing, with where.
+local function function_blocks()
+  local by_name, names = {}, {}
+  for _, r in ipairs(rows(tables .. "/fun.tsv")) do
+    local name, kind, page, id, label = r[1], r[2], r[3], r[4], r[5]
+    if not by_name[name] then
+      by_name[name] = {}
+      names[#names + 1] = name
+    end
+    local seen = false
+    for _, e in ipairs(by_name[name]) do
+      if e.id == id and e.kind == kind then seen = true end
+    end
+    if not seen and id ~= "" then
+      table.insert(by_name[name], { kind = kind, page = page, id = id,
+        label = label })
+    end
+  end
+  table.sort(names, function(a, b)
+    local la, lb = a:lower(), b:lower()
+    if la == lb then return a < b end
+    return la < lb
+  end)
+  local items = pandoc.List()
+  for _, name in ipairs(names) do
+    local inl = pandoc.List({ pandoc.Code(name) })
+    for i, e in ipairs(by_name[name]) do
+      inl:insert(pandoc.Str(i == 1 and ": " or ", "))
+      local text = e.kind == "def" and (e.label .. " (defined)") or e.label
+      local href = is_html and (page_file(e.page) .. "#" .. e.id)
+        or ("#" .. e.id)
+      inl:insert(pandoc.Link({ pandoc.Str(text) }, href))
+    end
+    items:insert({ pandoc.Plain(inl) })
+  end
+  if #items == 0 then
+    return { pandoc.Para({ pandoc.Str("(No chapter names a function yet.)") }) }
+  end
+  return { pandoc.Div({ pandoc.BulletList(items) }, { class = "functions" }) }
+end
+
+function Div(el)
+  if el.identifier == "book-toc" then
+    if is_latex then return {} end
+    return toc_blocks()
+  end
+  if el.identifier == "book-functions" then
+    return function_blocks()
+  end
+  return nil
+end
+
+---------------------------------------------------------------- the page
+
+local function load(doc)
+  key = meta_string(doc.meta, "book-key")
+  tables = meta_string(doc.meta, "book-tables")
+  source = meta_string(doc.meta, "book-source")
+  local tops = {}
+  for _, r in ipairs(rows(tables .. "/nav.tsv")) do
+    nav[#nav + 1] = { key = r[1], title = r[2], id = r[3] }
+    tops[r[1]] = r[3]
+  end
+  for _, r in ipairs(rows(tables .. "/ids.tsv")) do
+    local id, page, label = r[1], r[2], r[3]
+    if not ids[id] or page == key then
+      ids[id] = { page = page, label = label, page_top = tops[page] }
+    end
+  end
+  return nil
+end
+
+-- The HTML template's navigation: the list of pages, previous and next.
+local function navigation(doc)
+  if not is_html then return doc end
+  local links, prev, nxt = {}, nil, nil
+  doc.meta["booktitle"] = nav[1] and nav[1].title or "The book"
+  doc.meta["pagetitle"] = key
+  for i, p in ipairs(nav) do
+    local cls = p.key == key and ' class="here"' or ""
+    links[#links + 1] = string.format('<li%s><a href="%s">%s</a></li>', cls,
+      page_file(p.key), html_escape(p.title))
+    if p.key == key then
+      prev, nxt = nav[i - 1], nav[i + 1]
+      doc.meta["pagetitle"] = p.title
+    end
+  end
+  local function arrow(p, rel, text)
+    if not p then return '<span class="' .. rel .. '"></span>' end
+    return string.format('<a class="%s" rel="%s" href="%s">%s %s</a>',
+      rel, rel, page_file(p.key), text, html_escape(p.title))
+  end
+  doc.meta["book-nav"] = pandoc.RawBlock("html",
+    "<ul>\n" .. table.concat(links, "\n") .. "\n</ul>")
+  doc.meta["book-prevnext"] = pandoc.RawBlock("html",
+    arrow(prev, "prev", "&larr;") .. "\n" .. arrow(nxt, "next", "&rarr;"))
+  return doc
+end
+
+local function finish(doc)
+  if #problems > 0 then
+    for _, p in ipairs(problems) do io.stderr:write(p, "\n") end
+    io.stderr:flush()
+    os.exit(1)
+  end
+  return navigation(doc)
+end
+
+return {
+  { Pandoc = load },
+  { CodeBlock = CodeBlock, Image = Image, Link = Link, Div = Div },
+  { Pandoc = finish },
+}

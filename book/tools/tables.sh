@@ -1,0 +1,39 @@
+#!/bin/sh
+# tables.sh OUTDIR AUXDIR KEY...
+#
+# Joins the pages' aux tables (written by filters/include.lua, one per
+# page, in book order) into the book-wide tables that filters/render.lua
+# reads: ids.tsv (id, page, label), nav.tsv (page, title, top id),
+# toc.tsv (page, level, id, text) and fun.tsv (name, kind, page, id,
+# label).  A table is rewritten only when its contents change, so
+# touching one chapter does not rebuild every page.  Fails if two pages
+# define the same id, since links to it could not be resolved.
+set -eu
+out=$1 auxdir=$2
+shift 2
+mkdir -p "$out"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/booktables.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+: >"$tmp/ids.tsv"; : >"$tmp/nav.tsv"; : >"$tmp/toc.tsv"; : >"$tmp/fun.tsv"
+for k in "$@"; do
+	awk -F'\t' -v OFS='\t' -v p="$k" -v d="$tmp" '
+	$1 == "id"    { print $2, p, $3 >> (d "/ids.tsv") }
+	$1 == "title" && !titled { print p, $3, $2 >> (d "/nav.tsv"); titled = 1 }
+	$1 == "toc"   { print p, $2, $3, $4 >> (d "/toc.tsv") }
+	$1 == "fun"   { print $2, $3, p, $4, $5 >> (d "/fun.tsv") }
+	END { if (!titled) print p, p, "" >> (d "/nav.tsv") }
+	' "$auxdir/$k.tsv"
+done
+dups=$(cut -f1,2 "$tmp/ids.tsv" | sort -u | cut -f1 | sort | uniq -d)
+if [ -n "$dups" ]; then
+	for id in $dups; do
+		pages=$(awk -F'\t' -v id="$id" '$1 == id { printf " %s", $2 }' \
+			"$tmp/ids.tsv")
+		echo "book: the id #$id is defined on more than one page:$pages" >&2
+	done
+	exit 1
+fi
+for t in ids nav toc fun; do
+	cmp -s "$tmp/$t.tsv" "$out/$t.tsv" 2>/dev/null ||
+		cp "$tmp/$t.tsv" "$out/$t.tsv"
+done
