@@ -1,0 +1,346 @@
+/*
+ * opts.c - chapter 7's programs on loopback: checkopts against the
+ * kernel's own settings, SO_LINGER's RST, SO_REUSEADDR and TIME_WAIT
+ * (the failure without it asserted, and Linux's rule that the old
+ * connections need it too), buffer sizes bounding what is in flight,
+ * and Nagle's algorithm measured.
+ */
+#include "lnp.h"
+#include "testkit.h"
+#include "../../06-io-multiplexing/tests/tproc.h"
+
+#define CH "07-socket-options"
+
+static char *slurp_line(const char *path)
+{
+	static char buf[256];
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL || fgets(buf, sizeof(buf), f) == NULL)
+		TK_FAIL("cannot read %s", path);
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+/* The value checkopts printed for NAME on a SOCK socket. */
+static char *value_of(const char *out, const char *name, const char *sock)
+{
+	char key[64];
+	const char *p;
+	static char val[128];
+
+	snprintf(key, sizeof(key), "\n%-18s %-5s ", name, sock);
+	p = strstr(out, key);
+	if (p == NULL && strncmp(out, key + 1, strlen(key + 1)) == 0)
+		p = out - 1;
+	TK_EXPECT(p != NULL, "checkopts printed no line for %s (%s)", name,
+		  sock);
+	p += strlen(key);
+	snprintf(val, sizeof(val), "%.*s", (int)strcspn(p, "\n"), p);
+	return val;
+}
+
+static void expect_sysctl(const char *out, const char *name,
+			  const char *sock, const char *path, int field)
+{
+	char *want = slurp_line(path), *got;
+	char copy[256];
+	char *tok, *save;
+
+	snprintf(copy, sizeof(copy), "%s", want);
+	tok = strtok_r(copy, " \t", &save);
+	for (int i = 0; i < field && tok != NULL; i++)
+		tok = strtok_r(NULL, " \t", &save);
+	got = value_of(out, name, sock);
+	TK_EXPECT(tok != NULL && strcmp(got, tok) == 0, "checkopts says "
+		  "%s (%s) is %s by default, but %s says %s", name, sock,
+		  got, path, tok ? tok : "(nothing)");
+}
+
+static void checkopts_agrees_with_the_kernel(void **state)
+{
+	struct tproc *p = tproc_run(CH, "checkopts", NULL);
+	char *text;
+
+	(void)state;
+	TK_EXPECT(tproc_wait(p, 2000) && p->status == 0,
+		  "checkopts failed: %s", p->errbuf);
+	expect_sysctl(p->outbuf, "SO_RCVBUF", "tcp",
+		      "/proc/sys/net/ipv4/tcp_rmem", 1);
+	expect_sysctl(p->outbuf, "SO_SNDBUF", "tcp",
+		      "/proc/sys/net/ipv4/tcp_wmem", 1);
+	expect_sysctl(p->outbuf, "SO_RCVBUF", "udp",
+		      "/proc/sys/net/core/rmem_default", 0);
+	expect_sysctl(p->outbuf, "SO_SNDBUF", "udp",
+		      "/proc/sys/net/core/wmem_default", 0);
+	expect_sysctl(p->outbuf, "IP_TTL", "tcp",
+		      "/proc/sys/net/ipv4/ip_default_ttl", 0);
+	expect_sysctl(p->outbuf, "TCP_KEEPIDLE", "tcp",
+		      "/proc/sys/net/ipv4/tcp_keepalive_time", 0);
+	expect_sysctl(p->outbuf, "TCP_KEEPINTVL", "tcp",
+		      "/proc/sys/net/ipv4/tcp_keepalive_intvl", 0);
+	expect_sysctl(p->outbuf, "TCP_KEEPCNT", "tcp",
+		      "/proc/sys/net/ipv4/tcp_keepalive_probes", 0);
+	expect_sysctl(p->outbuf, "TCP_CONGESTION", "tcp",
+		      "/proc/sys/net/ipv4/tcp_congestion_control", 0);
+	TK_EXPECT(strcmp(value_of(p->outbuf, "SO_TYPE", "tcp"), "1") == 0,
+		  "SO_TYPE of a TCP socket should be SOCK_STREAM (1)");
+	/* the algorithm and the UDP buffer sizes differ between systems */
+	text = tk_scrub(strdup(p->outbuf), "TCP_CONGESTION +tcp +.*",
+			"TCP_CONGESTION     tcp   (the system's default)");
+	tk_transcript(CH, "checkopts", text);
+	free(text);
+}
+
+/* A listening socket of the test's own on a free loopback port. */
+static int test_listener(int *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	int fd = Socket(AF_INET, SOCK_STREAM, 0);
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	Bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+	Listen(fd, 5);
+	Getsockname(fd, (struct sockaddr *)&sin, &len);
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+/* Runs lingerclose (with -z or not) against the test; returns what the
+ * second read() on the accepted socket gave: 0 or -errno. */
+static int second_read_after_close(bool zero, char **transcript)
+{
+	int port, listenfd = test_listener(&port), fd;
+	char portarg[16], buf[64];
+	ssize_t n;
+	struct tproc *p;
+
+	snprintf(portarg, sizeof(portarg), "%d", port);
+	p = zero ? tproc_run(CH, "lingerclose", "-z", "127.0.0.1", portarg,
+			     NULL)
+		 : tproc_run(CH, "lingerclose", "127.0.0.1", portarg, NULL);
+	fd = Accept(listenfd, NULL, NULL);
+	TK_EXPECT(tproc_wait(p, 2000) && p->status == 0, "lingerclose "
+		  "failed: %s", p->errbuf);
+	n = read(fd, buf, sizeof(buf));
+	TK_EXPECT(n == 8 && memcmp(buf, "goodbye\n", 8) == 0, "the data "
+		  "sent before close() did not arrive (read gave %zd)", n);
+	n = read(fd, buf, sizeof(buf));
+	if (asprintf(transcript, "$ ./lingerclose %s127.0.0.1 9877\n%s"
+		     "server's next read(): %s\n", zero ? "-z " : "",
+		     p->outbuf, n == 0 ? "0 (end of file)" :
+		     n < 0 ? strerror(errno) : "data?") < 0)
+		abort();
+	Close(fd);
+	Close(listenfd);
+	return n < 0 ? -errno : (int)n;
+}
+
+static void linger_zero_close_resets(void **state)
+{
+	char *t1, *t2, *both;
+	int r;
+
+	(void)state;
+	r = second_read_after_close(false, &t1);
+	TK_EXPECT(r == 0, "after a normal close the server's read should "
+		  "return 0 (FIN), got %s", strerror(-r));
+	r = second_read_after_close(true, &t2);
+	TK_EXPECT(r == -ECONNRESET, "after close with SO_LINGER {1, 0} the "
+		  "server's read should fail with ECONNRESET, got %s",
+		  r == 0 ? "end of file" : strerror(-r));
+	if (asprintf(&both, "%s%s", t1, t2) < 0)
+		abort();
+	tk_transcript(CH, "lingerclose", both);
+	free(t1);
+	free(t2);
+	free(both);
+}
+
+/* Starts restartserv [-r] on port (0: any); returns it. */
+static struct tproc *restartserv(bool reuse, int port)
+{
+	char portarg[16];
+
+	snprintf(portarg, sizeof(portarg), "%d", port);
+	return reuse ? tproc_run(CH, "restartserv", "-r", portarg, NULL)
+		     : tproc_run(CH, "restartserv", portarg, NULL);
+}
+
+/* Server (with or without -r) greets a client and closes first, so the
+ * connection ends in TIME_WAIT on the server's side; then it is killed.
+ * Returns its port. */
+static int leave_time_wait(bool reuse)
+{
+	struct tproc *srv = restartserv(reuse, 0);
+	int port = tproc_port(srv, 2000), fd = tp_connect(port);
+	char buf[16];
+
+	TK_EXPECT(tp_read_n(fd, buf, sizeof(buf), 2000) == 6,
+		  "restartserv did not say hello and close");
+	Close(fd);              /* our FIN: the server's side is TIME_WAIT */
+	tproc_signal(srv, SIGTERM);
+	TK_EXPECT(tproc_wait(srv, 2000), "restartserv did not stop");
+	return port;
+}
+
+/* Starts restartserv on port; true if it got to listen. */
+static bool restarts(bool reuse, int port, struct tproc **out)
+{
+	struct tproc *srv = restartserv(reuse, port);
+
+	*out = srv;
+	return tproc_line(srv, "listening on port", 2000) != NULL;
+}
+
+static void restart_during_time_wait(void **state)
+{
+	struct tproc *srv;
+	int port;
+	char *text;
+
+	(void)state;
+	/* without SO_REUSEADDR: the restart fails */
+	port = leave_time_wait(false);
+	TK_EXPECT(!restarts(false, port, &srv), "restartserv without -r "
+		  "could bind port %d while a connection was in TIME_WAIT",
+		  port);
+	TK_EXPECT(strstr(srv->errbuf, "Address already in use") != NULL,
+		  "expected bind: Address already in use, got: %s",
+		  srv->errbuf);
+	if (asprintf(&text, "$ ./restartserv 9877\n%s", srv->errbuf) < 0)
+		abort();
+	/* Linux: the new socket's SO_REUSEADDR is not enough when the
+	 * TIME_WAIT connection was accepted without it */
+	TK_EXPECT(!restarts(true, port, &srv), "restartserv -r could take "
+		  "over from a server without -r during TIME_WAIT; Linux was "
+		  "expected to refuse (both sides need SO_REUSEADDR)");
+	/* with SO_REUSEADDR on both: at once */
+	port = leave_time_wait(true);
+	TK_EXPECT(restarts(true, port, &srv), "restartserv -r could not "
+		  "restart on port %d during TIME_WAIT: %s", port, srv->errbuf);
+	text = tk_scrub(text, "[0-9]{4,5}", "9877");
+	tk_transcript(CH, "restartserv", text);
+	free(text);
+}
+
+/* bufwin against stallserv; returns the bytes it could write. */
+static long in_flight(const char *rcvbuf, const char *sndbuf, char **out)
+{
+	struct tproc *srv, *cli;
+	char portarg[16];
+	const char *wrote;
+
+	srv = rcvbuf ? tproc_run(CH, "stallserv", "-r", rcvbuf, "0", NULL)
+		     : tproc_run(CH, "stallserv", "0", NULL);
+	snprintf(portarg, sizeof(portarg), "%d", tproc_port(srv, 2000));
+	cli = sndbuf ? tproc_run(CH, "bufwin", "-s", sndbuf, "127.0.0.1",
+				 portarg, NULL)
+		     : tproc_run(CH, "bufwin", "127.0.0.1", portarg, NULL);
+	TK_EXPECT(tproc_wait(cli, 10000) && cli->status == 0,
+		  "bufwin failed: %s", cli->errbuf);
+	wrote = strstr(cli->outbuf, "wrote ");
+	TK_EXPECT(wrote != NULL, "bufwin printed no total: %s", cli->outbuf);
+	*out = strdup(cli->outbuf);
+	return atol(wrote + 6);
+}
+
+static void small_buffers_mean_little_in_flight(void **state)
+{
+	char *small_out, *big_out, *text;
+	long small = in_flight("4096", "4096", &small_out);
+	long big = in_flight(NULL, NULL, &big_out);
+
+	(void)state;
+	TK_EXPECT(strstr(small_out, "asked 4096, the kernel set 8192"),
+		  "Linux doubles SO_SNDBUF; bufwin printed: %s", small_out);
+	TK_EXPECT(strstr(small_out, "the peer's 0"), "with a 4096-byte "
+		  "SO_RCVBUF set before listen(), the server should "
+		  "announce window scale 0: %s", small_out);
+	TK_EXPECT(small < 64 * 1024, "with 4 KB buffers at both ends, %ld "
+		  "bytes were in flight (expected well under 64 KB)", small);
+	TK_EXPECT(big > 1024 * 1024, "with default (self-tuning) buffers, "
+		  "only %ld bytes were in flight (expected over 1 MB)", big);
+	if (asprintf(&text, "$ ./stallserv -r 4096 9877 &\n"
+		     "$ ./bufwin -s 4096 127.0.0.1 9877\n%s", small_out) < 0)
+		abort();
+	tk_transcript(CH, "bufwin", text);
+	free(text);
+	free(small_out);
+	free(big_out);
+}
+
+/* nagle against reqserv; returns the average milliseconds. */
+static double nagle_average(bool nodelay)
+{
+	struct tproc *srv = tproc_run(CH, "reqserv", "0", NULL), *cli;
+	char portarg[16];
+	const char *avg;
+
+	snprintf(portarg, sizeof(portarg), "%d", tproc_port(srv, 2000));
+	cli = nodelay ? tproc_run(CH, "nagle", "-n", "127.0.0.1", portarg,
+				  NULL)
+		      : tproc_run(CH, "nagle", "127.0.0.1", portarg, NULL);
+	TK_EXPECT(tproc_wait(cli, 5000) && cli->status == 0,
+		  "nagle failed: %s", cli->errbuf);
+	avg = strstr(cli->outbuf, "average ");
+	TK_EXPECT(avg != NULL, "nagle printed no average: %s", cli->outbuf);
+	return atof(avg + 8);
+}
+
+static void nagle_delays_write_write_read(void **state)
+{
+	double with = nagle_average(false), without = nagle_average(true);
+
+	(void)state;
+	TK_EXPECT(with >= 20.0, "write-write-read with Nagle on took %.2f ms "
+		  "a request; delayed ACKs were expected to make it ~40 ms",
+		  with);
+	TK_EXPECT(without < 5.0 && without * 5 < with, "with TCP_NODELAY a "
+		  "request took %.2f ms (with Nagle: %.2f ms)", without, with);
+	printf("# Nagle on: %.2f ms a request; TCP_NODELAY: %.2f ms\n",
+	       with, without);
+}
+
+static void bad_arguments_are_explained(void **state)
+{
+	struct { const char *prog; const char *args[4]; const char *want; }
+	cases[] = {
+		{ "lingerclose", { "-x", "127.0.0.1", "9" }, "usage" },
+		{ "keepalive_cli", { "127.0.0.1", "9", "0" }, "usage" },
+		{ "restartserv", { "99999" }, "not a port number" },
+		{ "stallserv", { "-r", "lots", "0" }, "positive number" },
+		{ "bufwin", { "-s", "-5", "127.0.0.1", "9" },
+		  "positive number" },
+		{ "nagle", { "-c", "0", "127.0.0.1", "9" }, "usage" },
+		{ "reqserv", { "x" }, "not a port number" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *const *a = cases[i].args;
+		struct tproc *p = tproc_run(CH, cases[i].prog, a[0], a[1],
+					    a[2], a[3], NULL);
+
+		TK_EXPECT(tproc_wait(p, 2000) && WIFEXITED(p->status) &&
+			  WEXITSTATUS(p->status) == 1 &&
+			  strstr(p->errbuf, cases[i].want) != NULL,
+			  "%s with bad arguments: expected status 1 and \"%s\","
+			  " got: %s", cases[i].prog, cases[i].want, p->errbuf);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TP_TEST(checkopts_agrees_with_the_kernel),
+		TP_TEST(linger_zero_close_resets),
+		TP_TEST(restart_during_time_wait),
+		TP_TEST(small_buffers_mean_little_in_flight),
+		TP_TEST(nagle_delays_write_write_read),
+		TP_TEST(bad_arguments_are_explained),
+	};
+	return TK_RUN("ch07 opts", tests);
+}
