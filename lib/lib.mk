@@ -6,3 +6,5 @@ $(B)/liblnp.a: $(LIB_OBJS)
 	@rm -f $@ && ar rcs $@ $^
 
 -include $(LIB_OBJS:.o=.d)
+-include lib/tests/tests.mk
+-include fuzz/fuzz.mk

@@ -91,6 +91,34 @@ static char *ip_ntop(const struct sockaddr *sa, char *buf, size_t buflen)
 	}
 	return buf;
 }
+
+/* include unix_cmp */
+/* Compares two Unix-domain addresses the way the kernel reads them: a
+ * path is the text up to its NUL (bytes after it are leftovers), an
+ * abstract name (first byte NUL) is every byte of the length given. */
+static int unix_cmp(const struct sockaddr_un *a, const struct sockaddr_un *b,
+		    socklen_t salen)
+{
+	size_t room = salen - offsetof(struct sockaddr_un, sun_path);
+
+	if (room > sizeof(a->sun_path))
+		room = sizeof(a->sun_path);
+	if (room == 0)
+		return 0;                       /* both unnamed */
+	if (a->sun_path[0] != '\0' && b->sun_path[0] != '\0')
+		return strncmp(a->sun_path, b->sun_path, room) != 0;
+	return memcmp(a->sun_path, b->sun_path, room) != 0;
+}
+/* end unix_cmp */
+
+/* Two IPv6 addresses are the same only on the same link: fe80::1 on
+ * eth0 is not fe80::1 on eth1. */
+static int in6_cmp(const struct sockaddr_in6 *a, const struct sockaddr_in6 *b)
+{
+	if (memcmp(&a->sin6_addr, &b->sin6_addr, sizeof(a->sin6_addr)) != 0)
+		return 1;
+	return a->sin6_scope_id != b->sin6_scope_id;
+}
 /* END SOLUTION */
 
 /* include sock_ntop */
@@ -284,9 +312,6 @@ int sock_cmp_addr(const struct sockaddr *a, const struct sockaddr *b,
 		  socklen_t salen)
 {
 	/* BEGIN SOLUTION */
-	const struct sockaddr_un *ua = (const struct sockaddr_un *)a;
-	const struct sockaddr_un *ub = (const struct sockaddr_un *)b;
-
 	if (check_len(a, salen) < 0 || check_len(b, salen) < 0)
 		return -1;
 	if (a->sa_family != b->sa_family)
@@ -297,18 +322,17 @@ int sock_cmp_addr(const struct sockaddr *a, const struct sockaddr *b,
 			      &((const struct sockaddr_in *)b)->sin_addr,
 			      sizeof(struct in_addr)) != 0;
 	case AF_INET6:
-		return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-			      &((const struct sockaddr_in6 *)b)->sin6_addr,
-			      sizeof(struct in6_addr)) != 0;
+		return in6_cmp((const struct sockaddr_in6 *)a,
+			       (const struct sockaddr_in6 *)b);
 	default:
-		return memcmp(ua->sun_path, ub->sun_path,
-			      salen - offsetof(struct sockaddr_un,
-					       sun_path)) != 0;
+		return unix_cmp((const struct sockaddr_un *)a,
+				(const struct sockaddr_un *)b, salen);
 	}
 	/* END SOLUTION */
 	/* STARTER
 	// TODO (section 3.8): 0 if the addresses (not the ports) are equal,
 	// 1 if not (a different family is simply different), -1 on bad input.
+	// A Unix path ends at its NUL; an IPv6 address includes its scope.
 	(void)a;
 	(void)b;
 	(void)salen;

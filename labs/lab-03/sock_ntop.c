@@ -80,6 +80,7 @@ int sock_cmp_addr(const struct sockaddr *a, const struct sockaddr *b,
 {
 	// TODO (section 3.8): 0 if the addresses (not the ports) are equal,
 	// 1 if not (a different family is simply different), -1 on bad input.
+	// A Unix path ends at its NUL; an IPv6 address includes its scope.
 	(void)a;
 	(void)b;
 	(void)salen;
