@@ -1,0 +1,301 @@
+/*
+ * udp.c - chapter 8's programs on loopback.  The naive client's three
+ * failures are asserted (a lost datagram hangs it, a reply from anybody
+ * is taken, a missing server goes unnoticed), then the connected client
+ * getting ECONNREFUSED; the TCP+UDP server; a flood with the kernel's
+ * drop counters; the source address a connected UDP socket gets.
+ */
+#include "lnp.h"
+#include "testkit.h"
+#include "../../06-io-multiplexing/tests/tproc.h"
+
+#define CH "08-elementary-udp"
+
+/* A UDP socket of the test's own on 127.0.0.1 (or another loopback
+ * address), a free port. */
+static int test_udp(const char *addr, int *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	int fd = Socket(AF_INET, SOCK_DGRAM, 0);
+
+	Inet_pton(AF_INET, addr, &sin.sin_addr);
+	Bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+	Getsockname(fd, (struct sockaddr *)&sin, &len);
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+/* Receives one datagram (with a deadline) and says who sent it. */
+static ssize_t recv_from(int fd, char *buf, size_t size,
+			 struct sockaddr_in *from, int timeout_ms)
+{
+	socklen_t len = sizeof(*from);
+
+	if (!tp_readable(fd, timeout_ms))
+		return -1;
+	return recvfrom(fd, buf, size, 0, (struct sockaddr *)from, &len);
+}
+
+static struct tproc *client(const char *name, int port)
+{
+	char portarg[16];
+
+	snprintf(portarg, sizeof(portarg), "%d", port);
+	return tproc_run(CH, name, "127.0.0.1", portarg, NULL);
+}
+
+static void echo_round_trip(void **state)
+{
+	struct tproc *srv = tproc_run(CH, "udpserv", "0", NULL), *cli;
+	const char *in = "hello over UDP\nsecond datagram\n";
+	char *text;
+
+	(void)state;
+	cli = client("udpcli", tproc_port(srv, 2000));
+	tproc_feed(cli, in, strlen(in), 2000);
+	TK_EXPECT(tproc_wait(cli, 2000) && cli->status == 0,
+		  "udpcli did not finish: %s", cli->errbuf);
+	TK_EXPECT(strcmp(cli->outbuf, in) == 0, "udpcli printed \"%s\"",
+		  cli->outbuf);
+	if (asprintf(&text, "$ printf 'hello over UDP\\nsecond datagram\\n'"
+		     " | ./udpcli 127.0.0.1 9877\n%s", cli->outbuf) < 0)
+		abort();
+	tk_transcript(CH, "udpcli", text);
+	free(text);
+}
+
+static void naive_client_hangs_when_datagram_lost(void **state)
+{
+	int port, fd = test_udp("127.0.0.1", &port);
+	struct sockaddr_in from;
+	char buf[64];
+	struct tproc *cli = client("udpcli", port);
+
+	(void)state;
+	tproc_feed(cli, "lost\n", 5, 1000);
+	TK_EXPECT(recv_from(fd, buf, sizeof(buf), &from, 2000) == 5,
+		  "the request did not arrive");
+	/* we "lose" it: no reply.  The client should wait for ever. */
+	TK_EXPECT(!tproc_wait(cli, 1000), "udpcli exited although no reply "
+		  "came: expected it to wait for ever in recvfrom()");
+	Close(fd);
+}
+
+static void naive_client_takes_reply_from_anybody(void **state)
+{
+	int port, other_port;
+	int fd = test_udp("127.0.0.1", &port);
+	int stranger = test_udp("127.0.0.2", &other_port);
+	struct sockaddr_in from;
+	char buf[64];
+	struct tproc *cli = client("udpcli", port);
+
+	(void)state;
+	tproc_feed(cli, "question\n", 9, 1000);
+	TK_EXPECT(recv_from(fd, buf, sizeof(buf), &from, 2000) == 9,
+		  "the request did not arrive");
+	/* a third party answers first, from another address */
+	Sendto(stranger, "forged answer\n", 14, 0, (struct sockaddr *)&from,
+	       sizeof(from));
+	TK_EXPECT(tproc_wait(cli, 2000), "udpcli did not finish");
+	TK_EXPECT(strcmp(cli->outbuf, "forged answer\n") == 0, "udpcli was "
+		  "expected to print the forged answer from 127.0.0.2 as if "
+		  "it were the reply; it printed \"%s\"", cli->outbuf);
+	Close(fd);
+	Close(stranger);
+}
+
+/* A port nobody listens on (bound, then closed). */
+static int dead_port(void)
+{
+	int port, fd = test_udp("127.0.0.1", &port);
+
+	Close(fd);
+	return port;
+}
+
+static void server_absent_unconnected_vs_connected(void **state)
+{
+	int port = dead_port();
+	struct tproc *naive = client("udpcli", port);
+	struct tproc *conn = client("udpcli_connect", port);
+	char *text;
+
+	(void)state;
+	tproc_feed(naive, "anyone?\n", 8, 1000);
+	tproc_feed(conn, "anyone?\n", 8, 1000);
+	TK_EXPECT(tproc_wait(conn, 2000) && WIFEXITED(conn->status) &&
+		  WEXITSTATUS(conn->status) == 1, "udpcli_connect was "
+		  "expected to fail at once with ECONNREFUSED");
+	TK_EXPECT(strstr(conn->errbuf, "Connection refused") != NULL,
+		  "udpcli_connect said: %s", conn->errbuf);
+	/* the ICMP error came back for both; only the connected socket
+	 * hears of it */
+	TK_EXPECT(!tproc_wait(naive, 1000), "the unconnected udpcli exited: "
+		  "it was expected to wait for ever (%s)", naive->errbuf);
+	if (asprintf(&text, "$ echo anyone? | ./udpcli_connect 127.0.0.1 "
+		     "9877\n%s", conn->errbuf) < 0)
+		abort();
+	tk_transcript(CH, "udpcli_connect_refused", text);
+	free(text);
+}
+
+static void tcp_and_udp_on_one_port(void **state)
+{
+	struct tproc *srv = tproc_run(CH, "udptcpserv", "0", NULL), *cli;
+	int port = tproc_port(srv, 2000), fd;
+	char buf[32];
+
+	(void)state;
+	cli = client("udpcli", port);
+	tproc_feed(cli, "by UDP\n", 7, 1000);
+	TK_EXPECT(tproc_wait(cli, 2000) && strcmp(cli->outbuf, "by UDP\n")
+		  == 0, "UDP echo through udptcpserv gave \"%s\"", cli->outbuf);
+	for (int i = 0; i < 2; i++) {   /* two TCP clients, one after other */
+		fd = tp_connect(port);
+		Writen(fd, "by TCP\n", 7);
+		TK_EXPECT(tp_read_line(fd, buf, sizeof(buf), 2000) == 7 &&
+			  strcmp(buf, "by TCP\n") == 0, "TCP echo through "
+			  "udptcpserv gave \"%s\"", buf);
+		Close(fd);
+	}
+	TK_EXPECT(!tproc_wait(srv, 0), "udptcpserv exited: %s", srv->errbuf);
+}
+
+/* rx_queue of the UDP socket bound to port (from /proc/net/udp), or -1. */
+static long rx_queue(int port)
+{
+	FILE *f = fopen("/proc/net/udp", "r");
+	char line[512];
+	long found = -1;
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		unsigned lport;
+		unsigned long tx, rx;
+
+		if (sscanf(line, " %*d: %*8x:%4x %*8x:%*4x %*2x %8lx:%8lx",
+			   &lport, &tx, &rx) == 3 && (int)lport == port)
+			found = (long)rx;
+	}
+	if (f != NULL)
+		fclose(f);
+	return found;
+}
+
+static long snmp_rcvbuf_errors(void)
+{
+	FILE *f = fopen("/proc/net/snmp", "r");
+	char names[1024], values[1024];
+	long result = -1;
+
+	while (f != NULL && fgets(names, sizeof(names), f) != NULL) {
+		if (strncmp(names, "Udp: ", 5) != 0 ||
+		    fgets(values, sizeof(values), f) == NULL)
+			continue;
+		char *n_save, *v_save;
+		char *n = strtok_r(names, " \n", &n_save);
+		char *v = strtok_r(values, " \n", &v_save);
+
+		for (; n && v; n = strtok_r(NULL, " \n", &n_save),
+			       v = strtok_r(NULL, " \n", &v_save))
+			if (strcmp(n, "RcvbufErrors") == 0)
+				result = atol(v);
+		break;
+	}
+	if (f != NULL)
+		fclose(f);
+	return result;
+}
+
+static void flood_drops_counted_by_kernel(void **state)
+{
+	struct tproc *sink = tproc_run(CH, "udpsink", "-r", "8192", "0",
+				       NULL), *flood;
+	int port = tproc_port(sink, 2000);
+	long before = snmp_rcvbuf_errors(), received, dropped;
+	long long deadline;
+	char portarg[16], *line;
+
+	(void)state;
+	snprintf(portarg, sizeof(portarg), "%d", port);
+	flood = tproc_run(CH, "udpflood", "127.0.0.1", portarg, "2000",
+			  "1000", NULL);
+	TK_EXPECT(tproc_wait(flood, 5000) && flood->status == 0,
+		  "udpflood failed: %s", flood->errbuf);
+	/* wait for the sink to take what is queued, then stop it */
+	deadline = tp_now_ms() + 3000;
+	while (rx_queue(port) != 0 && tp_now_ms() < deadline)
+		poll(NULL, 0, 10);
+	TK_EXPECT(rx_queue(port) == 0, "udpsink did not empty its queue");
+	tproc_signal(sink, SIGTERM);
+	line = tproc_line(sink, "received", 2000);
+	TK_EXPECT(line != NULL && sscanf(line, "received %ld datagrams; the "
+					 "kernel dropped %ld", &received,
+					 &dropped) == 2,
+		  "udpsink did not report its totals: %s", sink->errbuf);
+	free(line);
+	TK_EXPECT(received + dropped == 2000, "2000 datagrams were sent; "
+		  "udpsink received %ld and the kernel counted %ld drops",
+		  received, dropped);
+	TK_EXPECT(dropped > 0, "no datagram was dropped, though the receive "
+		  "buffer was 8 KB and the sender never waited");
+	TK_EXPECT(snmp_rcvbuf_errors() - before >= dropped, "/proc/net/snmp "
+		  "RcvbufErrors grew by %ld, less than the %ld drops udpsink "
+		  "saw", snmp_rcvbuf_errors() - before, dropped);
+}
+
+static void connect_picks_source_address(void **state)
+{
+	struct tproc *p = tproc_run(CH, "udpwhichaddr", "127.0.0.1", NULL);
+
+	(void)state;
+	TK_EXPECT(tproc_wait(p, 2000) && p->status == 0, "udpwhichaddr "
+		  "failed: %s", p->errbuf);
+	TK_EXPECT(strcmp(p->outbuf, "to 127.0.0.1 the kernel sends from "
+			 "127.0.0.1\n") == 0, "udpwhichaddr said \"%s\"",
+		  p->outbuf);
+}
+
+static void bad_arguments_are_explained(void **state)
+{
+	struct { const char *prog; const char *args[4]; const char *want; }
+	cases[] = {
+		{ "udpserv", { "port" }, "not a port number" },
+		{ "udpcli", { "localhost", "9" }, "not an IPv4 or IPv6" },
+		{ "udpcli_connect", { "127.0.0.1" }, "usage" },
+		{ "udptcpserv", { "65536" }, "not a port number" },
+		{ "udpflood", { "127.0.0.1", "9", "0", "10" }, "COUNT" },
+		{ "udpflood", { "127.0.0.1", "9", "1", "70000" }, "SIZE" },
+		{ "udpsink", { "-r", "0", "9" }, "positive number" },
+		{ "udpwhichaddr", { "192.0.2.1", "x" }, "not a port number" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *const *a = cases[i].args;
+		struct tproc *p = tproc_run(CH, cases[i].prog, a[0], a[1],
+					    a[2], a[3], NULL);
+
+		TK_EXPECT(tproc_wait(p, 2000) && WIFEXITED(p->status) &&
+			  WEXITSTATUS(p->status) == 1 &&
+			  strstr(p->errbuf, cases[i].want) != NULL,
+			  "%s with bad arguments: expected status 1 and \"%s\","
+			  " got: %s", cases[i].prog, cases[i].want, p->errbuf);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TP_TEST(echo_round_trip),
+		TP_TEST(naive_client_hangs_when_datagram_lost),
+		TP_TEST(naive_client_takes_reply_from_anybody),
+		TP_TEST(server_absent_unconnected_vs_connected),
+		TP_TEST(tcp_and_udp_on_one_port),
+		TP_TEST(flood_drops_counted_by_kernel),
+		TP_TEST(connect_picks_source_address),
+		TP_TEST(bad_arguments_are_explained),
+	};
+	return TK_RUN("ch08 udp", tests);
+}
