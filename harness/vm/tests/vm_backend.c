@@ -1,0 +1,363 @@
+/*
+ * vm_backend.c - the VM backend itself: what it relays, how it stops a
+ * VM that runs too long or is interrupted, and its one-line errors.
+ *
+ * It runs vm_helper (next to it), which asks hn_vm_rerun() to run it
+ * again inside the VM.  This process is a "child subreaper", so a qemu
+ * the backend failed to reap would become our child: no child left after
+ * the helper exits proves qemu was killed and reaped.  Each run gets a
+ * TMPDIR of its own, which must be empty afterwards.
+ */
+#include "testkit.h"
+#include "lnp.h"
+
+#include <ftw.h>
+#include <dirent.h>
+#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+
+#define RUN_LIMIT_MS 120000    /* a helper run, start to exit */
+
+extern char **environ;
+
+/* What a run of the helper did. */
+struct outcome {
+	int status;                /* wait status */
+	char out[8192];
+	char err[8192];
+	long ms;
+	char tmpdir[64];           /* the TMPDIR it had */
+};
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* The environment for a run: ours without the variables the backend
+ * reads, then EXTRA (NAME=VALUE strings, NULL-ended) and TMPDIR. */
+static char **run_env(char *const extra[], const char *tmpdir)
+{
+	static const char *const dropped[] = {
+		"TK_REPORT=", "TMPDIR=", "HN_BACKEND=", "HN_VM_TIMEOUT=",
+		"HN_QEMU=", "HN_IN_VM=",
+	};
+	static char tmpvar[96];
+	static char *env[512];
+	size_t n = 0, i;
+	char **e;
+
+	for (e = environ; *e != NULL && n < 500; e++) {
+		for (i = 0; i < sizeof(dropped) / sizeof(dropped[0]); i++)
+			if (strncmp(*e, dropped[i], strlen(dropped[i])) == 0)
+				break;
+		if (i == sizeof(dropped) / sizeof(dropped[0]))
+			env[n++] = *e;
+	}
+	for (; extra != NULL && *extra != NULL && n < 510; extra++)
+		env[n++] = *extra;
+	snprintf(tmpvar, sizeof(tmpvar), "TMPDIR=%s", tmpdir);
+	env[n++] = tmpvar;
+	env[n] = NULL;
+	return env;
+}
+
+/* Appends what FD has to BUF (a string of SIZE bytes; what does not
+ * fit is dropped).  Returns false at end of file. */
+static bool drain(int fd, char *buf, size_t size)
+{
+	char chunk[4096];
+	size_t len = strlen(buf), room = size - 1 - len;
+	ssize_t n = read(fd, chunk, sizeof(chunk));
+
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN;
+	if (n == 0)
+		return false;
+	if ((size_t)n < room)
+		room = (size_t)n;
+	memcpy(buf + len, chunk, room);
+	buf[len + room] = '\0';
+	return true;
+}
+
+/*
+ * Runs PROG with ARGV and EXTRA env; with INTERRUPT, sends it SIGINT as
+ * soon as its stdout says "waiting".  Fills O.
+ */
+static void run(struct outcome *o, const char *prog, char *const argv[],
+		char *const extra[], bool interrupt)
+{
+	posix_spawn_file_actions_t fa;
+	int out[2], err[2], open_fds = 2;
+	long start = now_ms();
+	bool sent = false;
+	pid_t pid;
+
+	memset(o, 0, sizeof(*o));
+	strcpy(o->tmpdir, "/tmp/vm-backend-XXXXXX");
+	TK_EXPECT(mkdtemp(o->tmpdir) != NULL, "mkdtemp: %s", strerror(errno));
+	TK_EXPECT(pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0,
+		  "pipe: %s", strerror(errno));
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, err[1], STDERR_FILENO);
+	errno = posix_spawn(&pid, prog, &fa, NULL, argv,
+			    run_env(extra, o->tmpdir));
+	posix_spawn_file_actions_destroy(&fa);
+	close(out[1]);
+	close(err[1]);
+	TK_EXPECT(errno == 0, "cannot run %s: %s", prog, strerror(errno));
+	while (open_fds > 0) {
+		struct pollfd p[2] = { { .fd = out[0], .events = POLLIN },
+				       { .fd = err[0], .events = POLLIN } };
+		long left = start + RUN_LIMIT_MS - now_ms();
+
+		if (left <= 0 || poll(p, 2, (int)left) == 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			TK_FAIL("%s did not end within %d s; stderr: %s", prog,
+				RUN_LIMIT_MS / 1000, o->err);
+		}
+		if (p[0].revents && out[0] >= 0 &&
+		    !drain(out[0], o->out, sizeof(o->out))) {
+			close(out[0]);
+			out[0] = -1;
+			open_fds--;
+		}
+		if (p[1].revents && err[0] >= 0 &&
+		    !drain(err[0], o->err, sizeof(o->err))) {
+			close(err[0]);
+			err[0] = -1;
+			open_fds--;
+		}
+		if (interrupt && !sent && strstr(o->out, "waiting\n")) {
+			kill(pid, SIGINT);
+			sent = true;
+		}
+	}
+	while (waitpid(pid, &o->status, 0) < 0 && errno == EINTR)
+		;
+	o->ms = now_ms() - start;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag,
+			struct FTW *ftw)
+{
+	(void)sb; (void)flag; (void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* Nothing of the run may be left: no process (qemu would be our child
+ * now, we are a subreaper), no file in its TMPDIR. */
+static void expect_no_trace(struct outcome *o)
+{
+	int st, left = 0;
+	pid_t orphan = waitpid(-1, &st, WNOHANG);
+	int why = errno;
+	DIR *d = opendir(o->tmpdir);
+	struct dirent *de;
+
+	while (d != NULL && (de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			left++;
+	if (d != NULL)
+		closedir(d);
+	nftw(o->tmpdir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	TK_EXPECT(orphan != 0, "a process of the run was still running "
+		  "after it ended: qemu was not killed");
+	TK_EXPECT(orphan < 0 && why == ECHILD, "a process of the run (pid "
+		  "%d) was left for us to reap: qemu was not reaped",
+		  (int)orphan);
+	TK_EXPECT(left == 0, "the run left %d files in its TMPDIR", left);
+}
+
+static char *helper(void)
+{
+	static char *path;
+
+	if (path == NULL)
+		path = tk_sibling("vm_helper");
+	return path;
+}
+
+/* ---- runs that boot the VM ------------------------------------------- */
+
+/* stdout and stderr come back apart, an argument with spaces and quotes
+ * intact, the report line lands in the host's $TK_REPORT, and the exit
+ * status is the test's.  A bad HN_VM_TIMEOUT is named, not fatal. */
+static void relays_output_report_and_status(void **state)
+{
+	char report[] = "/tmp/vm-backend-report-XXXXXX", text[512] = "";
+	char reportvar[64];
+	char *argv[] = { helper(), "sctp", "speak", "it's a \"test\"", NULL };
+	char *extra[] = { reportvar, "HN_VM_TIMEOUT=soon", NULL };
+	static struct outcome o;
+	int fd = mkstemp(report);
+	ssize_t n;
+
+	(void)state;
+	TK_EXPECT(fd >= 0, "mkstemp: %s", strerror(errno));
+	snprintf(reportvar, sizeof(reportvar), "TK_REPORT=%s", report);
+	run(&o, helper(), argv, extra, false);
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	unlink(report);
+	expect_no_trace(&o);
+	TK_EXPECT(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 7,
+		  "the helper's exit status 7 came back as %#x; stderr: %s",
+		  o.status, o.err);
+	TK_EXPECT(strcmp(o.out, "stdout: arg=[it's a \"test\"] sctp=yes\n")
+		  == 0, "stdout was \"%s\"", o.out);
+	TK_EXPECT(strstr(o.err, "stderr: from the VM\n") != NULL &&
+		  strstr(o.out, "stderr") == NULL,
+		  "stderr was \"%s\" and stdout \"%s\"", o.err, o.out);
+	TK_EXPECT(strstr(o.err, "HN_VM_TIMEOUT=soon is not a number") != NULL,
+		  "no word about HN_VM_TIMEOUT=soon; stderr: %s", o.err);
+	TK_EXPECT(n > 0 && strstr(text, "\"message\":\"from the VM\"") != NULL,
+		  "the report file holds \"%s\"", n > 0 ? text : "");
+}
+
+/* A test that never ends is stopped at HN_VM_TIMEOUT, qemu and all. */
+static void timeout_stops_the_vm(void **state)
+{
+	char *argv[] = { helper(), "sctp", "hang", NULL };
+	char *extra[] = { "HN_VM_TIMEOUT=1", NULL };
+	static struct outcome o;
+
+	(void)state;
+	run(&o, helper(), argv, extra, false);
+	expect_no_trace(&o);
+	TK_EXPECT(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 1,
+		  "a VM past its time limit ended with status %#x, not exit "
+		  "status 1", o.status);
+	TK_EXPECT(strstr(o.err, "did not finish within 1 s") != NULL,
+		  "no word about the time limit; stderr: %s", o.err);
+	TK_EXPECT(o.ms < 15000, "stopping took %ld ms", o.ms);
+}
+
+/* Ctrl-C while the test runs in the VM: the helper dies of SIGINT and
+ * qemu dies with it. */
+static void ctrl_c_stops_the_vm(void **state)
+{
+	char *argv[] = { helper(), "sctp", "hang", NULL };
+	static struct outcome o;
+
+	(void)state;
+	run(&o, helper(), argv, NULL, true);
+	expect_no_trace(&o);
+	TK_EXPECT(strstr(o.out, "waiting\n") != NULL,
+		  "the helper never said it was waiting; stderr: %s", o.err);
+	TK_EXPECT(WIFSIGNALED(o.status) && WTERMSIG(o.status) == SIGINT,
+		  "after Ctrl-C the helper ended with status %#x", o.status);
+}
+
+/* ---- one-line errors (no VM) ----------------------------------------- */
+
+/* Expects a clean refusal: exit 77, one line on stderr containing each
+ * of the NULL-ended WORDS. */
+static void expect_refusal(const struct outcome *o, const char *const *words)
+{
+	TK_EXPECT(WIFEXITED(o->status) && WEXITSTATUS(o->status) == 77,
+		  "expected exit status 77, got %#x; stderr: %s", o->status,
+		  o->err);
+	TK_EXPECT(strchr(o->err, '\n') == o->err + strlen(o->err) - 1,
+		  "expected one line on stderr, got: %s", o->err);
+	for (; *words != NULL; words++)
+		TK_EXPECT(strstr(o->err, *words) != NULL,
+			  "the message does not say \"%s\": %s", *words,
+			  o->err);
+}
+
+static void unknown_feature_is_named(void **state)
+{
+	char *argv[] = { helper(), "warp-drive", "speak", NULL };
+	static const char *const words[] = { "'warp-drive'", "sctp", NULL };
+	static struct outcome o;
+
+	(void)state;
+	run(&o, helper(), argv, NULL, false);
+	expect_no_trace(&o);
+	expect_refusal(&o, words);
+}
+
+static void host_backend_forbids_the_vm(void **state)
+{
+	char *argv[] = { helper(), "sctp", "speak", NULL };
+	char *extra[] = { "HN_BACKEND=host", NULL };
+	static const char *const words[] = { "HN_BACKEND=host", "no sctp",
+					     NULL };
+	static struct outcome o;
+
+	(void)state;
+	run(&o, helper(), argv, extra, false);
+	expect_no_trace(&o);
+	expect_refusal(&o, words);
+}
+
+static void missing_qemu_names_the_package(void **state)
+{
+	char *argv[] = { helper(), "sctp", "speak", NULL };
+	char *extra[] = { "HN_QEMU=/nonexistent/qemu-system-x86_64", NULL };
+	static const char *const words[] = { "qemu-system-x86",
+					     "apt-get install", NULL };
+	static struct outcome o;
+
+	(void)state;
+	run(&o, helper(), argv, extra, false);
+	expect_no_trace(&o);
+	expect_refusal(&o, words);
+}
+
+/* A copy of the helper in a build tree without the VM says how to get
+ * it. */
+static void missing_kernel_says_make_vm(void **state)
+{
+	char dir[] = "/tmp/vm-backend-tree-XXXXXX", copy[64], marker[64];
+	char *argv[] = { copy, "sctp", "speak", NULL };
+	static const char *const words[] = { "make vm",
+					     "linux-image-cloud-amd64", NULL };
+	static struct outcome o;
+	char buf[65536];
+	int in, out;
+	ssize_t n;
+
+	(void)state;
+	TK_EXPECT(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
+	snprintf(copy, sizeof(copy), "%s/vm_helper", dir);
+	snprintf(marker, sizeof(marker), "%s/.buildroot", dir);
+	in = open(helper(), O_RDONLY);
+	out = open(copy, O_WRONLY | O_CREAT, 0755);
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			break;
+	close(in);
+	close(out);
+	close(open(marker, O_WRONLY | O_CREAT, 0644));
+	run(&o, copy, argv, NULL, false);
+	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	expect_no_trace(&o);
+	expect_refusal(&o, words);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TK_TEST(unknown_feature_is_named),
+		TK_TEST(host_backend_forbids_the_vm),
+		TK_TEST(missing_qemu_names_the_package),
+		TK_TEST(missing_kernel_says_make_vm),
+		TK_TEST(relays_output_report_and_status),
+		TK_TEST(timeout_stops_the_vm),
+		TK_TEST(ctrl_c_stops_the_vm),
+	};
+
+	/* orphans of the helper become our children, so we can see them */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	return TK_RUN("vm_backend", tests);
+}

@@ -1,0 +1,73 @@
+/*
+ * vm.h - the inside of the harness's VM backend (harness/vm/).  Tests do
+ * not include this: they call hn_require() from harness.h, which calls
+ * hn_vm_rerun() when the running kernel lacks a feature.
+ *
+ *   vm.c      hn_vm_rerun(): the feature table, which accelerator, exit
+ *   initrd.c  the per-run initramfs: the cached base + the test's files
+ *   qemu.c    starting qemu and relaying the test's output to the host
+ *
+ * Every function here returns -1 with a one-line message on stderr when
+ * it fails; none exits.
+ */
+#ifndef HN_VM_H
+#define HN_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Where the cached kernel and base initramfs live: <build root>/vm. */
+struct vm_paths {
+	char dir[4096];
+	char kernel[4096 + 16];
+	char base[4096 + 16];
+};
+
+/* One run of a test binary in a VM. */
+struct vm_job {
+	const char *exe;           /* the test binary (absolute) */
+	char **argv;               /* its arguments, argv[0] first */
+	const char *modules;       /* loaded at boot, space-separated */
+	const char *report;        /* the host's $TK_REPORT, or NULL */
+	int timeout_ms;            /* hard limit for the whole VM */
+};
+
+/* ---- initrd.c --------------------------------------------------------- */
+
+/*
+ * Makes the initramfs for JOB in an anonymous memory file (memfd): a copy
+ * of BASE, then a second cpio archive with the test binary, the
+ * executables next to it and in its parent directory, every shared
+ * library they load (per ldd), the build root's marker, and /hn/run,
+ * /hn/modules, /hn/cwd.  Nothing is left on disk.  Returns the descriptor
+ * (not close-on-exec: qemu opens it as /proc/self/fd/N), or -1.
+ */
+int vm_initrd(const char *base, const struct vm_job *job);
+
+/* ---- qemu.c ------------------------------------------------------------ */
+
+enum vm_accel { VM_TCG, VM_KVM };
+
+/* How a boot ended. */
+enum vm_end {
+	VM_FINISHED,               /* the test ran; *status is its status */
+	VM_NO_BOOT,                /* no sign of life in time (KVM probe) */
+	VM_FAILED,                 /* qemu or the VM failed; message shown */
+	VM_INTERRUPTED             /* a signal came; *status is its number */
+};
+
+/*
+ * Boots the VM with KERNEL and the initramfs in descriptor INITRD, relays
+ * the test's stdout and stderr as they come and its testkit report lines
+ * to JOB->report, and waits for its exit status.  With BOOT_MS > 0 the
+ * VM must say "booted" within BOOT_MS or it is stopped (VM_NO_BOOT, with
+ * the reason in WHY).  qemu is killed and reaped in every case.
+ */
+enum vm_end vm_boot(const char *kernel, int initrd, enum vm_accel accel,
+		    const struct vm_job *job, int boot_ms, int *status,
+		    char *why, size_t whylen);
+
+/* The qemu program, or NULL if it is not installed. */
+const char *vm_qemu_path(void);
+
+#endif

@@ -1,0 +1,60 @@
+# harness/vm/: the VM backend (harness/vm/README.md).  Included at the
+# end of harness/harness.mk.
+#
+#   make vm        fetch Debian's cloud kernel, build the base initramfs
+#   make test      runs the SCTP suite, which boots the VM by itself
+#   make bench     BENCH harness.vm_sctp_first_result <ms> ms
+
+VM_DIR     := $(B)/vm
+HN_VM_SRCS := harness/vm/vm.c harness/vm/initrd.c harness/vm/qemu.c
+HN_VM_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(HN_VM_SRCS))
+
+# The backend is part of the harness library: a prerequisite added here
+# joins the $^ of harness.mk's rule for it.
+$(B)/libharness.a: $(HN_VM_OBJS)
+
+# The kernel and its modules, from Debian (apt-get download: no root),
+# then the initramfs every test shares.  `make clean` removes them.
+$(VM_DIR)/vmlinuz: harness/vm/fetch-kernel.sh harness/vm/modules.txt
+	@echo "  KERNEL  $@ (apt-get download linux-image-cloud-amd64)"
+	@harness/vm/fetch-kernel.sh $(VM_DIR) harness/vm/modules.txt
+
+$(VM_DIR)/base.cpio: $(VM_DIR)/vmlinuz harness/vm/mkbase.sh harness/vm/init
+	@echo "  CPIO    $@"
+	@harness/vm/mkbase.sh $(VM_DIR) harness/vm/init
+
+.PHONY: vm
+vm: deps $(VM_DIR)/base.cpio ## build the test VM (Debian cloud kernel, busybox initramfs)
+
+# The proof: SCTP between two hosts, run in the VM when the kernel here
+# has no SCTP.
+VM_SCTP_TEST := $(B)/harness/vm/tests/sctp_streams
+TEST_SUITES += $(VM_SCTP_TEST)
+$(VM_SCTP_TEST): $(B)/obj/harness/vm/tests/sctp_streams.o \
+		 $(B)/libharness.a $(B)/liblnp.a | $(VM_DIR)/base.cpio
+	$(LINK) $^ $(HARNESS_LDLIBS) $(CMOCKA) -lsctp
+
+# The backend's own suite, and the helper it runs in the VM.  Both link
+# only the backend and the testkit, not the rest of the harness.
+VM_BACKEND_TEST := $(B)/harness/vm/tests/vm_backend
+VM_HELPER := $(B)/harness/vm/tests/vm_helper
+TEST_SUITES += $(VM_BACKEND_TEST)
+$(VM_BACKEND_TEST): $(B)/obj/harness/vm/tests/vm_backend.o \
+		    $(B)/obj/harness/testkit.o $(B)/liblnp.a | $(VM_HELPER)
+	$(LINK) $^ $(CMOCKA)
+$(VM_HELPER): $(B)/obj/harness/vm/tests/vm_helper.o $(HN_VM_OBJS) \
+	      $(B)/obj/harness/testkit.o $(B)/liblnp.a | $(VM_DIR)/base.cpio
+	$(LINK) $^ $(CMOCKA)
+
+VM_BENCH := $(B)/harness/vm/bench_first_result
+$(VM_BENCH): $(B)/obj/harness/vm/bench_first_result.o
+	$(LINK) $^
+
+BENCHES += bench-vm-sctp
+.PHONY: bench-vm-sctp
+bench-vm-sctp: $(VM_BENCH) $(VM_SCTP_TEST) ## BENCH harness.vm_sctp_first_result (VM cold start to first SCTP result)
+	@$(VM_BENCH) $(VM_SCTP_TEST) 3
+
+-include $(patsubst %.o,%.d,$(HN_VM_OBJS) \
+	   $(addprefix $(B)/obj/harness/vm/,tests/sctp_streams.o \
+	     tests/vm_backend.o tests/vm_helper.o bench_first_result.o))
