@@ -16,3 +16,14 @@ $(B)/ch/$(CH06)/tests/mux: | $(foreach p,$(CH06_PROGRAMS),$(B)/ch/$(CH06)/$p)
 $(eval $(call lab,06,$(CH06),mux_echo.c,chapters/$(CH06)/lab,mux_echo,,))
 $(foreach v,student ref starter,$(eval \
   $(B)/lab-06/$v/public $(B)/lab-06/$v/hidden: $(TPROC_OBJ)))
+
+# make bench: the wall time of `make lab-06 REF=1` (the public tests
+# against the reference), which must stay within a few seconds.
+.PHONY: bench-lab06
+BENCHES += bench-lab06
+bench-lab06: build-lab-06-ref
+	@$(PY) -c 'import subprocess, sys, time; t = time.monotonic(); \
+	  r = subprocess.run(["$(PY)", "tools/testrun.py", "--build", "$(B)", \
+	    "--lab-run", "06", "--variant", "ref"], stdout=subprocess.DEVNULL); \
+	  print("BENCH lab06.ref_wall %.2f s" % (time.monotonic() - t)); \
+	  sys.exit(r.returncode)'
