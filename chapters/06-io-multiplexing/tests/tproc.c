@@ -208,6 +208,14 @@ char *tproc_line(struct tproc *p, const char *needle, int timeout_ms)
 	}
 }
 
+bool tproc_saw(struct tproc *p, const char *needle, int timeout_ms)
+{
+	char *line = tproc_line(p, needle, timeout_ms);
+
+	free(line);
+	return line != NULL;
+}
+
 bool tproc_err_has(struct tproc *p, const char *needle, int timeout_ms)
 {
 	long long deadline = tp_now_ms() + timeout_ms;

@@ -42,6 +42,8 @@ struct tproc *tproc_run(const char *ch, const char *name, ...)
  * earlier call consumed); returns it (allocated) or NULL at the deadline
  * or when the program ends first. */
 char *tproc_line(struct tproc *p, const char *needle, int timeout_ms);
+/* The same, for a test that only needs to know whether it came. */
+bool tproc_saw(struct tproc *p, const char *needle, int timeout_ms);
 /* The same on stderr (searches everything printed so far). */
 bool tproc_err_has(struct tproc *p, const char *needle, int timeout_ms);
 /* Waits for "listening on port N" and returns N; fails the test if it

@@ -27,14 +27,14 @@ static void echoes_and_reports_peers(void **state)
 	char buf[32];
 
 	(void)state;
-	TK_EXPECT(tproc_line(srv, "connected", 2000) != NULL, "the server "
+	TK_EXPECT(tproc_saw(srv, "connected", 2000), "the server "
 		  "did not print \"peer ... connected\" for a new client");
 	Writen(fd, "ping\n", 5);
 	TK_EXPECT(tp_read_line(fd, buf, sizeof(buf), 2000) == 5 &&
 		  strcmp(buf, "ping\n") == 0, "a client sent \"ping\" and got "
 		  "\"%s\" back", buf);
 	Close(fd);
-	TK_EXPECT(tproc_line(srv, "closed", 2000) != NULL, "the server did "
+	TK_EXPECT(tproc_saw(srv, "closed", 2000), "the server did "
 		  "not print \"peer ... closed\" when a client closed");
 }
 
@@ -55,7 +55,7 @@ static void restarts_at_once_during_time_wait(void **state)
 		  "close its client's connection when it stopped");
 	Close(fd);              /* the server's side is now in TIME_WAIT */
 	srv = start_server("60,5,3", port);
-	TK_EXPECT(tproc_line(srv, "listening on port", 2000) != NULL,
+	TK_EXPECT(tproc_saw(srv, "listening on port", 2000),
 		  "after a restart, the server could not listen on port %d "
 		  "while its old connection was in TIME_WAIT; it said: %s",
 		  port, srv->errbuf);
@@ -68,7 +68,7 @@ static void reset_is_not_reported_as_dead(void **state)
 	char *line;
 
 	(void)state;
-	TK_EXPECT(tproc_line(srv, "connected", 2000) != NULL, "no "
+	TK_EXPECT(tproc_saw(srv, "connected", 2000), "no "
 		  "\"peer ... connected\" line");
 	tp_close_rst(fd);
 	line = tproc_line(srv, "peer", 2000);

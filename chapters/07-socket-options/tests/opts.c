@@ -192,7 +192,7 @@ static bool restarts(bool reuse, int port, struct tproc **out)
 	struct tproc *srv = restartserv(reuse, port);
 
 	*out = srv;
-	return tproc_line(srv, "listening on port", 2000) != NULL;
+	return tproc_saw(srv, "listening on port", 2000);
 }
 
 static void restart_during_time_wait(void **state)
