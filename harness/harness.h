@@ -70,12 +70,12 @@ void hn_init(void);
 const char *hn_tmpdir(void);
 
 /*
- * Makes sure the kernel has FEATURE ("sctp", "tun", "nfqueue",
- * "netdev-egress").  Returns 0 if it does.  If not, and the VM backend
- * (harness/vm/) is built in, asks it to re-run this test binary inside a
- * VM whose kernel has the feature (that call does not return).
- * Otherwise prints why and exits 77 (skip).  Call it right after
- * hn_init().
+ * Makes sure the kernel has FEATURE ("sctp", "tun", "pf_key", "nfqueue",
+ * "netdev-egress"; any other name, e.g. "netem", counts as missing).
+ * Returns 0 if it does.  If not, and the VM backend (harness/vm/) is
+ * built in, asks it to re-run this test binary inside a VM whose kernel
+ * has the feature (that call does not return).  Otherwise prints why and
+ * exits 77 (skip).
  */
 int hn_require(const char *feature);
 
@@ -208,7 +208,8 @@ int hn_sh(hn_net *net, const char *host, int timeout_ms, char **out,
 struct hn_spawn_opts {
 	const char *stdin_data;    /* stdin from this buffer ... */
 	size_t stdin_len;          /* ... of this many bytes (0: strlen) */
-	const char *stdin_file;    /* or from this file (else /dev/null) */
+	const char *stdin_file;    /* or from this file (neither: a pipe
+				      the test writes with hn_write_stdin) */
 	const char *cwd;           /* working directory (else unchanged) */
 	char *const *env;          /* extra NAME=VALUE strings, NULL-ended */
 };

@@ -20,6 +20,16 @@ int tk_begin(void **state)
 	return 0;
 }
 
+void (*tk_test_end_hook)(void);
+
+int tk_end(void **state)
+{
+	(void)state;
+	if (tk_test_end_hook != NULL)
+		tk_test_end_hook();
+	return 0;
+}
+
 /* Appends s to out as a JSON string body (quotes not included). */
 static void json_escape(FILE *out, const char *s)
 {

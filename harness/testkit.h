@@ -28,8 +28,12 @@
 /* The name of the test that is running (set by TK_TEST's setup). */
 extern const char *tk_current_test;
 int tk_begin(void **state);
+/* Runs after every TK_TEST, passed or failed: calls tk_test_end_hook
+ * (the harness sets it to tear down networks a test left up). */
+int tk_end(void **state);
+extern void (*tk_test_end_hook)(void);
 
-#define TK_TEST(f) { #f, f, tk_begin, NULL, (void *)#f }
+#define TK_TEST(f) { #f, f, tk_begin, tk_end, (void *)#f }
 #define TK_RUN(name, tests) \
 	cmocka_run_group_tests_name(name, tests, NULL, NULL)
 
