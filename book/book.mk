@@ -167,6 +167,36 @@ book-stage1: $(BOOK_JSON)
 	@book/tools/tables.sh $(BOOKW)/t $(BOOKW)/aux $(BOOK_KEYS)
 
 book-stage2: $(BOOK_HTML) $(BOOK)/book.css $(BOOK_FIG_SVG) $(BOOK)/book.pdf
+	@# pages and figures of chapters or figures that are gone
+	@for f in $(BOOK)/*.html $(BOOK)/figures/*.svg; do \
+	  case " $(BOOK_HTML) $(BOOK_FIG_SVG) " in *" $$f "*) ;; \
+	  *) [ -e "$$f" ] && rm -f "$$f" ;; esac; done; true
+
+book-check: book ## the built book in headless Chromium, the PDF as images: no errors
+	@$(PY) book/tools/book_check.py --book $(BOOK) --work $(BOOKW) \
+	  --out build/book-check
 
 book-clean:
 	rm -rf $(BOOK) $(BOOKW)
+
+# ---- benchmarks ----------------------------------------------------------
+# book.full: `make book` after removing everything it made (pages, PDF,
+# figures, captures, the figure tools); book.incremental: `make book`
+# again after touching one chapter (the first; the front matter if there
+# is none yet).
+BENCHES += bench-book
+BOOK_TOUCH := $(firstword $(BOOK_CHAPTER_SRCS) $(BOOK_SRC_using))
+book_now = date +%s.%N
+book_secs = awk -v a="$$1" -v b="$$2" 'BEGIN { printf "%.2f", b - a }'
+
+.PHONY: bench-book
+bench-book:
+	@rm -rf $(BOOK) $(BOOKW) $(BOOK_TOOLS) $(B)/obj/book
+	@t0=$$($(book_now)); \
+	  $(MAKE) -s --no-print-directory book >/dev/null || exit 1; \
+	  t1=$$($(book_now)); \
+	  set -- $$t0 $$t1; echo "BENCH book.full $$($(book_secs)) s"
+	@touch $(BOOK_TOUCH); t0=$$($(book_now)); \
+	  $(MAKE) -s --no-print-directory book >/dev/null || exit 1; \
+	  t1=$$($(book_now)); \
+	  set -- $$t0 $$t1; echo "BENCH book.incremental $$($(book_secs)) s"

@@ -390,7 +390,7 @@ function Image(el)
   el.attributes["figure"] = number
   el.attributes["name"] = name
   tsv("id", el.identifier, "Figure " .. number)
-  tsv("figure", name)
+  tsv("figure", name, el.identifier, "Figure " .. number)
   return el
 end
 

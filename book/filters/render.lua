@@ -219,11 +219,6 @@ function Image(el)
     .. el.caption
   el.attributes["figure"] = nil
   el.attributes["name"] = nil
-  if is_latex and el.identifier ~= "" then
-    -- hyperref needs a target of this name for \hyperlink
-    return { pandoc.RawInline("latex", "\\hypertarget{" .. el.identifier
-      .. "}{}"), el }
-  end
   return el
 end
 
@@ -246,20 +241,22 @@ end
 ---------------------------------------------------------------- generated pages
 
 local function toc_blocks()
-  local items, current = pandoc.List(), nil
+  local pages = {}              -- { { link = Link, sections = { Link } } }
   for _, r in ipairs(rows(tables .. "/toc.tsv")) do
     local page, level, id, text = r[1], tonumber(r[2]), r[3], r[4]
     local href = page_file(page) .. (level == 1 and "" or ("#" .. id))
     local link = pandoc.Link({ pandoc.Str(text) }, href)
     if level == 1 and page ~= "index" then
-      current = pandoc.List()
-      items:insert({ pandoc.Plain({ link }), pandoc.BulletList(current) })
-    elseif level == 2 and current then
-      current:insert({ pandoc.Plain({ link }) })
+      pages[#pages + 1] = { link = link, sections = {} }
+    elseif level == 2 and page ~= "index" and #pages > 0 then
+      table.insert(pages[#pages].sections, { pandoc.Plain({ link }) })
     end
   end
-  for _, item in ipairs(items) do
-    if #item[2].content == 0 then table.remove(item, 2) end
+  local items = pandoc.List()
+  for _, p in ipairs(pages) do
+    local item = { pandoc.Plain({ p.link }) }
+    if #p.sections > 0 then item[2] = pandoc.BulletList(p.sections) end
+    items:insert(item)
   end
   return { pandoc.Div({ pandoc.BulletList(items) }, { class = "toc" }) }
 end
@@ -345,8 +342,9 @@ local function navigation(doc)
   doc.meta["pagetitle"] = key
   for i, p in ipairs(nav) do
     local cls = p.key == key and ' class="here"' or ""
+    local title = p.key == "index" and "Contents" or p.title
     links[#links + 1] = string.format('<li%s><a href="%s">%s</a></li>', cls,
-      page_file(p.key), html_escape(p.title))
+      page_file(p.key), html_escape(title))
     if p.key == key then
       prev, nxt = nav[i - 1], nav[i + 1]
       doc.meta["pagetitle"] = p.title

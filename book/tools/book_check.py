@@ -1,0 +1,234 @@
+#!/usr/bin/python3
+"""The full book check (`make book-check`), on a built book.
+
+Web edition: every page of build/book/ is served on the loopback
+interface and opened in headless Chromium.  A console message, or a
+request the server answers 404 (a missing image, stylesheet or page), is
+a failure; so is a local link or image that names a missing file or an
+id the target page does not have.  Each page's screenshot is saved.
+
+Print edition: every page of book.pdf is rendered to PNG with pdftoppm.
+A word that reaches past the text block's right edge (code running off
+the page) is a failure; so is a figure whose caption is in the PDF but
+whose drawing is not (none of the figure's own words are on that page).
+
+Screenshots and page images go to build/book-check/ for a person to look
+at.  Exit status 0, or 1 with one line per problem.
+"""
+import argparse
+import glob
+import html.parser
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+
+CHROMIUM = ["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+            "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--enable-logging=stderr", "--v=0",
+            "--hide-scrollbars"]
+PAGE_TIMEOUT = 60          # seconds for Chromium to load and draw a page
+EDGE_SLACK_PT = 4.0        # how far past the right edge a glyph may reach
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    """Serves the book; remembers every request that failed."""
+    failures = []
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        Quiet.failures.append(f"{code} {self.path}")
+        super().send_error(code, message, explain)
+
+
+class Links(html.parser.HTMLParser):
+    """Collects a page's ids, links and image sources."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.hrefs, self.srcs = set(), [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("href"):
+            self.hrefs.append(a["href"])
+        if tag in ("img", "script") and a.get("src"):
+            self.srcs.append(a["src"])
+        if tag == "link" and a.get("href"):
+            self.srcs.append(a["href"])
+
+
+def parse(path):
+    p = Links()
+    with open(path, encoding="utf-8") as f:
+        p.feed(f.read())
+    return p
+
+
+def check_links(book):
+    """Every local link and image resolves, ids included."""
+    problems, pages = [], {}
+    for path in sorted(glob.glob(os.path.join(book, "*.html"))):
+        pages[os.path.basename(path)] = parse(path)
+    for name, p in pages.items():
+        for ref in p.hrefs + p.srcs:
+            if re.match(r"^[a-z]+:", ref):
+                continue            # http:, mailto: ... not ours to check
+            target, _, frag = ref.partition("#")
+            target = target or name
+            if not os.path.exists(os.path.join(book, target)):
+                problems.append(f"{name}: link to {ref}: no file {target}")
+            elif frag and target in pages and frag not in pages[target].ids:
+                problems.append(f"{name}: link to {ref}: {target} has no "
+                                f"id {frag}")
+    return problems, list(pages)
+
+
+def serve(book):
+    handler = lambda *a, **k: Quiet(*a, directory=book, **k)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def check_web(book, out, pages):
+    """Opens each page in Chromium; returns problems."""
+    problems = []
+    server = serve(book)
+    port = server.server_address[1]
+    try:
+        for name in pages:
+            Quiet.failures.clear()
+            shot = os.path.join(out, name.replace(".html", ".png"))
+            width, height = (1280, 2400)
+            try:
+                r = subprocess.run(
+                    CHROMIUM + [f"--window-size={width},{height}",
+                                f"--screenshot={shot}",
+                                f"http://127.0.0.1:{port}/{name}"],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                    timeout=PAGE_TIMEOUT, start_new_session=True)
+            except subprocess.TimeoutExpired:
+                problems.append(f"{name}: Chromium took more than "
+                                f"{PAGE_TIMEOUT} s")
+                continue
+            for line in r.stderr.decode(errors="replace").splitlines():
+                if ":CONSOLE" in line:
+                    problems.append(f"{name}: console: "
+                                    f"{line.split('] ', 1)[-1]}")
+            for f in Quiet.failures:
+                problems.append(f"{name}: the browser asked for a missing "
+                                f"file: {f}")
+            if r.returncode != 0 or not os.path.exists(shot):
+                problems.append(f"{name}: Chromium failed (status "
+                                f"{r.returncode}), no screenshot")
+    finally:
+        server.shutdown()
+        server.server_close()
+    return problems
+
+
+# ---- the PDF -------------------------------------------------------------
+
+def text_right_edge(pdf_yaml, page_width):
+    """Where the text block ends, from the geometry in book/pandoc/pdf.yaml
+    (the text block is centred): in points."""
+    with open(pdf_yaml) as f:
+        m = re.search(r"textwidth=([\d.]+)cm", f.read())
+    textwidth = float(m.group(1)) * 72 / 2.54
+    return (page_width + textwidth) / 2
+
+
+WORD = re.compile(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" '
+                  r'yMax="[\d.]+">([^<]*)</word>')
+PAGE = re.compile(r'<page width="([\d.]+)" height="[\d.]+">')
+
+
+def pdf_pages(pdf):
+    """[(page width, [(xMin, xMax, word)])] from pdftotext -bbox."""
+    r = subprocess.run(["pdftotext", "-bbox", pdf, "-"],
+                       stdout=subprocess.PIPE, check=True)
+    pages = []
+    for chunk in r.stdout.decode(errors="replace").split("<page ")[1:]:
+        m = PAGE.match("<page " + chunk)
+        words = [(float(a), float(b), html.unescape(w))
+                 for a, b, w in WORD.findall(chunk)]
+        pages.append((float(m.group(1)), words))
+    return pages
+
+
+def figure_words(svg):
+    """The words a figure's drawing shows (its SVG <text> elements)."""
+    with open(svg, encoding="utf-8") as f:
+        texts = re.findall(r"<text[^>]*>([^<]+)</text>", f.read())
+    return {w for t in texts for w in html.unescape(t).split() if len(w) > 3}
+
+
+def check_pdf(book, work, out):
+    problems = []
+    pdf = os.path.join(book, "book.pdf")
+    subprocess.run(["pdftoppm", "-r", "60", "-png", pdf,
+                    os.path.join(out, "pdf")], check=True)
+    pages = pdf_pages(pdf)
+    for n, (width, words) in enumerate(pages, 1):
+        edge = text_right_edge("book/pandoc/pdf.yaml", width)
+        for x0, x1, w in words:
+            if x1 > edge + EDGE_SLACK_PT:
+                problems.append(f"book.pdf page {n}: \"{w}\" runs "
+                                f"{x1 - edge:.1f} pt past the right edge")
+    figures = {}                # "Figure 3.1" -> figure name
+    for aux in glob.glob(os.path.join(work, "aux", "*.tsv")):
+        with open(aux) as f:
+            for line in f:
+                cols = line.rstrip("\n").split("\t")
+                if cols[0] == "figure" and len(cols) == 4:
+                    figures[cols[3]] = cols[1]
+    for label, name in figures.items():
+        svg = os.path.join(book, "figures", name + ".svg")
+        want = figure_words(svg) if os.path.exists(svg) else set()
+        where = [n for n, (_, words) in enumerate(pages, 1)
+                 if f"{label}:" in " ".join(w for _, _, w in words)]
+        if not where:
+            problems.append(f"book.pdf: no caption \"{label}:\" ({name})")
+            continue
+        seen = {w for n in where for p in (n - 1, n, n + 1)
+                if 1 <= p <= len(pages) for _, _, w in pages[p - 1][1]}
+        if want and not (want & seen):
+            problems.append(f"book.pdf page {where[0]}: {label} ({name}) "
+                            "has a caption but its drawing is missing")
+    return problems, len(pages), len(figures)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--book", default="build/book")
+    ap.add_argument("--work", default="build/book-work")
+    ap.add_argument("--out", default="build/book-check")
+    args = ap.parse_args()
+    for tool in ("chromium", "pdftoppm", "pdftotext"):
+        if shutil.which(tool) is None:
+            print(f"book-check: {tool} is missing (make book-deps)")
+            return 1
+    shutil.rmtree(args.out, ignore_errors=True)
+    os.makedirs(args.out)
+    problems, pages = check_links(args.book)
+    problems += check_web(args.book, args.out, pages)
+    pdf_problems, npdf, nfig = check_pdf(args.book, args.work, args.out)
+    problems += pdf_problems
+    for p in problems:
+        print(f"book-check: {p}")
+    print(f"book-check: {len(pages)} web pages in Chromium, {npdf} PDF "
+          f"pages, {nfig} figures; {len(problems)} problems; pictures in "
+          f"{args.out}/")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
