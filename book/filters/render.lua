@@ -208,6 +208,16 @@ function CodeBlock(el)
   return nil
 end
 
+-- Print: long identifiers in running text (a test's name, a path) may
+-- break after an underscore or a slash instead of running off the page.
+function Code(el)
+  if not is_latex then return nil end
+  local tex = pandoc.write(pandoc.Pandoc({ pandoc.Plain({ el }) }), "latex")
+  tex = tex:gsub("\n$", ""):gsub("\\_", "\\_\\allowbreak{}")
+    :gsub("/", "/\\allowbreak{}")
+  return pandoc.RawInline("latex", tex)
+end
+
 ---------------------------------------------------------------- figures, links
 
 function Image(el)
@@ -373,6 +383,7 @@ end
 
 return {
   { Pandoc = load },
-  { CodeBlock = CodeBlock, Image = Image, Link = Link, Div = Div },
+  { CodeBlock = CodeBlock, Code = Code, Image = Image, Link = Link,
+    Div = Div },
   { Pandoc = finish },
 }

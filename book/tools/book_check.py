@@ -184,12 +184,11 @@ def check_pdf(book, work, out):
                 problems.append(f"book.pdf page {n}: \"{w}\" runs "
                                 f"{x1 - edge:.1f} pt past the right edge")
     figures = {}                # "Figure 3.1" -> figure name
-    for aux in glob.glob(os.path.join(work, "aux", "*.tsv")):
-        with open(aux) as f:
-            for line in f:
-                cols = line.rstrip("\n").split("\t")
-                if cols[0] == "figure" and len(cols) == 4:
-                    figures[cols[3]] = cols[1]
+    with open(os.path.join(work, "t", "fig.tsv")) as f:
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) == 4:
+                figures[cols[2]] = cols[0]
     for label, name in figures.items():
         svg = os.path.join(book, "figures", name + ".svg")
         want = figure_words(svg) if os.path.exists(svg) else set()

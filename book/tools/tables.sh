@@ -4,8 +4,8 @@
 # Joins the pages' aux tables (written by filters/include.lua, one per
 # page, in book order) into the book-wide tables that filters/render.lua
 # reads: ids.tsv (id, page, label), nav.tsv (page, title, top id),
-# toc.tsv (page, level, id, text) and fun.tsv (name, kind, page, id,
-# label).  A table is rewritten only when its contents change, so
+# toc.tsv (page, level, id, text), fun.tsv (name, kind, page, id,
+# label) and fig.tsv (figure name, id, label, page).  A table is rewritten only when its contents change, so
 # touching one chapter does not rebuild every page.  Fails if two pages
 # define the same id, since links to it could not be resolved.
 set -eu
@@ -15,12 +15,14 @@ mkdir -p "$out"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/booktables.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 : >"$tmp/ids.tsv"; : >"$tmp/nav.tsv"; : >"$tmp/toc.tsv"; : >"$tmp/fun.tsv"
+: >"$tmp/fig.tsv"
 for k in "$@"; do
 	awk -F'\t' -v OFS='\t' -v p="$k" -v d="$tmp" '
 	$1 == "id"    { print $2, p, $3 >> (d "/ids.tsv") }
 	$1 == "title" && !titled { print p, $3, $2 >> (d "/nav.tsv"); titled = 1 }
 	$1 == "toc"   { print p, $2, $3, $4 >> (d "/toc.tsv") }
 	$1 == "fun"   { print $2, $3, p, $4, $5 >> (d "/fun.tsv") }
+	$1 == "figure" { print $2, $3, $4, p >> (d "/fig.tsv") }
 	END { if (!titled) print p, p, "" >> (d "/nav.tsv") }
 	' "$auxdir/$k.tsv"
 done
@@ -33,7 +35,7 @@ if [ -n "$dups" ]; then
 	done
 	exit 1
 fi
-for t in ids nav toc fun; do
+for t in ids nav toc fun fig; do
 	cmp -s "$tmp/$t.tsv" "$out/$t.tsv" 2>/dev/null ||
 		cp "$tmp/$t.tsv" "$out/$t.tsv"
 done
