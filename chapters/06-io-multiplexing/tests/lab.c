@@ -3,24 +3,8 @@
  * scenario is one a real server meets: a slow client, a big batch, a
  * client that resets, a crowd.
  */
-#include "lnp.h"
-#include "testkit.h"
-#include "tproc.h"
+#include "lab6net.h"
 
-static struct tproc *server;
-
-/* Starts the student's mux_echo on a free port; returns the port. */
-static int start_mux_echo(void)
-{
-	static char *prog;
-	char *argv[] = { NULL, "0", NULL };
-
-	if (prog == NULL)
-		prog = tk_sibling("mux_echo");  /* kept for the next test */
-	argv[0] = prog;
-	server = tproc_start(argv);
-	return tproc_port(server, 2000);
-}
 
 static void expect_server_alive(const char *after)
 {
@@ -192,6 +176,7 @@ static void two_hundred_clients_at_once(void **state)
 
 int main(void)
 {
+	hn_init();
 	const struct CMUnitTest tests[] = {
 		TP_TEST(echoes_lines_in_order),
 		TP_TEST(slowloris_does_not_delay_others),

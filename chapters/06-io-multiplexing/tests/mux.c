@@ -6,6 +6,7 @@
  * that never reads (the failure lab 6 fixes).
  */
 #include "lnp.h"
+#include "harness.h"
 #include "testkit.h"
 #include "tproc.h"
 
@@ -287,6 +288,7 @@ static void bad_arguments_are_explained(void **state)
 
 int main(void)
 {
+	hn_init();
 	const struct CMUnitTest tests[] = {
 		TP_TEST(naive_client_exits_before_last_echo),
 		TP_TEST(shutdown_client_gets_every_echo),

@@ -4,6 +4,7 @@
  */
 #include "lnp.h"
 #include "tproc.h"
+#include "harness.h"
 
 #include <sys/prctl.h>
 
@@ -315,25 +316,42 @@ void tproc_cleanup(void)
 	nprocs = 0;
 }
 
+static char server_ip[INET_ADDRSTRLEN] = "127.0.0.1";
+
+void tp_set_server(const char *ipv4)
+{
+	snprintf(server_ip, sizeof(server_ip), "%s", ipv4);
+}
+
+void tp_server_addr(struct sockaddr_in *sin, int port)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, server_ip, &sin->sin_addr) != 1)
+		TK_FAIL("tp_set_server: \"%s\" is not an IPv4 address",
+			server_ip);
+}
+
 int tproc_teardown(void **state)
 {
-	(void)state;
 	tproc_cleanup();
-	return 0;
+	tp_set_server("127.0.0.1");
+	hn_leave(NULL);         /* back to the sandbox's own namespace */
+	return tk_end(state);   /* the harness takes its networks down */
 }
 
 int tp_connect(int port)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_in sin;
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
-	sin.sin_port = htons((uint16_t)port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	tp_server_addr(&sin, port);
 	if (fd < 0)
 		TK_FAIL("socket: %s", strerror(errno));
 	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
-		TK_FAIL("could not connect to the server on port %d: %s",
-			port, strerror(errno));
+		TK_FAIL("could not connect to the server at %s port %d: %s",
+			server_ip, port, strerror(errno));
 	return fd;
 }
 

@@ -28,7 +28,8 @@ struct tproc {
 	int status;             /* wait status, once exited */
 };
 
-/* Like TK_TEST, but kills every process the test started when it ends. */
+/* Like TK_TEST, but kills every process the test started when it ends,
+ * then runs TK_TEST's own teardown (the harness's networks go down). */
 int tproc_teardown(void **state);
 #define TP_TEST(f) { #f, f, tk_begin, tproc_teardown, (void *)#f }
 
@@ -64,8 +65,13 @@ void tproc_cleanup(void);
 
 /* Milliseconds from a monotonic clock. */
 long long tp_now_ms(void);
-/* A TCP connection to 127.0.0.1:port, blocking; fails the test if the
- * connection is refused. */
+/* The IPv4 address tp_connect() and tp_server_addr() use: 127.0.0.1
+ * unless a test sets another (a host of a harness network).  Reset to
+ * 127.0.0.1 after every test. */
+void tp_set_server(const char *ipv4);
+void tp_server_addr(struct sockaddr_in *sin, int port);
+/* A TCP connection to the server's address and port, blocking; fails the
+ * test if the connection is refused. */
 int tp_connect(int port);
 /* Reads until n bytes arrived, end of file or the deadline; returns the
  * number read. */

@@ -6,6 +6,7 @@
  * and Nagle's algorithm measured.
  */
 #include "lnp.h"
+#include "harness.h"
 #include "testkit.h"
 #include "../../06-io-multiplexing/tests/tproc.h"
 
@@ -93,19 +94,30 @@ static void checkopts_agrees_with_the_kernel(void **state)
 	free(text);
 }
 
-/* A listening socket of the test's own on a free loopback port. */
-static int test_listener(int *port)
+/* A listening socket of the test's own on a free port, on the loopback
+ * address or on every address. */
+static int listener_on(in_addr_t addr, int *port)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	socklen_t len = sizeof(sin);
 	int fd = Socket(AF_INET, SOCK_STREAM, 0);
 
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_addr.s_addr = htonl(addr);
 	Bind(fd, (struct sockaddr *)&sin, sizeof(sin));
 	Listen(fd, 5);
 	Getsockname(fd, (struct sockaddr *)&sin, &len);
 	*port = ntohs(sin.sin_port);
 	return fd;
+}
+
+static int test_listener(int *port)
+{
+	return listener_on(INADDR_LOOPBACK, port);
+}
+
+static int test_listener_any(int *port)
+{
+	return listener_on(INADDR_ANY, port);
 }
 
 /* Runs lingerclose (with -z or not) against the test; returns what the
@@ -332,8 +344,103 @@ static void bad_arguments_are_explained(void **state)
 	}
 }
 
+/* ---- on a harness network ---------------------------------------------- */
+
+static struct tproc *run_in(hn_net *net, const char *host, const char *name,
+			    const char *a1, const char *a2, const char *a3,
+			    const char *a4, const char *a5)
+{
+	char *argv[] = { tk_path("ch/%s/%s", CH, name), (char *)a1,
+			 (char *)a2, (char *)a3, (char *)a4, (char *)a5, NULL };
+	struct tproc *p;
+
+	hn_enter(net, host);
+	p = tproc_start(argv);          /* forked in HOST: runs there */
+	hn_leave(net);
+	free(argv[0]);
+	return p;
+}
+
+static void keepalive_detects_crashed_server(void **state)
+{
+	hn_net *net = hn_two_hosts();
+	struct tproc *srv = run_in(net, "b", "stallserv", "0", 0, 0, 0, 0);
+	struct tproc *cli;
+	char portarg[16];
+	const char *timed_out;
+	double secs;
+
+	(void)state;
+	hn_capture(net, "a", "b");
+	snprintf(portarg, sizeof(portarg), "%d", tproc_port(srv, 2000));
+	/* first probe after 1 s of silence, then 1 s apart, 2 probes */
+	cli = run_in(net, "a", "keepalive_cli", hn_addr(net, "b", AF_INET),
+		     portarg, "1", "1", "2");
+	TK_EXPECT(tproc_saw(cli, "waiting", 2000), "keepalive_cli did not "
+		  "connect: %s", cli->errbuf);
+	hn_crash(net, "b");
+	TK_EXPECT(tproc_wait(cli, 6000), "keepalive_cli was still waiting 6 s "
+		  "after the server's host crashed (keepalive 1 s, 1 s, 2)");
+	timed_out = strstr(cli->outbuf, "Connection timed out after ");
+	TK_EXPECT(timed_out != NULL, "keepalive_cli should report ETIMEDOUT; "
+		  "it printed: %s", cli->outbuf);
+	secs = atof(timed_out + strlen("Connection timed out after "));
+	TK_EXPECT(secs >= 2.5 && secs <= 4.5, "keepalive gave up after %.1f "
+		  "s; with idle 1, interval 1 and 2 probes about 3 s was "
+		  "expected", secs);
+}
+
+/* lingerclose [-z] from a to a listener of the test's own on b; returns
+ * the capture. */
+static hn_cap *linger_on_the_wire(bool zero, hn_net **netp)
+{
+	hn_net *net = hn_two_hosts();
+	hn_cap *cap = hn_capture(net, "a", "b");
+	int port, listenfd, fd;
+	char portarg[16], buf[16];
+	struct tproc *cli;
+
+	hn_enter(net, "b");
+	listenfd = test_listener_any(&port);
+	hn_leave(net);
+	snprintf(portarg, sizeof(portarg), "%d", port);
+	cli = run_in(net, "a", "lingerclose", zero ? "-z" : hn_addr(net, "b",
+		     AF_INET), zero ? hn_addr(net, "b", AF_INET) : portarg,
+		     zero ? portarg : NULL, 0, 0);
+	fd = Accept(listenfd, NULL, NULL);
+	TK_EXPECT(tproc_wait(cli, 2000) && cli->status == 0,
+		  "lingerclose failed: %s", cli->errbuf);
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;               /* to end of file, or the reset */
+	hn_cap_wait(cap, zero ? HN_RST : HN_FIN, 1, 2000);
+	Close(fd);
+	Close(listenfd);
+	*netp = net;
+	return cap;
+}
+
+static void linger_zero_sends_rst_on_the_wire(void **state)
+{
+	hn_net *net;
+	hn_cap *cap = linger_on_the_wire(false, &net);
+
+	(void)state;
+	/* hn_two_hosts(): a, the client, is 192.0.2.1 */
+	TK_EXPECT(hn_cap_count(cap, HN_FIN " and src host 192.0.2.1") >= 1 &&
+		  hn_cap_count(cap, HN_RST) == 0, "a normal close should send "
+		  "a FIN and no RST; the wire saw:\n%s",
+		  hn_cap_summary(cap, NULL));
+	hn_down(net);
+	cap = linger_on_the_wire(true, &net);
+	TK_EXPECT(hn_cap_count(cap, HN_RST " and src host 192.0.2.1") >= 1 &&
+		  hn_cap_count(cap, HN_FIN " and src host 192.0.2.1") == 0,
+		  "close() with SO_LINGER {1, 0} should send a RST and no FIN; "
+		  "the wire saw:\n%s", hn_cap_summary(cap, NULL));
+}
+
 int main(void)
 {
+	hn_init();
 	const struct CMUnitTest tests[] = {
 		TP_TEST(checkopts_agrees_with_the_kernel),
 		TP_TEST(linger_zero_close_resets),
@@ -341,6 +448,8 @@ int main(void)
 		TP_TEST(small_buffers_mean_little_in_flight),
 		TP_TEST(nagle_delays_write_write_read),
 		TP_TEST(bad_arguments_are_explained),
+		TP_TEST(keepalive_detects_crashed_server),
+		TP_TEST(linger_zero_sends_rst_on_the_wire),
 	};
 	return TK_RUN("ch07 opts", tests);
 }

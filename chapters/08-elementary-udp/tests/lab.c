@@ -7,7 +7,7 @@
 
 static void replies_are_printed(void **state)
 {
-	int port, fd = lab_udp("127.0.0.1", &port);
+	int port, fd = lab_udp("h2", &port);
 	struct tproc *cli = lab_client(port, "1000", "2");
 	struct sockaddr_in from;
 	char buf[MAXLINE];
@@ -30,24 +30,25 @@ static void replies_are_printed(void **state)
 
 static void lost_request_is_sent_again(void **state)
 {
-	int port, fd = lab_udp("127.0.0.1", &port);
-	struct tproc *cli = lab_client(port, "300", "3");
+	int port, fd = lab_udp("h2", &port);
+	struct tproc *cli;
 	struct sockaddr_in from;
-	char buf[MAXLINE];
-	long long first;
+	char buf[MAXLINE], match[64];
+	long long start;
 
 	(void)state;
+	/* the network loses the client's first datagram to the server */
+	snprintf(match, sizeof(match), "udp dport %d", port);
+	hn_drop_nth(lab_net, "h1", "lan0", HN_OUT, 1, match);
+	cli = lab_client(port, "300", "3");
+	start = tp_now_ms();
 	tproc_feed(cli, "hello?\n", 7, 1000);
-	TK_EXPECT(lab_request(fd, buf, sizeof(buf), &from, 2000) == 7,
-		  "the request did not reach the server");
-	first = tp_now_ms();
-	/* that one is "lost": no answer.  The next copy gets one. */
 	TK_EXPECT(lab_request(fd, buf, sizeof(buf), &from, 1500) == 7,
-		  "the first request was lost and the client did not send it "
-		  "again within 1.5 s (with -t 300)");
-	TK_EXPECT(tp_now_ms() - first >= 250, "the client sent its request "
+		  "the first request was lost on the way and the client did "
+		  "not send it again within 1.5 s (with -t 300)");
+	TK_EXPECT(tp_now_ms() - start >= 250, "the client sent its request "
 		  "again after %lld ms, before its 300 ms timeout",
-		  tp_now_ms() - first);
+		  tp_now_ms() - start);
 	Sendto(fd, buf, 7, 0, (struct sockaddr *)&from, sizeof(from));
 	TK_EXPECT(tproc_wait(cli, 2000) && cli->status == 0 &&
 		  strcmp(cli->outbuf, "hello?\n") == 0, "after a lost request "
@@ -57,7 +58,7 @@ static void lost_request_is_sent_again(void **state)
 
 static void gives_up_after_bounded_retries(void **state)
 {
-	int port, fd = lab_udp("127.0.0.1", &port);
+	int port, fd = lab_udp("h2", &port);
 	struct tproc *cli = lab_client(port, "200", "2");
 	int copies;
 
@@ -72,15 +73,15 @@ static void gives_up_after_bounded_retries(void **state)
 	TK_EXPECT(WIFEXITED(cli->status) && WEXITSTATUS(cli->status) == 1,
 		  "a client that got no reply should exit with status 1");
 	TK_EXPECT(strstr(cli->errbuf, "no reply") &&
-		  strstr(cli->errbuf, "127.0.0.1"), "when it gives up the "
-		  "client should say \"no reply from 127.0.0.1:PORT after N "
-		  "tries\"; it said: \"%s\"", cli->errbuf);
+		  strstr(cli->errbuf, lab_server()), "when it gives up the "
+		  "client should say \"no reply from %s:PORT after N tries\"; "
+		  "it said: \"%s\"", lab_server(), cli->errbuf);
 }
 
 static void reply_from_a_stranger_is_ignored(void **state)
 {
-	int port, sport, fd = lab_udp("127.0.0.1", &port);
-	int stranger = lab_udp("127.0.0.2", &sport);
+	int port, sport, fd = lab_udp("h2", &port);
+	int stranger = lab_udp("h3", &sport);
 	struct tproc *cli = lab_client(port, "1000", "1");
 	struct sockaddr_in from;
 	char buf[MAXLINE];
@@ -92,7 +93,7 @@ static void reply_from_a_stranger_is_ignored(void **state)
 	Sendto(stranger, "forged!\n", 8, 0, (struct sockaddr *)&from,
 	       sizeof(from));
 	TK_EXPECT(tproc_err_has(cli, "ignored", 1000), "a datagram from a "
-		  "third host (127.0.0.2) reached the client and it did not "
+		  "third host reached the client and it did not "
 		  "report \"ignored a datagram from ...\" (stdout: \"%s\")",
 		  cli->outbuf);
 	Sendto(fd, "real!\n", 6, 0, (struct sockaddr *)&from, sizeof(from));
@@ -105,6 +106,7 @@ static void reply_from_a_stranger_is_ignored(void **state)
 
 int main(void)
 {
+	hn_init();
 	const struct CMUnitTest tests[] = {
 		TP_TEST(replies_are_printed),
 		TP_TEST(lost_request_is_sent_again),

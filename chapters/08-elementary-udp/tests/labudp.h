@@ -1,26 +1,49 @@
 /*
- * labudp.h - what lab 8's public and hidden tests share: the test plays
- * the server with a UDP socket of its own, so it decides which requests
- * are "lost" and who else answers.
+ * labudp.h - what lab 8's public and hidden tests share.  Each test runs
+ * on a harness LAN of three hosts: h1 runs the student's client, the
+ * test plays the server on h2 with a UDP socket of its own (so it decides
+ * which requests are "lost"), and h3 is a stranger that answers in the
+ * server's place.  The LAN is captured at h1, for Wireshark on failure.
  */
 #ifndef LABUDP_H
 #define LABUDP_H
 
 #include "lnp.h"
+#include "harness.h"
 #include "testkit.h"
 #include "../../06-io-multiplexing/tests/tproc.h"
 
-/* A UDP socket bound to addr (a loopback address) and a free port. */
-static inline int lab_udp(const char *addr, int *port)
+static hn_net *lab_net;
+
+/* Builds the LAN (once per test); returns the server's address. */
+static inline const char *lab_server(void)
+{
+	static const char *built_for;   /* the test the LAN is for */
+
+	if (built_for != tk_current_test) {
+		lab_net = hn_lan(3);    /* torn down when the test ends */
+		hn_capture(lab_net, "h1", "lan0");
+		built_for = tk_current_test;
+	}
+	return hn_addr(lab_net, "h2", AF_INET);
+}
+
+/* A UDP socket on HOST ("h2": the server, "h3": the stranger), bound to
+ * its address and a free port; the socket stays in that host. */
+static inline int lab_udp(const char *host, int *port)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	socklen_t len = sizeof(sin);
-	int fd = Socket(AF_INET, SOCK_DGRAM, 0);
+	int fd;
 
-	Inet_pton(AF_INET, addr, &sin.sin_addr);
+	lab_server();
+	hn_enter(lab_net, host);
+	fd = Socket(AF_INET, SOCK_DGRAM, 0);
+	Inet_pton(AF_INET, hn_addr(lab_net, host, AF_INET), &sin.sin_addr);
 	Bind(fd, (struct sockaddr *)&sin, sizeof(sin));
 	Getsockname(fd, (struct sockaddr *)&sin, &len);
 	*port = ntohs(sin.sin_port);
+	hn_leave(lab_net);
 	return fd;
 }
 
@@ -39,21 +62,25 @@ static inline ssize_t lab_request(int fd, char *buf, size_t size,
 	return n;
 }
 
-/* Starts the student's udpcli_retry with -t timeout -r retries against
- * 127.0.0.1:port. */
+/* Starts the student's udpcli_retry on h1 with -t timeout -r retries
+ * against the server (h2) and port. */
 static inline struct tproc *lab_client(int port, const char *timeout,
 				       const char *retries)
 {
 	static char *prog;
 	char portarg[16];
 	char *argv[] = { NULL, "-t", (char *)timeout, "-r", (char *)retries,
-			 "127.0.0.1", portarg, NULL };
+			 (char *)lab_server(), portarg, NULL };
+	struct tproc *p;
 
 	if (prog == NULL)
 		prog = tk_sibling("udpcli_retry");
 	argv[0] = prog;
 	snprintf(portarg, sizeof(portarg), "%d", port);
-	return tproc_start(argv);
+	hn_enter(lab_net, "h1");
+	p = tproc_start(argv);          /* forked in h1, so it runs there */
+	hn_leave(lab_net);
+	return p;
 }
 
 /* Counts the requests that arrive within ms (the server never answers). */

@@ -2,36 +2,20 @@
  * Lab 6 hidden tests (grading only): the harder ways one client can hold
  * up a server, and the corners of the line protocol.
  */
-#include "lnp.h"
-#include "testkit.h"
-#include "../tproc.h"
+#include "../lab6net.h"
 
-static struct tproc *server;
-
-static int start_mux_echo(void)
-{
-	static char *prog;
-	char *argv[] = { NULL, "0", NULL };
-
-	if (prog == NULL)
-		prog = tk_sibling("mux_echo");  /* kept for the next test */
-	argv[0] = prog;
-	server = tproc_start(argv);
-	return tproc_port(server, 2000);
-}
 
 /* Sends as much as will go (small receive buffer, never reading) until
  * nothing more goes for 300 ms, at most 64 MB. */
 static size_t fill_without_reading(int port, int *fdp)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_in sin;
 	static char chunk[65536];
 	int fd = socket(AF_INET, SOCK_STREAM, 0), small = 4096;
 	size_t sent = 0;
 
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
-	sin.sin_port = htons((uint16_t)port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	tp_server_addr(&sin, port);
 	Connect(fd, (struct sockaddr *)&sin, sizeof(sin));
 	fcntl(fd, F_SETFL, O_NONBLOCK);
 	memset(chunk, 'x', sizeof(chunk));
@@ -136,6 +120,7 @@ static void partial_lines_of_two_clients_kept_apart(void **state)
 
 int main(void)
 {
+	hn_init();
 	const struct CMUnitTest tests[] = {
 		TP_TEST(client_that_never_reads_does_not_block_others),
 		TP_TEST(long_line_comes_back_whole),

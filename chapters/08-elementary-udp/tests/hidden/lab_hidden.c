@@ -7,7 +7,7 @@
 
 static void server_not_running_reported(void **state)
 {
-	int port, fd = lab_udp("127.0.0.1", &port);
+	int port, fd = lab_udp("h2", &port);
 	struct tproc *cli;
 
 	(void)state;
@@ -17,15 +17,15 @@ static void server_not_running_reported(void **state)
 	TK_EXPECT(tproc_wait(cli, 1500), "with no server running, the "
 		  "client (-t 200 -r 1) did not give up within 1.5 s");
 	TK_EXPECT(WIFEXITED(cli->status) && WEXITSTATUS(cli->status) == 1 &&
-		  strstr(cli->errbuf, "127.0.0.1") != NULL, "with no server "
+		  strstr(cli->errbuf, lab_server()) != NULL, "with no server "
 		  "running the client should exit 1 naming the server; "
 		  "stderr: \"%s\"", cli->errbuf);
 }
 
 static void same_host_other_port_ignored(void **state)
 {
-	int port, oport, fd = lab_udp("127.0.0.1", &port);
-	int other = lab_udp("127.0.0.1", &oport);
+	int port, oport, fd = lab_udp("h2", &port);
+	int other = lab_udp("h2", &oport);
 	struct tproc *cli = lab_client(port, "1000", "1");
 	struct sockaddr_in from;
 	char buf[MAXLINE];
@@ -47,8 +47,8 @@ static void same_host_other_port_ignored(void **state)
 
 static void strangers_do_not_restart_the_clock(void **state)
 {
-	int port, sport, fd = lab_udp("127.0.0.1", &port);
-	int stranger = lab_udp("127.0.0.2", &sport);
+	int port, sport, fd = lab_udp("h2", &port);
+	int stranger = lab_udp("h3", &sport);
 	struct tproc *cli = lab_client(port, "400", "0");
 	struct sockaddr_in from;
 	char buf[MAXLINE];
@@ -90,6 +90,7 @@ static void bad_options_explained(void **state)
 
 int main(void)
 {
+	hn_init();
 	const struct CMUnitTest tests[] = {
 		TP_TEST(server_not_running_reported),
 		TP_TEST(same_host_other_port_ignored),

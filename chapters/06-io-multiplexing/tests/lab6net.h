@@ -1,0 +1,35 @@
+/*
+ * lab6net.h - how lab 6's tests (public and hidden) start the student's
+ * server: on host b of a two-host harness network, with a capture of the
+ * link that the report names when a scenario fails; the test's own
+ * clients connect from host a.
+ */
+#ifndef LAB6NET_H
+#define LAB6NET_H
+
+#include "lnp.h"
+#include "harness.h"
+#include "testkit.h"
+#include "tproc.h"
+
+static struct tproc *server;
+
+/* Starts mux_echo on host b; returns its port. */
+static int start_mux_echo(void)
+{
+	static char *prog;
+	char *argv[] = { NULL, "0", NULL };
+	hn_net *net = hn_two_hosts();
+
+	if (prog == NULL)
+		prog = tk_sibling("mux_echo");  /* kept for the next test */
+	argv[0] = prog;
+	hn_capture(net, "a", "b");      /* kept for Wireshark on failure */
+	hn_enter(net, "b");
+	server = tproc_start(argv);     /* forked in b, so it runs there */
+	hn_enter(net, "a");             /* the test's clients live in a */
+	tp_set_server(hn_addr(net, "b", AF_INET));
+	return tproc_port(server, 2000);
+}
+
+#endif
