@@ -45,10 +45,7 @@ BOOK_FIG_LIST    := book/figures/figures.txt
 book_figs = $(shell awk '!/^[[:space:]]*\#/ && $$2 == "$1" { print $$1 }' \
 	      $(BOOK_FIG_LIST))
 BOOK_DOT_FIGS    := $(call book_figs,dot)
-# Ladder figures need the scenario program, which needs the harness's
-# captures, crash and reboot: until harness/ has them, leave them out.
-BOOK_SCENARIO_READY ?=
-BOOK_LADDER_FIGS := $(if $(BOOK_SCENARIO_READY),$(call book_figs,ladder))
+BOOK_LADDER_FIGS := $(call book_figs,ladder)
 BOOK_FIGS        := $(BOOK_DOT_FIGS) $(BOOK_LADDER_FIGS)
 BOOK_FIG_SVG     := $(BOOK_FIGS:%=$(BOOK)/figures/%.svg)
 BOOK_FIG_PDF     := $(BOOK_FIGS:%=$(BOOKW)/figures/%.pdf)
@@ -58,9 +55,12 @@ BOOK_FIG_PDF     := $(BOOK_FIGS:%=$(BOOKW)/figures/%.pdf)
 BOOK_TOOLS    := $(B)/book-tools
 BOOK_LADDER   := $(BOOK_TOOLS)/ladder
 BOOK_SCENARIO := $(BOOK_TOOLS)/scenario
-PROGRAMS += $(BOOK_LADDER)
+PROGRAMS += $(BOOK_LADDER) $(BOOK_SCENARIO)
 $(BOOK_LADDER): $(B)/obj/book/figures/ladder.o
 	$(LINK) $^ -lpcap
+$(BOOK_SCENARIO): $(B)/obj/book/figures/scenario.o $(B)/libharness.a \
+		  $(B)/liblnp.a
+	$(LINK) $^ $(HARNESS_LDLIBS) $(CMOCKA)
 
 # ---- the fast check in `make test` ---------------------------------------
 # bookcheck: every page converts (includes, regions, transcripts, figures),
@@ -73,7 +73,8 @@ $(BOOK_TOOLS)/tests/bookcheck: $(B)/obj/book/tests/bookcheck.o $(BOOK_TEST_OBJS)
 $(BOOK_TOOLS)/tests/ladder_test: $(B)/obj/book/tests/ladder_test.o \
 				 $(BOOK_TEST_OBJS) | $(BOOK_LADDER)
 	$(LINK) $^ $(CMOCKA) -lpcap
--include $(patsubst %,$(B)/obj/book/%.d,figures/ladder tests/bkrun \
+-include $(patsubst %,$(B)/obj/book/%.d,figures/ladder figures/scenario \
+	   tests/bkrun \
 	   tests/bookcheck tests/ladder_test)
 
 # ---- stage 1 -----------------------------------------------------------

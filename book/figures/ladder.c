@@ -9,8 +9,8 @@
  * The first TCP segment in the capture picks the connection: its sender
  * is drawn on the left.  Segments of other connections are left out (and
  * counted on stderr).  Sequence numbers are shown relative to each side's
- * first one, as tcpdump and Wireshark do, so the drawing is the same on
- * every run.  A segment that repeats an earlier one (same side, sequence
+ * SYN (or, if the capture began later, so that the first seen is 1), as
+ * tcpdump and Wireshark do, so the drawing is the same on every run.  A segment that repeats an earlier one (same side, sequence
  * number, length and flags) is a retransmission and is drawn dashed;
  * repeats in a row become one arrow marked "x N".
  *
@@ -265,11 +265,15 @@ static void add_segment(struct ladder *l, const struct segment *s)
 		l->other++;
 		return;
 	}
+	/* As Wireshark does: relative to the SYN's number, or, if the
+	 * capture began after the SYN, so that the first byte seen is 1. */
+	uint32_t base = (s->flags & F_SYN) ? s->seq : s->seq - 1;
+
 	if (rightward && !l->have_isn_left) {
-		l->isn_left = s->seq;
+		l->isn_left = base;
 		l->have_isn_left = true;
 	} else if (!rightward && !l->have_isn_right) {
-		l->isn_right = s->seq;
+		l->isn_right = base;
 		l->have_isn_right = true;
 	}
 	bool again = is_retransmission(l, s, rightward);
