@@ -62,6 +62,8 @@ def parse_args(argv):
                     "container that isolates, e.g. Gradescope)")
     ap.add_argument("--skip-reference-check", action="store_true")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--verbose", action="store_true",
+                    help="a line per student as each is finished")
     args = ap.parse_args(argv)
     args.lab = args.lab.zfill(2)
     args.build = args.build or ("build/san" if args.san else "build")
@@ -235,6 +237,9 @@ def grade_all(args, plan, m, sandbox, cfg, mine, key, work, done):
             counts[rec["status"]] = counts.get(rec["status"], 0) + 1
             done.append(rec)
             progress.update(counts)
+            if args.verbose:
+                log(f"graded {sid}: {rec['status']}, {rec['score']} of "
+                    f"{rec['max_score']}")
 
     with cf.ThreadPoolExecutor(max(1, args.jobs)) as pool:
         futures = [pool.submit(one, n, sid, path)

@@ -16,7 +16,7 @@ $(SANDBOX): $(B)/obj/grading/sandbox.o
 
 -include $(B)/obj/grading/sandbox.d $(B)/obj/grading/test_filter.d
 
-.PHONY: grade grade-merge
+.PHONY: grade grade-merge grade-selftest
 
 grade: deps $(SANDBOX) ## grade a class: LAB=NN SUBMISSIONS=DIR [JOBS=N OUT=DIR SHARD=I/N]
 	@test -n "$(LAB)" -a -n "$(SUBMISSIONS)" || \
@@ -31,4 +31,29 @@ grade-merge: ## merge shards' reports: OUT=DIR SHARDS="DIR1 DIR2 ..."
 	  { echo 'usage: make grade-merge OUT=DIR SHARDS="DIR1 DIR2 ..."'; \
 	    exit 2; }
 	@$(GRADE_PY) merge --out $(OUT) $(SHARDS)
+
+# ---- the sample class and the grader's own tests --------------------------
+# grading/samples/make_class.py writes a class of good, broken and hostile
+# submissions of lab 3 from its reference and starter, so it stays in sync.
+SAMPLE_CLASS := $(B)/grading/sample-class
+
+$(SAMPLE_CLASS)/.done: grading/samples/make_class.py \
+		$(wildcard grading/samples/*.c) lib/readio.c lib/sock_ntop.c \
+		tools/derive.py
+	@rm -rf $(@D) && $(PY) grading/samples/make_class.py $(@D)
+	@touch $@
+
+# The grader's tests print TAP, like the cmocka suites, and run in
+# `make test`: the sandbox's isolation and limits, the intake of bad
+# archives, and the grader on the sample class (the quick cases).
+GRADING_TESTS := $(B)/grading/tests/test_sandbox $(B)/grading/tests/test_grader
+TEST_SUITES += $(GRADING_TESTS)
+$(GRADING_TESTS): $(B)/grading/tests/%: grading/tests/%.py $(SANDBOX) \
+		$(GRADE_FILTER) $(SAMPLE_CLASS)/.done build-lab-03-ref
+	@mkdir -p $(@D)
+	@printf '#!/bin/sh\nexec $(PY) %s/grading/tests/%s.py --build %s "$$@"\n' \
+	  "$(TOP)" "$*" "$(B)" > $@ && chmod +x $@
+
+grade-selftest: deps $(SANDBOX) $(GRADE_FILTER) $(SAMPLE_CLASS)/.done ## grade the whole hostile sample class and check every status
+	@$(PY) grading/tests/test_grader.py --build $(B) --full
 

@@ -128,7 +128,9 @@ def read_submission(sid, path, allowed):
                            f"({', '.join(ARCHIVES)})")
     except (tarfile.TarError, zipfile.BadZipFile, zlib.error, EOFError,
             OSError, ValueError, NotImplementedError) as e:
-        sub.invalid = f"the archive cannot be read: {shown(str(e))}"
+        first = shown(str(e)).split("\\n")[0].strip(":- ")[:160]
+        sub.invalid = ("the archive cannot be read: it is damaged, or not "
+                       f"the kind its name says ({first})")
     if sub.invalid is None:
         choose(candidates, allowed, sub)
     return sub

@@ -2,6 +2,7 @@
 each test in its own sandbox, and turn what happened into a record."""
 import json
 import os
+import re
 import shutil
 import signal
 import sys
@@ -35,7 +36,10 @@ class Config:
     def __init__(self, args):
         self.hidden = not args.public_only
         self.lenient = args.lenient
-        self.test_limits = Limits(args.test_timeout, args.test_timeout,
+        # CPU seconds above the wall clock: a busy loop is a "timeout",
+        # the same on every run, not a CPU limit one time in two.
+        self.test_limits = Limits(args.test_timeout,
+                                  int(args.test_timeout) + 2,
                                   args.memory, 64, 16, 1024, 1 << 20)
         self.build_limits = Limits(120, 120, 1024, 32, 64, 256, 256 << 10)
         self.submission_timeout = args.submission_timeout
@@ -157,12 +161,18 @@ def run_tests(rec, plan, box, cfg, work, start):
                                 "it earns no points until reviewed.  The "
                                 "failure was: " + first["message"])
         t["score"] = t["max_score"] if t["status"] == "pass" else 0
+    left = [t["name"] for t in rec["tests"] if t.get("leftover")]
+    if left:
+        rec["notes"].append(
+            "your code left processes running after the test(s) "
+            f"{', '.join(left)}; the grader killed them.  A server or a "
+            "child should end, or be waited for, before the test ends.")
 
 
 def run_one(rec, plan, box, cfg, work, bins, t, left):
     """Runs one test in a fresh sandbox; returns status, message, output."""
     lim = cfg.test_limits
-    limits = Limits(min(lim.wall, left), lim.cpu, lim.mem_mib, lim.nproc,
+    limits = Limits(round(min(lim.wall, left), 3), lim.cpu, lim.mem_mib, lim.nproc,
                     lim.fsize_mib, lim.nofile, lim.output, lim.tmp_mib)
     binds = [(plan.tree, "/tree"), (bins, plan.graded_dir)] + plan.mounts
     st = box.run([f"{plan.graded_dir}/{t['suite']}"], limits,
@@ -176,9 +186,7 @@ def run_one(rec, plan, box, cfg, work, bins, t, left):
     mine = [r for r in results if r.name == t["name"]]
     out = {"output": program_output(st), "seconds": st["wall"]}
     out.update(classify(st, mine[0] if mine else None, limits))
-    if st.get("leftover"):
-        out["message"] += (f" (it left {st['leftover']} process(es) "
-                           "running; they were killed)")
+    out["leftover"] = st.get("leftover", 0)
     return out
 
 
@@ -218,6 +226,12 @@ def classify(st, result, limits):
     if outcome == "error":
         return {"status": "grader-error", "message": "the sandbox failed: "
                 + st["message"]}
+    caught = re.search(r"Test failed with exception: ([^\n]*)", st["stdout"])
+    if caught and (result is None or result.status == "fail"):
+        return {"status": "crashed", "message": "the test program crashed: "
+                f"{caught.group(1)} (caught by cmocka).  A bad pointer?  "
+                "Or memory ran out (the limit is "
+                f"{limits.mem_mib} MiB) and malloc returned NULL?"}
     if result is not None and result.status == "pass":
         return {"status": "pass", "message": ""}
     if result is not None and result.status == "skip":
@@ -271,6 +285,8 @@ def summary_message(rec):
     if rec["missing"]:
         msg += ("; missing " + ", ".join(rec["missing"]) +
                 " (graded with the starter in its place)")
+    if any(t.get("leftover") for t in tests):
+        msg += "; left processes running (killed)"
     odd = [f"{t['name']}: {t['status']}" for t in tests
            if t["status"] not in ("pass", "fail")]
     if odd:

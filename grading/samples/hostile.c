@@ -1,0 +1,103 @@
+/*
+ * hostile.c - what a hostile submission runs before the real readn().
+ * make_class.py pastes this into a copy of the reference readio.c with
+ * HOSTILE_CASE set to one case and SECRET_PATHS to files it must not see.
+ * The cases that must not hurt the grade (ports, network, secrets,
+ * background processes) abort() if the sandbox lets them through, so a
+ * leak shows up as a lost test, and print "SANDBOX-LEAK" to say why.
+ */
+#include <sys/prctl.h>
+#define HOSTILE_CASE_IS(x) (strcmp(#x, hostile_case) == 0)
+static const char *hostile_case = "HOSTILE_CASE";
+
+static void leak(const char *what)
+{
+	fprintf(stderr, "SANDBOX-LEAK %s\n", what);
+	abort();
+}
+
+static void reach_out(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(9) };
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	inet_pton(AF_INET, "192.0.2.1", &sin.sin_addr);   /* TEST-NET-1 */
+	if (connect(s, (struct sockaddr *)&sin, sizeof(sin)) == 0 ||
+	    errno != ENETUNREACH)
+		leak("network: a route to 192.0.2.1 exists");
+	close(s);
+}
+
+static void bind_ports(void)
+{
+	for (int port = 20000; port < 22000; port++) {
+		struct sockaddr_in sin = { .sin_family = AF_INET,
+					   .sin_port = htons(port) };
+		int s = socket(AF_INET, SOCK_STREAM, 0);
+
+		if (s < 0)
+			break;          /* out of descriptors: the limit */
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) == 0)
+			listen(s, 1);
+	}
+}
+
+static void read_secrets(void)
+{
+	const char *paths[] = { SECRET_PATHS };
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (open(paths[i], O_RDONLY) >= 0)
+			leak(paths[i]);
+}
+
+static void leave_process(void)
+{
+	if (fork() == 0) {
+		setsid();
+		prctl(PR_SET_NAME, "lnp-left-behind");
+		for (;;)
+			pause();
+	}
+}
+
+static void hostile(void)
+{
+	if (HOSTILE_CASE_IS(FORK_BOMB))
+		for (;;)
+			fork();
+	if (HOSTILE_CASE_IS(MEMORY_HOG))
+		for (;;) {
+			char *p = malloc(1 << 20);
+
+			memset(p, 1, 1 << 20);
+		}
+	if (HOSTILE_CASE_IS(INFINITE_LOOP))
+		for (;;)
+			;
+	if (HOSTILE_CASE_IS(PRINTS_FOREVER))
+		for (;;)
+			puts("all work and no play makes a dull grader");
+	if (HOSTILE_CASE_IS(SLEEPS))
+		sleep(1000);
+	if (HOSTILE_CASE_IS(BINDS_PORTS))
+		bind_ports();
+	if (HOSTILE_CASE_IS(REACHES_OUT))
+		reach_out();
+	if (HOSTILE_CASE_IS(READS_SECRETS))
+		read_secrets();
+	if (HOSTILE_CASE_IS(LEAVES_PROCESSES))
+		leave_process();
+	if (HOSTILE_CASE_IS(CALLS_EXIT))
+		exit(0);
+}
+
+static void hostile_once(void)
+{
+	static int done;
+
+	if (!done++)
+		hostile();
+}

@@ -1,0 +1,179 @@
+#!/usr/bin/python3
+"""Writes the sample class: submissions of lab 3, good, broken and hostile,
+made from the lab's reference solution and its derived starter so that
+they stay in step with the lab.  Used by the grader's tests.
+
+  make_class.py OUTDIR
+
+OUTDIR/class/ holds one submission per case, named after what it is;
+OUTDIR/EXPECTED.json says which status and score the grader must give
+each ("max": full marks, "less": fewer, "any": any score, null: none).
+"""
+import io
+import json
+import os
+import sys
+import tarfile
+import zipfile
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(TOP, "tools"))
+import derive  # noqa: E402
+
+LAB_FILES = {"readio.c": "lib/readio.c", "sock_ntop.c": "lib/sock_ntop.c"}
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def reference(name):
+    with open(os.path.join(TOP, LAB_FILES[name])) as f:
+        return f.read()
+
+
+def starter(name):
+    return derive.derive_text(reference(name), LAB_FILES[name])
+
+
+def with_hostile(snippet, **subst):
+    """The reference readio.c with hostile() run once at readn's start."""
+    with open(os.path.join(HERE, snippet)) as f:
+        code = f.read()
+    for k, v in subst.items():
+        code = code.replace(k, v)
+    text = reference("readio.c")
+    head = '#include "lnp.h"\n'
+    start = "ssize_t readn(int fd, void *buf, size_t n)\n{\n"
+    assert head in text and start in text, "readio.c changed shape"
+    text = text.replace(head, head + code, 1)
+    return text.replace(start, start + "\thostile_once();\n", 1)
+
+
+def folder(out, name, files):
+    d = os.path.join(out, name)
+    os.makedirs(d, exist_ok=True)
+    for fname, text in files.items():
+        with open(os.path.join(d, fname), "wb") as f:
+            f.write(text.encode() if isinstance(text, str) else text)
+
+
+def tar_add(tf, name, data=None, **kw):
+    info = tarfile.TarInfo(name)
+    for k, v in kw.items():
+        setattr(info, k, v)
+    if data is not None:
+        data = data.encode() if isinstance(data, str) else data
+        info.size = len(data)
+        tf.addfile(info, io.BytesIO(data))
+    else:
+        tf.addfile(info)
+
+
+def archives(out, good):
+    with tarfile.open(os.path.join(out, "correct-tgz.tar.gz"), "w:gz") as tf:
+        for n, t in good.items():
+            tar_add(tf, f"lab-03/{n}", t)
+    with zipfile.ZipFile(os.path.join(out, "correct-zip.zip"), "w") as zf:
+        for n, t in good.items():
+            zf.writestr(f"my lab/src/{n}", t)
+    with open(os.path.join(out, "corrupt-archive.tar.gz"), "wb") as f:
+        f.write(b"\x1f\x8b\x08\x00" + b"this is not really gzip" * 40)
+    with open(os.path.join(out, "corrupt-zip.zip"), "wb") as f:
+        f.write(b"PK\x03\x04" + b"\x00garbage" * 50)
+    with tarfile.open(os.path.join(out, "evil-paths.tgz"), "w:gz") as tf:
+        tar_add(tf, "/tmp/lnp-grade-evil-absolute", "owned\n")
+        tar_add(tf, "../../lnp-grade-evil-dotdot", "owned\n")
+        tar_add(tf, "readio.c", type=tarfile.SYMTYPE,
+                linkname=os.path.join(TOP, "lib/readio.c"))
+        tar_add(tf, "sub/readio.c", type=tarfile.LNKTYPE,
+                linkname="/etc/passwd")
+        tar_add(tf, "sock_ntop.c", good["sock_ntop.c"])
+    with zipfile.ZipFile(os.path.join(out, "evil-zip.zip"), "w") as zf:
+        zf.writestr("/abs/readio.c", good["readio.c"])
+        zf.writestr("../../readio.c", good["readio.c"])
+        link = zipfile.ZipInfo("readio.c")
+        link.external_attr = (0o120777 << 16)
+        zf.writestr(link, "/etc/passwd")
+        zf.writestr("ok/sock_ntop.c", good["sock_ntop.c"])
+
+
+def main(top_out):
+    out = os.path.join(top_out, "class")
+    os.makedirs(out, exist_ok=True)
+    good = {n: reference(n) for n in LAB_FILES}
+    bare = {n: starter(n) for n in LAB_FILES}
+    expect = {}
+
+    def sub(name, files, status, score=None):
+        if files is not None:
+            folder(out, name, files)
+        expect[name] = {"status": status, "score": score}
+
+    sub("correct", good, "ok", "max")
+    sub("starter", bare, "ok", "less")
+    sub("partial", {"readio.c": good["readio.c"],
+                    "sock_ntop.c": bare["sock_ntop.c"]}, "ok", "any")
+    sub("not-compiling", {"readio.c": good["readio.c"].replace(
+        "ssize_t readn(", "ssize_t readn(int oops, ", 1),
+        "sock_ntop.c": good["sock_ntop.c"]}, "compile-error", None)
+    sub("empty", {}, "invalid-submission", None)
+    sub("missing-file", {"readio.c": good["readio.c"]}, "missing-files",
+        "any")
+    sub("extra-files", dict(good, **{"notes.txt": "my notes\n",
+                                     "a.out": b"\x7fELF\x02\x01",
+                                     "main.c": "int main(void){}\n"}),
+        "ok", "max")
+    archives(out, good)
+    expect.update({
+        "correct-tgz": {"status": "ok", "score": "max"},
+        "correct-zip": {"status": "ok", "score": "max"},
+        "corrupt-archive": {"status": "invalid-submission", "score": None},
+        "corrupt-zip": {"status": "invalid-submission", "score": None},
+        "evil-paths": {"status": "missing-files", "score": "any"},
+        "evil-zip": {"status": "missing-files", "score": "any"},
+    })
+    # a student id that is not UTF-8, with a file name that is not either
+    odd = os.path.join(os.fsencode(out), b"caf\xe9-student")
+    os.makedirs(odd, exist_ok=True)
+    for n, t in good.items():
+        with open(os.path.join(odd, n.encode()), "w") as f:
+            f.write(t)
+    with open(os.path.join(odd, b"r\xe9sum\xe9.txt"), "w") as f:
+        f.write("not graded\n")
+    expect["caf\\xe9-student"] = {"status": "ok", "score": "max"}
+    hostile(out, good, sub)
+    with open(os.path.join(top_out, "EXPECTED.json"), "w") as f:
+        json.dump(expect, f, indent=1, sort_keys=True)
+
+
+def hostile(out, good, sub):
+    """Submissions that attack the grader; hostile.c holds the code."""
+    secrets = [os.path.join(TOP, "lib/readio.c"),
+               os.path.join(os.path.abspath(out), "correct/readio.c"),
+               os.path.join(TOP, "chapters/03-sockets-intro/lab/lab.json"),
+               "/etc/shadow"]
+    cases = {"fork-bomb": ("FORK_BOMB", "timeout"),
+             "memory-hog": ("MEMORY_HOG", "crashed"),
+             "infinite-loop": ("INFINITE_LOOP", "timeout"),
+             "prints-forever": ("PRINTS_FOREVER", "output-limit"),
+             "sleeps": ("SLEEPS", "timeout"),
+             "binds-ports": ("BINDS_PORTS", "ok"),
+             "reaches-out": ("REACHES_OUT", "ok"),
+             "reads-secrets": ("READS_SECRETS", "ok"),
+             "leaves-processes": ("LEAVES_PROCESSES", "ok"),
+             "calls-exit": ("CALLS_EXIT", "crashed")}
+    for name, (what, status) in cases.items():
+        text = with_hostile("hostile.c", HOSTILE_CASE=what,
+                            SECRET_PATHS=", ".join(
+                                json.dumps(s) for s in secrets))
+        sub(name, {"readio.c": text, "sock_ntop.c": good["sock_ntop.c"]},
+            status, "max" if status == "ok" else "any")
+    sub("includes-reference", {"readio.c": '#include "' +
+                               os.path.join(TOP, "lib/readio.c") + '"\n',
+                               "sock_ntop.c": good["sock_ntop.c"]},
+        "compile-error", None)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(sys.argv[1])
