@@ -57,3 +57,8 @@ $(GRADING_TESTS): $(B)/grading/tests/%: grading/tests/%.py $(SANDBOX) \
 grade-selftest: deps $(SANDBOX) $(GRADE_FILTER) $(SAMPLE_CLASS)/.done ## grade the whole hostile sample class and check every status
 	@$(PY) grading/tests/test_grader.py --build $(B) --full
 
+# ---- benchmark ------------------------------------------------------------
+BENCHES += bench-grade
+.PHONY: bench-grade
+bench-grade: $(SANDBOX) $(GRADE_FILTER) ## grade 100 generated submissions; BENCH lines
+	@$(PY) grading/bench.py --build $(B) $(GRADE_SAN)
