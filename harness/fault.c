@@ -285,7 +285,7 @@ int hn_clear(hn_net *net, const char *host, const char *peer)
 
 	if (hn_end_find(net, host, peer, &h, &ifp) < 0)
 		return hn_check(-1);
-	hn_impairers_stop(net, ifp->link, -1);
+	hn_impairers_stop(net, ifp->link, -1, true);
 	return hn_check(each_dir(net, host, peer, HN_BOTH, clear_wire, NULL));
 }
 
@@ -317,7 +317,9 @@ static int side_addrs(hn_net *net, const char *side, int fam, FILE *out)
 	return n;
 }
 
-/* Rules for HOST that drop its traffic with the hosts of OTHER. */
+/* Rules for HOST that drop what it receives from the hosts of OTHER.
+ * Each end drops what comes in, so senders are told nothing (a drop on
+ * the way out would fail their send() with EPERM). */
 static int partition_host(hn_net *net, int h, const char *other)
 {
 	char *cmds, *set;
@@ -326,20 +328,16 @@ static int partition_host(hn_net *net, int h, const char *other)
 	int fam, rc = 0, n;
 
 	fprintf(f, "add table inet hnpart\n"
-		"add chain inet hnpart in { type filter hook input priority "
-		"-150; }\n"
-		"add chain inet hnpart out { type filter hook output priority "
-		"-150; }\n");
+		"add chain inet hnpart in { type filter hook prerouting "
+		"priority -150; }\n");
 	for (fam = 0; fam < 2 && rc == 0; fam++) {
 		FILE *s = open_memstream(&set, &slen);
 
 		n = side_addrs(net, other, fam, s);
 		fclose(s);
 		if (n > 0)
-			fprintf(f, "add rule inet hnpart in %s saddr %s drop\n"
-				"add rule inet hnpart out %s daddr %s drop\n",
-				fam ? "ip6" : "ip", set, fam ? "ip6" : "ip",
-				set);
+			fprintf(f, "add rule inet hnpart in %s saddr %s drop\n",
+				fam ? "ip6" : "ip", set);
 		free(set);
 		rc = n < 0 ? -1 : 0;
 	}
@@ -471,7 +469,7 @@ static int crash(hn_net *net, int h)
 		"add rule inet hncrash post icmpv6 type { nd-neighbor-solicit, "
 		"nd-neighbor-advert } accept\n") < 0)
 		return -1;
-	hn_impairers_stop(net, -1, h);
+	hn_impairers_stop(net, -1, h, false);
 	hn_host_kill_all(net, h, SIGKILL);
 	net->t.hosts[h].crashed = true;
 	return 0;

@@ -197,7 +197,9 @@ void hn_caps_reopen(hn_net *net, int h);
 struct pcap *hn_pcap_any(hn_net *net, int h, const char *filter);
 
 /* ---- impairer (impair.c) ------------------------------------------------ */
-void hn_impairers_stop(hn_net *net, int link, int host);
+/* Stops impairers (of LINK, or in HOST; -1 = any).  Gently, held packets
+ * go out at once; or not (GENTLY false: they are dropped). */
+void hn_impairers_stop(hn_net *net, int link, int host, bool gently);
 /* Adds "queue num NUM bypass" (the xt NFQUEUE target through nft_compat)
  * as the only rule of CHAIN in inet table TABLE of the current ns. */
 int hn_nfq_rule(const char *table, const char *chain, int num);

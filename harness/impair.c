@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <libnetfilter_queue/libnetfilter_queue.h>
 #include <linux/netfilter.h>
 #include <netinet/ip.h>
@@ -130,9 +131,9 @@ static void send_copy(struct impairer *s, const unsigned char *pkt, int len)
 	}
 }
 
-static void release_due(struct impairer *s)
+/* Lets go every packet due by NOW. */
+static void release_due(struct impairer *s, long long now)
 {
-	long long now = now_us();
 	int i, n = 0;
 
 	while (n < s->nheld && s->held[n].due_us <= now)
@@ -160,29 +161,52 @@ static int open_raw(int family)
 	return fd;
 }
 
+static volatile sig_atomic_t stopping;
+
+static void stop_gently(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* Serves the queue until SIGTERM, then lets every held packet go and
+ * exits.  SIGTERM is blocked except inside ppoll(), so it cannot slip in
+ * between the check and the wait. */
 static void __attribute__((noreturn)) impairer_loop(struct nfq_handle *nh,
 						    struct impairer *s)
 {
 	static char buf[65536 + 4096];
+	struct sigaction sa = { .sa_handler = stop_gently };
+	sigset_t term, none;
 	int fd = nfq_fd(nh);
 
-	for (;;) {
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigemptyset(&none);
+	sigprocmask(SIG_BLOCK, &term, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	while (!stopping) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		int wait = -1;
+		struct timespec ts, *wait = NULL;
 		ssize_t n;
 
 		if (s->nheld > 0) {
 			long long left = s->held[0].due_us - now_us();
 
-			wait = left <= 0 ? 0 : (int)((left + 999) / 1000);
+			left = left < 0 ? 0 : left;
+			ts.tv_sec = left / 1000000;
+			ts.tv_nsec = (left % 1000000) * 1000;
+			wait = &ts;
 		}
-		if (poll(&pfd, 1, wait) > 0) {
+		if (ppoll(&pfd, 1, wait, &none) > 0) {
 			n = recv(fd, buf, sizeof(buf), 0);
 			if (n > 0)
 				nfq_handle_packet(nh, buf, (int)n);
 		}
-		release_due(s);
+		release_due(s, now_us());
 	}
+	release_due(s, LLONG_MAX);
+	_exit(0);
 }
 
 /* The child: binds the queue, says so on READY, then serves it. */
@@ -249,8 +273,10 @@ static pid_t start_impairer(int nsfd, int num, const struct hn_impair *im)
 /* ---- hn_impair ------------------------------------------------------------ */
 
 /* Stops the impairers that match: LINK, HOST (where the queue is), and
- * END and DIR (the link end and direction they impair); -1 is any. */
-static void stop_some(hn_net *net, int link, int host, int end, int dir)
+ * END and DIR (the link end and direction they impair); -1 is any.
+ * GENTLY: SIGTERM, so held packets go out; else SIGKILL drops them. */
+static void stop_some(hn_net *net, int link, int host, int end, int dir,
+		      bool gently)
 {
 	struct hn_impairer **pp = &net->impairers;
 
@@ -264,21 +290,23 @@ static void stop_some(hn_net *net, int link, int host, int end, int dir)
 			pp = &im->next;
 			continue;
 		}
-		kill(im->pid, SIGKILL);
+		if (!gently || kill(im->pid, SIGTERM) < 0 ||
+		    hn_wait_pid_gone(im->pid, 1000) < 0)
+			kill(im->pid, SIGKILL);
 		waitpid(im->pid, NULL, 0);
 		*pp = im->next;
 		free(im);
 	}
 }
 
-void hn_impairers_stop(hn_net *net, int link, int host)
+void hn_impairers_stop(hn_net *net, int link, int host, bool gently)
 {
-	stop_some(net, link, host, -1, -1);
+	stop_some(net, link, host, -1, -1, gently);
 }
 
 static void stop_matching(hn_net *net, int link, int end, int dir)
 {
-	stop_some(net, link, -1, end, dir);
+	stop_some(net, link, -1, end, dir, true);
 }
 
 /* Where the queue goes for direction D of host H's interface IFP:

@@ -351,7 +351,7 @@ static void release(hn_net *net)
 
 	hn_procs_free(net);
 	hn_caps_close_all(net);
-	hn_impairers_stop(net, -1, -1);
+	hn_impairers_stop(net, -1, -1, false);
 	for (h = 0; h < net->t.nhosts; h++) {
 		if (net->t.hosts[h].nsfd < 0)
 			continue;

@@ -1,0 +1,195 @@
+/*
+ * procs.c - programs in hosts: output, waits with deadlines and the
+ * errors they give, stdin, signals, zombies, missing programs.
+ */
+#include "harness.h"
+#include "testkit.h"
+#include "tutil.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void output_and_status_are_kept(void **state)
+{
+	hn_net *net = hn_two_hosts();
+	hn_proc *p = hn_run(net, "a", "/bin/sh", "-c",
+			    "echo hello; echo oops >&2; exit 3", NULL);
+	int status = hn_wait_exit(p, 2000);
+
+	(void)state;
+	TK_EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 3,
+		  "sh exited with status 0x%x, not 3", status);
+	TK_EXPECT(strcmp(hn_stdout(p), "hello\n") == 0 &&
+		  strcmp(hn_stderr(p), "oops\n") == 0,
+		  "stdout \"%s\", stderr \"%s\"", hn_stdout(p), hn_stderr(p));
+	hn_down(net);
+}
+
+static void programs_run_in_their_host(void **state)
+{
+	hn_net *net = hn_two_hosts();
+	char *out = NULL;
+	int rc = hn_sh(net, "b", 2000, &out, "cat /proc/net/dev");
+
+	(void)state;
+	TK_EXPECT(rc == 0 && strstr(out, "eth0") != NULL,
+		  "host b's programs do not see its eth0:\n%s", out);
+	free(out);
+	hn_down(net);
+}
+
+static void wait_line_and_wait_port(void **state)
+{
+	hn_net *net = hn_two_hosts();
+	hn_proc *p = hn_run(net, "b", tk_sibling("listener"), "tcp", "7000",
+			    NULL);
+	hn_proc *u = hn_run(net, "b", tk_sibling("listener"), "udp", "7001",
+			    NULL);
+	int old = hn_set_strict(0), rc;
+
+	(void)state;
+	/* it listens only after it is told to */
+	rc = hn_wait_port(p, IPPROTO_TCP, 7000, 50);
+	hn_set_strict(old);
+	TK_EXPECT(rc == -1, "a port was reported listening before listen()");
+	hn_write_stdin(p, "go\n", 3);
+	hn_write_stdin(u, "go\n", 3);
+	hn_wait_port(p, IPPROTO_TCP, 7000, 2000);
+	hn_wait_port(u, IPPROTO_UDP, 7001, 2000);
+	hn_wait_line(p, "^listen", 2000);
+	close(t_connect(net, "a", "b", AF_INET6, 7000));
+	hn_write_stdin(p, NULL, 0);
+	TK_EXPECT(hn_wait_exit(p, 2000) == 0, "listener did not exit 0 at "
+		  "end of stdin");
+	hn_down(net);
+}
+
+static void a_failed_wait_says_what_and_shows_output(void **state)
+{
+	hn_net *net = hn_two_hosts();
+	hn_proc *p = hn_run(net, "a", "/bin/sh", "-c",
+			    "echo some output; exec cat", NULL);
+	hn_proc *q = hn_run(net, "a", "/bin/sh", "-c",
+			    "echo dying words >&2; exit 4", NULL);
+	int old = hn_set_strict(0), rc;
+
+	(void)state;
+	hn_wait_line(p, "some", 2000);
+	rc = hn_wait_line(p, "never", 100);
+	TK_EXPECT(rc == -1 && strstr(hn_error(), "waited 100 ms for /bin/sh "
+				     "in host a to print a line matching "
+				     "/never/; it is still running") &&
+		  strstr(hn_error(), "some output"),
+		  "the timeout said: %s", hn_error());
+	rc = hn_wait_port(q, IPPROTO_TCP, 9999, 2000);
+	TK_EXPECT(rc == -1 && strstr(hn_error(), "it exited with status 4")
+		  && strstr(hn_error(), "dying words"),
+		  "an early exit said: %s", hn_error());
+	TK_EXPECT(hn_wait_exit(p, 20) == -1, "cat exited on its own");
+	hn_set_strict(old);
+	hn_down(net);
+}
+
+static void a_missing_program_is_named(void **state)
+{
+	hn_net *net = hn_two_hosts();
+	int old = hn_set_strict(0);
+
+	(void)state;
+	TK_EXPECT(hn_run(net, "a", "/no/such/prog", NULL) == NULL &&
+		  strstr(hn_error(), "no program /no/such/prog for host a: "
+			 "build it first") && !strchr(hn_error(), '\n'),
+		  "a missing path said: %s", hn_error());
+	TK_EXPECT(hn_run(net, "a", "no-such-command", NULL) == NULL &&
+		  strstr(hn_error(), "no program \"no-such-command\" on $PATH"),
+		  "a missing command said: %s", hn_error());
+	TK_EXPECT(hn_run(net, "zz", "/bin/true", NULL) == NULL &&
+		  strstr(hn_error(), "no host \"zz\""),
+		  "an unknown host said: %s", hn_error());
+	hn_set_strict(old);
+	hn_down(net);
+}
+
+static void stdin_from_a_buffer_or_a_file(void **state)
+{
+	hn_net *net = hn_two_hosts();
+	char *argv[] = { "/bin/cat", NULL }, path[256];
+	struct hn_spawn_opts o = { .stdin_data = "from a buffer\n" };
+	hn_proc *p = hn_spawn(net, "a", argv, &o);
+	FILE *f;
+
+	(void)state;
+	hn_wait_exit(p, 2000);
+	TK_EXPECT(strcmp(hn_stdout(p), "from a buffer\n") == 0,
+		  "cat echoed \"%s\"", hn_stdout(p));
+	snprintf(path, sizeof(path), "%s/input.txt", hn_tmpdir());
+	f = fopen(path, "w");
+	fputs("from a file\n", f);
+	fclose(f);
+	o.stdin_data = NULL;
+	o.stdin_file = path;
+	p = hn_spawn(net, "b", argv, &o);
+	hn_wait_exit(p, 2000);
+	TK_EXPECT(strcmp(hn_stdout(p), "from a file\n") == 0,
+		  "cat echoed \"%s\"", hn_stdout(p));
+	unlink(path);
+	hn_down(net);
+}
+
+static void zombies_are_counted(void **state)
+{
+	hn_net *net = hn_two_hosts();
+	hn_proc *p = hn_run(net, "a", tk_sibling("listener"), "zombies", "3",
+			    NULL);
+	hn_proc *q = hn_run(net, "a", "/bin/sh", "-c", "exec cat", NULL);
+
+	(void)state;
+	hn_wait_line(p, "^forked 3$", 2000);
+	TK_EXPECT(hn_zombies(p) == 3, "counted %d zombies, not 3",
+		  hn_zombies(p));
+	TK_EXPECT(hn_zombies(q) == 0, "cat has %d zombies", hn_zombies(q));
+	hn_down(net);
+}
+
+static void signal_and_kill(void **state)
+{
+	hn_net *net = hn_two_hosts();
+	hn_proc *p = hn_run(net, "a", "/bin/cat", NULL);
+	hn_proc *q = hn_run(net, "a", "/bin/cat", NULL);
+	int status, old;
+
+	(void)state;
+	hn_signal(p, SIGTERM);
+	status = hn_wait_exit(p, 2000);
+	TK_EXPECT(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
+		  "cat ended with 0x%x, not SIGTERM", status);
+	status = hn_kill(q);
+	TK_EXPECT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+		  "cat ended with 0x%x, not SIGKILL", status);
+	old = hn_set_strict(0);
+	TK_EXPECT(hn_signal(p, SIGTERM) == -1 &&
+		  strstr(hn_error(), "killed by signal 15"),
+		  "signalling a dead program said: %s", hn_error());
+	hn_set_strict(old);
+	hn_down(net);
+}
+
+int main(void)
+{
+	hn_init();
+	const struct CMUnitTest tests[] = {
+		TK_TEST(output_and_status_are_kept),
+		TK_TEST(programs_run_in_their_host),
+		TK_TEST(wait_line_and_wait_port),
+		TK_TEST(a_failed_wait_says_what_and_shows_output),
+		TK_TEST(a_missing_program_is_named),
+		TK_TEST(stdin_from_a_buffer_or_a_file),
+		TK_TEST(zombies_are_counted),
+		TK_TEST(signal_and_kill),
+	};
+	return TK_RUN("harness_procs", tests);
+}
