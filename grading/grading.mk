@@ -16,7 +16,7 @@ $(SANDBOX): $(B)/obj/grading/sandbox.o
 
 -include $(B)/obj/grading/sandbox.d $(B)/obj/grading/test_filter.d
 
-.PHONY: grade grade-merge grade-selftest
+.PHONY: grade grade-merge grade-selftest gradescope-bundle student-edition
 
 grade: deps $(SANDBOX) ## grade a class: LAB=NN SUBMISSIONS=DIR [JOBS=N OUT=DIR SHARD=I/N]
 	@test -n "$(LAB)" -a -n "$(SUBMISSIONS)" || \
@@ -46,7 +46,8 @@ $(SAMPLE_CLASS)/.done: grading/samples/make_class.py \
 # The grader's tests print TAP, like the cmocka suites, and run in
 # `make test`: the sandbox's isolation and limits, the intake of bad
 # archives, and the grader on the sample class (the quick cases).
-GRADING_TESTS := $(B)/grading/tests/test_sandbox $(B)/grading/tests/test_grader
+GRADING_TESTS := $(B)/grading/tests/test_sandbox \
+                 $(B)/grading/tests/test_grader $(B)/grading/tests/test_edition
 TEST_SUITES += $(GRADING_TESTS)
 $(GRADING_TESTS): $(B)/grading/tests/%: grading/tests/%.py $(SANDBOX) \
 		$(GRADE_FILTER) $(SAMPLE_CLASS)/.done build-lab-03-ref
@@ -56,6 +57,20 @@ $(GRADING_TESTS): $(B)/grading/tests/%: grading/tests/%.py $(SANDBOX) \
 
 grade-selftest: deps $(SANDBOX) $(GRADE_FILTER) $(SAMPLE_CLASS)/.done ## grade the whole hostile sample class and check every status
 	@$(PY) grading/tests/test_grader.py --build $(B) --full
+	@$(PY) grading/tests/test_edition.py --build $(B) --full
+
+# ---- Gradescope -----------------------------------------------------------
+gradescope-bundle: deps ## the Gradescope autograder zip for LAB=NN
+	@test -n "$(LAB)" || { echo "usage: make gradescope-bundle LAB=NN"; \
+	  exit 2; }
+	@$(PY) grading/gradescope/bundle.py --lab $(LAB) \
+	  --out $(B)/gradescope/lab-$(LAB)-autograder.zip
+
+# ---- the student edition --------------------------------------------------
+student-edition: deps ## export the repository without solutions: OUT=DIR
+	@test -n "$(OUT)" || { echo "usage: make student-edition OUT=DIR"; \
+	  exit 2; }
+	@$(PY) grading/student_edition.py --out $(OUT)
 
 # ---- benchmark ------------------------------------------------------------
 BENCHES += bench-grade

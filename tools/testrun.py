@@ -275,6 +275,73 @@ def lab_run(args):
     return 0 if passed == len(results) else 1
 
 
+# ---- the student edition (grading/student_edition.py) -------------------
+# There is no reference solution in the student edition, so the lab
+# contract cannot be checked.  Instead: each lab's files (the student's)
+# must compile; their public tests run and count as progress, not as
+# failures; and a suite that uses the code of a lab whose public tests do
+# not all pass yet is skipped, with a word saying which lab it waits for.
+
+def defined_symbols(path):
+    p = subprocess.run(["nm", "-g", "--defined-only", "-P", path],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    return {ln.split()[0] for ln in p.stdout.decode().splitlines() if ln}
+
+
+def lab_progress(build, lab, m):
+    """(results, finished): the student's public tests as progress."""
+    out = []
+    for b, lbl in lab_suites(build, lab, "student", hidden=False):
+        for r in run_suite(b, f"lab{lab} yours"):
+            if r.status == "fail" and not r.name.startswith("("):
+                r.status = "skip"
+                r.message = "not passing yet: " + r.message
+            out.append(r)
+    finished = bool(out) and all(r.status == "pass" for r in out)
+    return out, finished
+
+
+def edition_main(args, ms):
+    results, waiting = [], {}
+    ok, log = make([f"build-lab-{l}-student" for l in args.labs])
+    if not ok:
+        print(log)
+        results.append(Result("build", "your lab files compile", "fail",
+                              "building the labs failed (above)"))
+    for lab in args.labs:
+        rs, finished = lab_progress(args.build, lab, ms[lab])
+        results += rs
+        if not finished:
+            for ref in ms[lab]["files"].values():
+                obj = os.path.join(args.build, "obj", ref[:-2] + ".o")
+                if ref.startswith("lib/") and os.path.exists(obj):
+                    for sym in defined_symbols(obj):
+                        waiting[sym] = lab
+    for suite in args.suites:
+        needs = sorted({waiting[s] for s in defined_symbols(suite)
+                        if s in waiting}) if os.path.exists(suite) else []
+        if needs:
+            results.append(Result(os.path.relpath(suite), "(suite)", "skip",
+                                  "waits for your lab " + ", ".join(needs)))
+        else:
+            results += run_suite(suite)
+    for r in results:
+        if r.status == "fail":
+            show_failure(r)
+    skipped = sum(r.status == "skip" for r in results)
+    passed = sum(r.status == "pass" for r in results)
+    failed = sum(r.status == "fail" for r in results)
+    for lab in args.labs:
+        mine = [r for r in results if r.suite == f"lab{lab} yours"]
+        done = sum(r.status == "pass" for r in mine)
+        print(f"lab {lab}: {done} of {len(mine)} public tests pass")
+    if skipped:
+        print("(skipped: lab tests not passing yet, and suites that wait "
+              "for those labs)")
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    return 1 if failed else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
@@ -286,10 +353,14 @@ def main():
     ap.add_argument("--hidden", action="store_true")
     ap.add_argument("--junit")
     ap.add_argument("--json")
+    ap.add_argument("--edition", default="full", choices=["full",
+                                                           "student"])
     args = ap.parse_args()
     if args.lab_run:
         return lab_run(args)
     ms = manifests()
+    if args.edition == "student":
+        return edition_main(args, ms)
     results = []
     if args.labs:
         targets = [f"build-lab-{l}-{v}" for l in args.labs
