@@ -37,3 +37,14 @@ $(foreach s,$(filter $(HN_HELPERS),$(patsubst harness/tests/%.c,%,$(wildcard har
 ifneq ($(strip $(HN_VM_OBJS)),)
 $(B)/obj/harness/sandbox.o: EXTRA_CFLAGS += -DHN_HAVE_VM
 endif
+
+# ---- benchmark and netlab ----------------------------------------------------
+HN_BENCH := $(B)/harness/bench/bench
+$(HN_BENCH): $(B)/obj/harness/bench/bench.o $(B)/libharness.a $(B)/liblnp.a
+	$(LINK) $^ $(HARNESS_LDLIBS) $(CMOCKA)
+
+BENCHES += bench-harness
+.PHONY: bench-harness
+bench-harness: $(HN_BENCH) ## BENCH harness.two_host_up_down, chain_up_down, crash_to_etimedout
+	@$(HN_BENCH)
+-include $(B)/obj/harness/bench/bench.d
