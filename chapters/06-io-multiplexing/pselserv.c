@@ -65,11 +65,12 @@ static void serve(int listenfd, const sigset_t *waitmask)
 		}
 		/* the signals are blocked here; pselect unblocks them only
 		 * for as long as it waits */
-		if (pselect(maxfd + 1, &rset, NULL, NULL, NULL, waitmask) < 0) {
-			if (errno == EINTR)
-				continue;       /* the while test sees the flag */
+		int n = pselect(maxfd + 1, &rset, NULL, NULL, NULL, waitmask);
+
+		if (n < 0 && errno == EINTR)
+			continue;       /* the while test sees the flag */
+		if (n < 0)
 			err_sys("pselect");
-		}
 		if (FD_ISSET(listenfd, &rset))
 			add_client(listenfd);
 		for (int i = nclients - 1; i >= 0; i--)

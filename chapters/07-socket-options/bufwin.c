@@ -62,7 +62,8 @@ int main(int argc, char **argv)
 	Getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &got, &optlen);
 	/* end bufwin_sndbuf */
 	if (sndbuf > 0)
-		printf("SO_SNDBUF: asked %d, the kernel set %d\n", sndbuf, got);
+		printf("SO_SNDBUF: asked %d, the kernel set %d\n", sndbuf,
+		       got);
 	Connect(fd, (struct sockaddr *)&server, len);
 	Getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &tilen);
 	printf("window scale: ours %u, the peer's %u\n",

@@ -21,7 +21,8 @@ static int positive(const char *text, const char *what)
 	long n = strtol(text, &end, 10);
 
 	if (*text == '\0' || *end != '\0' || n < 1 || n > 32767)
-		err_quit("%s \"%s\" is not a number of 1 to 32767", what, text);
+		err_quit("%s \"%s\" is not a number of 1 to 32767", what,
+			 text);
 	return (int)n;
 }
 

@@ -13,6 +13,8 @@
  */
 #include "lnp.h"
 
+#define USAGE "usage: nagle [-n] [-c COUNT(1-10000)] HOST PORT"
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -49,14 +51,12 @@ int main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "nc:")) != -1) {
 		if (opt == 'n')
 			nodelay = true;
-		else if (opt == 'c' && (count = atoi(optarg)) >= 1 &&
-			 count <= 10000)
-			continue;
-		else
-			err_quit("usage: nagle [-n] [-c COUNT(1-10000)] HOST PORT");
+		else if (opt != 'c' || (count = atoi(optarg)) < 1 ||
+			 count > 10000)
+			err_quit(USAGE);
 	}
 	if (argc - optind != 2)
-		err_quit("usage: nagle [-n] [-c COUNT(1-10000)] HOST PORT");
+		err_quit(USAGE);
 	Sock_parse(argv[optind], argv[optind + 1], &server, &len);
 	fd = Socket(server.ss_family, SOCK_STREAM, 0);
 	/* include nagle_nodelay */

@@ -282,7 +282,8 @@ static void bad_arguments_are_explained(void **state)
 			  cases[i].a1, cases[i].a2 ? cases[i].a2 : "");
 		TK_EXPECT(strstr(p->errbuf, cases[i].want) != NULL,
 			  "%s %s: expected \"%s\" on stderr, got \"%s\"",
-			  cases[i].prog, cases[i].a1, cases[i].want, p->errbuf);
+			  cases[i].prog, cases[i].a1, cases[i].want,
+			  p->errbuf);
 	}
 }
 

@@ -252,7 +252,8 @@ bool tproc_feed(struct tproc *p, const void *data, size_t len,
 		if (tp_now_ms() >= deadline)
 			return false;
 		if (pump(p, left_ms(deadline), true)) {
-			ssize_t n = write(p->in, next, len > 65536 ? 65536 : len);
+			size_t chunk = len > 65536 ? 65536 : len;
+			ssize_t n = write(p->in, next, chunk);
 
 			if (n < 0 && errno != EINTR && errno != EAGAIN)
 				break;          /* it closed its stdin */

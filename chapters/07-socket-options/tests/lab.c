@@ -111,8 +111,9 @@ static void dead_peer_found_by_keepalive(void **state)
 	hn_crash(net, "a");
 	crashed = tp_now_ms();
 	TK_EXPECT(tproc_saw(srv, "is dead", 4000), "the client's host "
-		  "crashed and the server (-k 1,1,1) did not report \"peer ... "
-		  "is dead\" within 4 s; it printed:\n%s", srv->outbuf);
+		  "crashed and the server (-k 1,1,1) did not report "
+		  "\"peer ... is dead\" within 4 s; it printed:\n%s",
+		  srv->outbuf);
 	TK_EXPECT(tp_now_ms() - crashed >= 1000, "the server declared the "
 		  "peer dead %lld ms after the crash, before a single "
 		  "keepalive probe could have gone unanswered",

@@ -232,7 +232,8 @@ static void restart_during_time_wait(void **state)
 	/* with SO_REUSEADDR on both: at once */
 	port = leave_time_wait(true);
 	TK_EXPECT(restarts(true, port, &srv), "restartserv -r could not "
-		  "restart on port %d during TIME_WAIT: %s", port, srv->errbuf);
+		  "restart on port %d during TIME_WAIT: %s", port,
+		  srv->errbuf);
 	text = tk_scrub(text, "[0-9]{4,5}", "9877");
 	tk_transcript(CH, "restartserv", text);
 	free(text);
@@ -339,8 +340,9 @@ static void bad_arguments_are_explained(void **state)
 		TK_EXPECT(tproc_wait(p, 2000) && WIFEXITED(p->status) &&
 			  WEXITSTATUS(p->status) == 1 &&
 			  strstr(p->errbuf, cases[i].want) != NULL,
-			  "%s with bad arguments: expected status 1 and \"%s\","
-			  " got: %s", cases[i].prog, cases[i].want, p->errbuf);
+			  "%s with bad arguments: expected status 1 and "
+			  "\"%s\", got: %s", cases[i].prog, cases[i].want,
+			  p->errbuf);
 	}
 }
 
@@ -351,7 +353,8 @@ static struct tproc *run_in(hn_net *net, const char *host, const char *name,
 			    const char *a4, const char *a5)
 {
 	char *argv[] = { tk_path("ch/%s/%s", CH, name), (char *)a1,
-			 (char *)a2, (char *)a3, (char *)a4, (char *)a5, NULL };
+			 (char *)a2, (char *)a3, (char *)a4, (char *)a5,
+			 NULL };
 	struct tproc *p;
 
 	hn_enter(net, host);
@@ -434,8 +437,8 @@ static void linger_zero_sends_rst_on_the_wire(void **state)
 	cap = linger_on_the_wire(true, &net);
 	TK_EXPECT(hn_cap_count(cap, HN_RST " and src host 192.0.2.1") >= 1 &&
 		  hn_cap_count(cap, HN_FIN " and src host 192.0.2.1") == 0,
-		  "close() with SO_LINGER {1, 0} should send a RST and no FIN; "
-		  "the wire saw:\n%s", hn_cap_summary(cap, NULL));
+		  "close() with SO_LINGER {1, 0} should send a RST and no "
+		  "FIN; the wire saw:\n%s", hn_cap_summary(cap, NULL));
 }
 
 int main(void)

@@ -99,8 +99,8 @@ static void reply_from_a_stranger_is_ignored(void **state)
 	Sendto(fd, "real!\n", 6, 0, (struct sockaddr *)&from, sizeof(from));
 	TK_EXPECT(tproc_wait(cli, 2000), "the client did not finish");
 	TK_EXPECT(strcmp(cli->outbuf, "real!\n") == 0, "a stranger answered "
-		  "\"forged!\" before the server answered \"real!\"; the client "
-		  "printed \"%s\"", cli->outbuf);
+		  "\"forged!\" before the server answered \"real!\"; the "
+		  "client printed \"%s\"", cli->outbuf);
 	Close(stranger);
 }
 

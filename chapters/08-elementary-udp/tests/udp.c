@@ -152,7 +152,8 @@ static void tcp_and_udp_on_one_port(void **state)
 	cli = client("udpcli", port);
 	tproc_feed(cli, "by UDP\n", 7, 1000);
 	TK_EXPECT(tproc_wait(cli, 2000) && strcmp(cli->outbuf, "by UDP\n")
-		  == 0, "UDP echo through udptcpserv gave \"%s\"", cli->outbuf);
+		  == 0, "UDP echo through udptcpserv gave \"%s\"",
+		  cli->outbuf);
 	for (int i = 0; i < 2; i++) {   /* two TCP clients, one after other */
 		fd = tp_connect(port);
 		Writen(fd, "by TCP\n", 7);
@@ -286,8 +287,9 @@ static void bad_arguments_are_explained(void **state)
 		TK_EXPECT(tproc_wait(p, 2000) && WIFEXITED(p->status) &&
 			  WEXITSTATUS(p->status) == 1 &&
 			  strstr(p->errbuf, cases[i].want) != NULL,
-			  "%s with bad arguments: expected status 1 and \"%s\","
-			  " got: %s", cases[i].prog, cases[i].want, p->errbuf);
+			  "%s with bad arguments: expected status 1 and "
+			  "\"%s\", got: %s", cases[i].prog, cases[i].want,
+			  p->errbuf);
 	}
 }
 
@@ -369,10 +371,11 @@ static void outgoing_interface_depends_on_destination(void **state)
 					 0, 0, 0);
 		char want[128];
 
-		snprintf(want, sizeof(want), "to %s the kernel sends from %s\n",
-			 to[i], from[i]);
+		snprintf(want, sizeof(want),
+			 "to %s the kernel sends from %s\n", to[i], from[i]);
 		TK_EXPECT(tproc_wait(p, 2000) && strcmp(p->outbuf, want) == 0,
-			  "on a host with two interfaces, udpwhichaddr %s said "
+			  "on a host with two interfaces, udpwhichaddr %s "
+			  "said "
 			  "\"%s\", expected \"%s\"", to[i], p->outbuf, want);
 	}
 }

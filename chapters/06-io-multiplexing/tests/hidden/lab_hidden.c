@@ -87,8 +87,8 @@ static void last_line_without_newline_at_eof(void **state)
 	Shutdown(fd, SHUT_WR);
 	got = tp_read_n(fd, back, sizeof(back), 2000);
 	TK_EXPECT(got == 15 && memcmp(back, "done\nno newline", 15) == 0,
-		  "a client sent \"done\\nno newline\" and half-closed; it got "
-		  "%zu bytes back: \"%.*s\"", got, (int)got, back);
+		  "a client sent \"done\\nno newline\" and half-closed; it "
+		  "got %zu bytes back: \"%.*s\"", got, (int)got, back);
 	TK_EXPECT(tp_read_n(fd, back, 1, 2000) == 0, "the server did not "
 		  "close the connection after the last echo of a client that "
 		  "had half-closed");
@@ -110,10 +110,12 @@ static void partial_lines_of_two_clients_kept_apart(void **state)
 	Writen(b, "e\n", 2);
 	tp_read_line(a, got, sizeof(got), 2000);
 	TK_EXPECT(strcmp(got, "abc\n") == 0, "client A sent \"ab\" then "
-		  "\"c\\n\" while B sent \"cd\" then \"e\\n\"; A got \"%s\"", got);
+		  "\"c\\n\" while B sent \"cd\" then \"e\\n\"; A got \"%s\"",
+		  got);
 	tp_read_line(b, got, sizeof(got), 2000);
 	TK_EXPECT(strcmp(got, "cde\n") == 0, "client B sent \"cd\" then "
-		  "\"e\\n\" while A sent \"ab\" then \"c\\n\"; B got \"%s\"", got);
+		  "\"e\\n\" while A sent \"ab\" then \"c\\n\"; B got \"%s\"",
+		  got);
 	Close(a);
 	Close(b);
 }

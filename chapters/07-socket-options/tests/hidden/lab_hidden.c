@@ -72,8 +72,8 @@ static void others_served_while_one_is_dead(void **state)
 	for (int i = 0; i < 3; i++) {   /* during the probing, and after */
 		Writen(alive, "echo?\n", 6);
 		TK_EXPECT(tp_read_line(alive, buf, sizeof(buf), 2000) == 6,
-			  "while another client's host was dead, a live client "
-			  "got no echo within 2 s (round %d)", i + 1);
+			  "while another client's host was dead, a live "
+			  "client got no echo within 2 s (round %d)", i + 1);
 		if (i == 1)
 			TK_EXPECT(tproc_saw(srv, "is dead", 5000), "the dead "
 				  "peer was not reported");
