@@ -192,7 +192,8 @@ book_secs = awk -v a="$$1" -v b="$$2" 'BEGIN { printf "%.2f", b - a }'
 
 .PHONY: bench-book
 bench-book:
-	@rm -rf $(BOOK) $(BOOKW) $(BOOK_TOOLS) $(B)/obj/book
+	@rm -rf $(BOOK) $(BOOKW) $(BOOK_LADDER) $(BOOK_SCENARIO) \
+	  $(B)/obj/book/figures
 	@t0=$$($(book_now)); \
 	  $(MAKE) -s --no-print-directory book >/dev/null || exit 1; \
 	  t1=$$($(book_now)); \

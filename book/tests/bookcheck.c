@@ -279,6 +279,20 @@ static void ids_are_unique(void **state)
 
 /* ---- figures ----------------------------------------------------------- */
 
+/* Do the needles occur in this order in text? */
+static bool in_order(const char *text, const char *const needles[])
+{
+	const char *at = text;
+
+	for (int i = 0; needles[i] != NULL; i++) {
+		at = at ? strstr(at, needles[i]) : NULL;
+		if (at == NULL)
+			return false;
+		at += strlen(needles[i]);
+	}
+	return true;
+}
+
 /* Is NAME among the scenarios the scenario program knows? */
 static bool scenario_known(const char *name)
 {
@@ -343,6 +357,63 @@ static void figures_have_sources_that_build(void **state)
 	}
 	free(list);
 	TK_EXPECT(figures > 0, "book/figures/figures.txt lists no figure");
+}
+
+/* Runs a scenario and draws it; returns the SVG (malloc'd). */
+static char *draw_scenario(const char *name)
+{
+	char pcap[300], notes[300], svg[300], *err = NULL, *text;
+	char *scen = tk_path("book-tools/scenario");
+	char *ladder = tk_path("book-tools/ladder");
+	char *run[] = { scen, (char *)name, pcap, notes, NULL };
+	char *draw[] = { ladder, "--notes", notes, pcap, svg, NULL };
+	int st;
+
+	snprintf(pcap, sizeof(pcap), "%s/%s.pcap", scratch, name);
+	snprintf(notes, sizeof(notes), "%s/%s.notes", scratch, name);
+	snprintf(svg, sizeof(svg), "%s/%s.svg", scratch, name);
+	st = bk_run(run, NULL, &err);
+	TK_EXPECT(st == 0, "scenario %s failed (status %d):\n%s", name, st,
+		  err ? err : "");
+	free(err);
+	st = bk_run(draw, NULL, &err);
+	TK_EXPECT(st == 0, "ladder could not draw scenario %s:\n%s", name,
+		  err ? err : "");
+	free(err);
+	free(scen);
+	free(ladder);
+	text = bk_slurp(svg);
+	TK_EXPECT(text != NULL, "no drawing of scenario %s", name);
+	return text;
+}
+
+/* The ladder figures are drawn from real runs on a harness network: each
+ * scenario must tell its story on the wire. */
+static void ladder_figures_come_from_real_runs(void **state)
+{
+	const char *const handshake[] = { ">SYN</text>", ">SYN, ACK</text>",
+					  ">ACK</text>", NULL };
+	const char *const close4[] = { ">FIN, ACK</text>", ">ACK</text>",
+				       ">FIN, ACK</text>", ">ACK</text>",
+				       NULL };
+	const char *const crash[] = { ">SYN</text>", "server host crashes",
+				      "(again", "server host is back",
+				      ">RST</text>", NULL };
+	char *svg;
+
+	(void)state;
+	svg = draw_scenario("handshake");
+	TK_EXPECT(bk_count(svg, "marker-end") == 3 && in_order(svg, handshake),
+		  "the handshake figure is not SYN, SYN-ACK, ACK");
+	free(svg);
+	svg = draw_scenario("close");
+	TK_EXPECT(bk_count(svg, "marker-end") == 4 && in_order(svg, close4),
+		  "the close figure is not FIN, ACK, FIN, ACK");
+	free(svg);
+	svg = draw_scenario("crash-reboot");
+	TK_EXPECT(in_order(svg, crash), "the crash figure does not show: "
+		  "handshake, crash, retransmission, reboot, RST");
+	free(svg);
 }
 
 /* ---- the filter on bad input ------------------------------------------ */
@@ -523,6 +594,7 @@ int main(void)
 		TK_TEST(internal_links_resolve),
 		TK_TEST(ids_are_unique),
 		TK_TEST(figures_have_sources_that_build),
+		TK_TEST(ladder_figures_come_from_real_runs),
 		TK_TEST(listing_keeps_real_line_numbers),
 		TK_TEST(missing_include_names_file_and_line),
 		TK_TEST(unknown_region_names_file_and_line),
