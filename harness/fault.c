@@ -107,7 +107,7 @@ static struct wire sender(hn_net *net, int h, const struct hn_if *ifp,
 	if (l->lan) {
 		w.host = -1;
 		w.nsfd = net->fabric_nsfd;
-		snprintf(w.dev, sizeof(w.dev), "l%dp%d", ifp->link, m);
+		hn_port_name(w.dev, ifp->link, m);
 		return w;
 	}
 	w.host = l->members[1 - m];
@@ -616,7 +616,7 @@ int hn_mtu(hn_net *net, const char *host, const char *peer, int mtu)
 
 		if (mtu_in(m->nsfd, m->ifs[l->ifidx[i]].name, mtu) < 0)
 			return hn_check(-1);
-		snprintf(dev, sizeof(dev), "l%dp%d", ifp->link, i);
+		hn_port_name(dev, ifp->link, i);
 		if (l->lan && mtu_in(net->fabric_nsfd, dev, mtu) < 0)
 			return hn_check(-1);
 	}

@@ -144,6 +144,8 @@ int hn_end_find(hn_net *net, const char *host, const char *peer,
  * reach it through; -1 if the link is attached or unreachable. */
 int hn_route_via(const struct hn_topo *t, int host, int link, int *ifn);
 int hn_prefix_parse(const char *text, struct hn_prefix *p);
+/* The name of a LAN's bridge port for member M of link K: "l<K>p<M>". */
+void hn_port_name(char name[IFNAMSIZ], int k, int m);
 /* The NTH address (1 = first) inside prefix NET. */
 struct hn_prefix hn_prefix_nth(const struct hn_prefix *net, int nth);
 const char *hn_prefix_ntop(const struct hn_prefix *p, char *buf,

@@ -286,7 +286,7 @@ static int make_lan(hn_net *net, struct mnl_socket *nl, int k)
 	for (i = 0; i < l->nmembers && rc == 0; i++) {
 		struct hn_host *h = &net->t.hosts[l->members[i]];
 
-		snprintf(port, sizeof(port), "l%dp%d", k, i);
+		hn_port_name(port, k, i);
 		rc = hn_nl_veth(nl, h->ifs[l->ifidx[i]].name, h->nsfd, port,
 				net->fabric_nsfd, l->mtu);
 	}
@@ -296,7 +296,7 @@ static int make_lan(hn_net *net, struct mnl_socket *nl, int k)
 	fab = hn_nl_open();
 	rc = fab == NULL ? -1 : hn_nl_bridge(fab, br);
 	for (i = 0; i < l->nmembers && rc == 0; i++) {
-		snprintf(port, sizeof(port), "l%dp%d", k, i);
+		hn_port_name(port, k, i);
 		rc = hn_offloads_off(port);
 		if (rc == 0)
 			rc = hn_nl_link_set(fab, port, 1,

@@ -89,6 +89,7 @@ static int nfq_rule(int family, const char *table, const char *chain,
 	mnl_nlmsg_batch_next(b);
 	rc = (int)mnl_socket_sendto(nl, mnl_nlmsg_batch_head(b),
 				    mnl_nlmsg_batch_size(b));
+	mnl_nlmsg_batch_stop(b);
 	n = rc < 0 ? -1 : mnl_socket_recvfrom(nl, buf, sizeof(buf));
 	rc = n < 0 ? -1 : mnl_cb_run(buf, (size_t)n, 0,
 				     mnl_socket_get_portid(nl), NULL, NULL);

@@ -121,6 +121,12 @@ const char *hn_prefix_ntop(const struct hn_prefix *p, char *buf,
 
 /* ---- names -------------------------------------------------------------- */
 
+void hn_port_name(char name[IFNAMSIZ], int k, int m)
+{
+	snprintf(name, IFNAMSIZ, "l%up%u", (unsigned)k % HN_MAX_LINKS,
+		 (unsigned)m % HN_MAX_LAN);
+}
+
 int hn_host_find(const struct hn_topo *t, const char *name)
 {
 	int i;

@@ -35,6 +35,7 @@ extern char **environ;
 struct victim {
 	pid_t pid;
 	int out;                  /* its stdout and stderr */
+	int in;                   /* its stdin */
 	char text[16384];
 	size_t len;
 	pid_t family[MAX_PIDS];   /* it and its descendants, when ready */
@@ -60,22 +61,36 @@ static char **victim_env(char **extra)
 	return env;
 }
 
+/* The victim program, found once (and kept). */
+static char *victim_path(void)
+{
+	static char *path;
+
+	if (path == NULL)
+		path = tk_sibling("victim");
+	return path;
+}
+
 static void start_victim(struct victim *v, const char *mode, char **extra)
 {
-	char *path = tk_sibling("victim");
+	char *path = victim_path();
 	char *argv[] = { path, (char *)mode, NULL };
-	int pp[2];
+	int pp[2], in[2];
 
-	TK_EXPECT(pipe2(pp, O_CLOEXEC) == 0, "pipe: %s", strerror(errno));
+	TK_EXPECT(pipe2(pp, O_CLOEXEC) == 0 && pipe2(in, O_CLOEXEC) == 0,
+		  "pipe: %s", strerror(errno));
 	v->pid = fork();
 	if (v->pid == 0) {
+		dup2(in[0], 0);
 		dup2(pp[1], 1);
 		dup2(pp[1], 2);
 		execve(path, argv, victim_env(extra));
 		_exit(127);
 	}
 	close(pp[1]);
+	close(in[0]);
 	v->out = pp[0];
+	v->in = in[1];
 	v->len = 0;
 }
 
@@ -274,6 +289,10 @@ static int run_victim(const char *mode, int sig)
 		  family_text(&v));
 	if (sig != 0)
 		kill(v.pid, sig);
+	else
+		TK_EXPECT(write(v.in, "go\n", 3) == 3, "cannot tell the victim "
+			  "to go on");
+	close(v.in);
 	read_to_end(&v, 10000);
 	TK_EXPECT(waitpid(v.pid, &status, 0) == v.pid, "waitpid: %s",
 		  strerror(errno));
@@ -330,7 +349,7 @@ static void nothing_left_after_sigkill(void **state)
  * it. */
 static void __attribute__((noreturn)) exec_without_userns(int out)
 {
-	char *argv[] = { tk_sibling("victim"), "pass", NULL };
+	char *argv[] = { victim_path(), "pass", NULL };
 	char *extra[] = { "HN_ROOTLESS=1", NULL };
 	int fd;
 

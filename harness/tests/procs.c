@@ -13,6 +13,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* The helper program, found once (and kept, so it is not a leak). */
+static const char *listener(void)
+{
+	static char *path;
+
+	if (path == NULL)
+		path = tk_sibling("listener");
+	return path;
+}
+
 static void output_and_status_are_kept(void **state)
 {
 	hn_net *net = hn_two_hosts();
@@ -45,9 +55,9 @@ static void programs_run_in_their_host(void **state)
 static void wait_line_and_wait_port(void **state)
 {
 	hn_net *net = hn_two_hosts();
-	hn_proc *p = hn_run(net, "b", tk_sibling("listener"), "tcp", "7000",
+	hn_proc *p = hn_run(net, "b", listener(), "tcp", "7000",
 			    NULL);
-	hn_proc *u = hn_run(net, "b", tk_sibling("listener"), "udp", "7001",
+	hn_proc *u = hn_run(net, "b", listener(), "udp", "7001",
 			    NULL);
 	int old = hn_set_strict(0), rc;
 
@@ -143,7 +153,7 @@ static void stdin_from_a_buffer_or_a_file(void **state)
 static void zombies_are_counted(void **state)
 {
 	hn_net *net = hn_two_hosts();
-	hn_proc *p = hn_run(net, "a", tk_sibling("listener"), "zombies", "3",
+	hn_proc *p = hn_run(net, "a", listener(), "zombies", "3",
 			    NULL);
 	hn_proc *q = hn_run(net, "a", "/bin/sh", "-c", "exec cat", NULL);
 

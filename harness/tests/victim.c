@@ -5,8 +5,9 @@
  *   victim pass|fail|hang
  *
  * It builds a network with a LAN and a router, starts programs (cat,
- * inetd), a capture and an impairer, prints "ready", then passes, fails
- * with the network up, or hangs until it is killed.  Its second test
+ * inetd), a capture and an impairer, prints "ready", waits for a line
+ * on stdin, then passes, fails with the network up, or (hang) waits
+ * until it is killed.  Its second test
  * checks, inside its own sandbox, that the first one's teardown left no
  * process behind.
  */
@@ -35,6 +36,8 @@ static void build_then_behave(void **state)
 	hn_impair(net, "a", "r", HN_OUT, &im);
 	printf("ready\n");
 	fflush(stdout);
+	if (strcmp(mode, "hang") != 0)
+		getchar();     /* the cleanup test has looked: go on */
 	if (strcmp(mode, "fail") == 0)
 		TK_FAIL("failing on purpose, with the network up");
 	if (strcmp(mode, "hang") == 0)
