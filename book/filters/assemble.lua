@@ -28,10 +28,37 @@ local function read_json(path)
   return pandoc.read(text, "json").blocks
 end
 
+-- The title page, set here rather than by the template's \maketitle so
+-- that it can say what the book is made of.
+local function title_page(meta)
+  local function tex(name)
+    local v = meta[name]
+    if not v then return "" end
+    local inl = pandoc.utils.type(v) == "Inlines" and v
+      or pandoc.List({ pandoc.Str(pandoc.utils.stringify(v)) })
+    return (pandoc.write(pandoc.Pandoc({ pandoc.Plain(inl) }), "latex")
+      :gsub("\n$", ""))
+  end
+  return pandoc.RawBlock("latex", table.concat({
+    "\\begin{titlepage}\\centering",
+    "\\vspace*{0.28\\textheight}",
+    "{\\sffamily\\bfseries\\Huge " .. tex("title") .. "\\par}",
+    "\\vspace{1.2em}",
+    "{\\Large " .. tex("subtitle") .. "\\par}",
+    "\\vfill",
+    "{\\small Every listing, transcript and figure in this book comes " ..
+      "from code that the workbook's tests build and run.\\par}",
+    "\\end{titlepage}",
+    "\\tableofcontents",
+  }, "\n"))
+end
+
 function Pandoc(doc)
-  -- The title page and table of contents come from the LaTeX template,
-  -- so the web edition's title page is left out.
-  local blocks = pandoc.List()
+  -- The web edition's title page (the input) is replaced by a printed
+  -- one and the table of contents.
+  local blocks = pandoc.List({ title_page(doc.meta) })
+  doc.meta.title = nil
+  doc.meta.subtitle = nil
   local function add(paths)
     for _, p in ipairs(paths) do blocks:extend(read_json(p)) end
   end

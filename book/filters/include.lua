@@ -419,6 +419,10 @@ function Code(el)
     or el.text:match("^([%a_][%w_]*)%([1-8]%)$")
   if name then
     tsv("fun", name, "use", current_section.id, current_section.label)
+  elseif el.text:match("^[%a_][%w_]*$") then
+    -- `socket` without parentheses: indexed only if the book names or
+    -- defines a function of that name somewhere (render.lua decides)
+    tsv("fun", el.text, "plain", current_section.id, current_section.label)
   end
   return nil
 end

@@ -283,7 +283,13 @@ local function function_blocks()
     end
     local seen = false
     for _, e in ipairs(by_name[name]) do
-      if e.id == id and e.kind == kind then seen = true end
+      if e.id == id and (e.kind == kind or kind == "plain") then
+        seen = true
+      end
+      if e.id == id and e.kind == "plain" and kind ~= "plain" then
+        e.kind = kind
+        seen = true
+      end
     end
     if not seen and id ~= "" then
       table.insert(by_name[name], { kind = kind, page = page, id = id,
@@ -296,7 +302,14 @@ local function function_blocks()
     return la < lb
   end)
   local items = pandoc.List()
+  local function is_function(name)
+    for _, e in ipairs(by_name[name]) do
+      if e.kind ~= "plain" then return true end
+    end
+    return false
+  end
   for _, name in ipairs(names) do
+    if not is_function(name) then goto next_name end
     local inl = pandoc.List({ pandoc.Code(name) })
     for i, e in ipairs(by_name[name]) do
       inl:insert(pandoc.Str(i == 1 and ": " or ", "))
@@ -306,6 +319,7 @@ local function function_blocks()
       inl:insert(pandoc.Link({ pandoc.Str(text) }, href))
     end
     items:insert({ pandoc.Plain(inl) })
+    ::next_name::
   end
   if #items == 0 then
     return { pandoc.Para({ pandoc.Str("(No chapter names a function yet.)") }) }
