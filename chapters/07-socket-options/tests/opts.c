@@ -87,6 +87,16 @@ static void checkopts_agrees_with_the_kernel(void **state)
 		      "/proc/sys/net/ipv4/tcp_congestion_control", 0);
 	TK_EXPECT(strcmp(value_of(p->outbuf, "SO_TYPE", "tcp"), "1") == 0,
 		  "SO_TYPE of a TCP socket should be SOCK_STREAM (1)");
+	{
+		/* Linux: SO_SNDLOWAT reads 1 and cannot be set */
+		int fd = Socket(AF_INET, SOCK_STREAM, 0), v = 100;
+
+		TK_EXPECT(setsockopt(fd, SOL_SOCKET, SO_SNDLOWAT, &v,
+				     sizeof(v)) < 0 && errno == ENOPROTOOPT,
+			  "setting SO_SNDLOWAT was expected to fail with "
+			  "ENOPROTOOPT on Linux");
+		Close(fd);
+	}
 	/* the algorithm and the UDP buffer sizes differ between systems */
 	text = tk_scrub(strdup(p->outbuf), "TCP_CONGESTION +tcp +.*",
 			"TCP_CONGESTION     tcp   (the system's default)");
