@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,7 @@ struct relay {
 	char ctl[4096];            /* an unfinished control line */
 	size_t ctllen;
 	bool booted;
+	bool spoke;                /* the test wrote to stdout */
 	int status;                /* the test's, -1 until "status N" */
 	const char *report;        /* the host's $TK_REPORT, or NULL */
 };
@@ -94,6 +96,27 @@ static long now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+bool vm_debugging(void)
+{
+	return getenv("HN_VM_DEBUG") != NULL;
+}
+
+void vm_debug(const char *fmt, ...)
+{
+	static long t0;
+	va_list ap;
+
+	if (!vm_debugging())
+		return;
+	if (t0 == 0)
+		t0 = now_ms();
+	fprintf(stderr, "harness/vm: [+%ld ms] ", now_ms() - t0);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
 /* qemu's command line; SERIAL receives the four -chardev options. */
@@ -236,8 +259,10 @@ static void control_line(struct relay *r, const char *line)
 
 	if (strcmp(line, "booted") == 0) {
 		r->booted = true;
+		vm_debug("the VM booted (its init runs)");
 	} else if (strncmp(line, "status ", 7) == 0) {
 		r->status = atoi(line + 7);
+		vm_debug("the test ended with status %d", r->status);
 	} else if (strncmp(line, "report ", 7) == 0 && r->report != NULL) {
 		f = fopen(r->report, "a");
 		if (f != NULL) {
@@ -274,6 +299,9 @@ static bool pump(struct relay *r, int ch)
 		return false;
 	switch (ch) {
 	case CH_STDOUT:
+		if (!r->spoke)
+			vm_debug("the test's first output");
+		r->spoke = true;
 		write_all(STDOUT_FILENO, buf, (size_t)n);
 		break;
 	case CH_STDERR:
@@ -442,11 +470,15 @@ enum vm_end vm_boot(const char *kernel, int initrd, enum vm_accel accel,
 		release_signals(old, &orig);
 		return VM_FAILED;
 	}
+	vm_debug("qemu started (%s)", accel == VM_KVM ? "KVM" : "TCG");
 	stop = relay_loop(&r, start + job->timeout_ms,
 			  boot_ms > 0 ? start + boot_ms : 0, &orig);
 	kill(pid, SIGKILL);
 	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
 		;
+	vm_debug("qemu ended");
+	if (vm_debugging())
+		show_tail("VM console", r.keep[0], r.keeplen[0], 200);
 	for (i = 0; i < NCH; i++)
 		if (r.fd[i] >= 0)
 			close(r.fd[i]);

@@ -199,6 +199,8 @@ static int run_in_vm(const struct vm_paths *p, const struct vm_job *job)
 
 	if (initrd < 0)
 		return 1;
+	vm_debug("initramfs ready: %ld KB", (long)lseek(initrd, 0, SEEK_END)
+		 / 1024);
 	end = vm_boot(p->kernel, initrd, accel, job,
 		      probe ? KVM_PROBE_MS : 0, &status, why, sizeof(why));
 	if (probe && end == VM_NO_BOOT) {
@@ -232,6 +234,7 @@ int hn_vm_rerun(const char *feature)
 	struct vm_job job;
 	ssize_t n;
 
+	vm_debug("the kernel here lacks %s", feature);
 	if (getenv("HN_IN_VM") != NULL) {
 		fprintf(stderr, "harness/vm: the VM's kernel lacks %s too: "
 			"add its module to harness/vm/modules.txt and to "

@@ -70,4 +70,9 @@ enum vm_end vm_boot(const char *kernel, int initrd, enum vm_accel accel,
 /* The qemu program, or NULL if it is not installed. */
 const char *vm_qemu_path(void);
 
+/* With HN_VM_DEBUG set: a line on stderr with the ms since the first
+ * call, to see where a run's time goes; the console is shown too. */
+void vm_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+bool vm_debugging(void);
+
 #endif

@@ -219,17 +219,17 @@ static void association_comes_up_with_two_streams(void **state)
 	int srv = server_in(net, "b", true);
 	int cli = sctp_socket_in(net, "a", false);
 	const struct sctp_assoc_change *sac;
-	struct msg m;
+	struct msg note, m;
 
 	(void)state;
 	send_on(net, cli, 0, "hello");
-	recv_msg(srv, &m, "the server");
-	sac = (const struct sctp_assoc_change *)m.text;
-	TK_EXPECT((m.flags & MSG_NOTIFICATION) != 0 &&
+	recv_msg(srv, &note, "the server");
+	sac = (const struct sctp_assoc_change *)note.text;
+	TK_EXPECT((note.flags & MSG_NOTIFICATION) != 0 &&
 		  sac->sac_type == SCTP_ASSOC_CHANGE &&
 		  sac->sac_state == SCTP_COMM_UP,
 		  "the server's first read was not the association coming "
-		  "up (flags %#x)", m.flags);
+		  "up (flags %#x)", note.flags);
 	TK_EXPECT(sac->sac_outbound_streams == STREAMS &&
 		  sac->sac_inbound_streams == STREAMS,
 		  "the association has %d streams out and %d in, not %d "
@@ -238,7 +238,9 @@ static void association_comes_up_with_two_streams(void **state)
 	recv_data(srv, &m, "the server");
 	TK_EXPECT(strcmp(m.text, "hello") == 0 &&
 		  m.info.sinfo_assoc_id == sac->sac_assoc_id,
-		  "the data after the notification was \"%s\"", m.text);
+		  "the data after the notification was \"%s\" on "
+		  "association %d, not \"hello\" on %d", m.text,
+		  (int)m.info.sinfo_assoc_id, (int)sac->sac_assoc_id);
 	close(cli);
 	close(srv);
 	hn_down(net);
