@@ -68,7 +68,8 @@ $(BOOK_SCENARIO): $(B)/obj/book/figures/scenario.o $(B)/libharness.a \
 # filter's failures name file and line.  ladder_test: the ladder tool.
 BOOK_TEST_OBJS := $(B)/obj/book/tests/bkrun.o $(B)/obj/harness/testkit.o
 TEST_SUITES += $(BOOK_TOOLS)/tests/bookcheck $(BOOK_TOOLS)/tests/ladder_test
-$(BOOK_TOOLS)/tests/bookcheck: $(B)/obj/book/tests/bookcheck.o $(BOOK_TEST_OBJS)
+$(BOOK_TOOLS)/tests/bookcheck: $(B)/obj/book/tests/bookcheck.o \
+			       $(BOOK_TEST_OBJS)
 	$(LINK) $^ $(CMOCKA)
 $(BOOK_TOOLS)/tests/ladder_test: $(B)/obj/book/tests/ladder_test.o \
 				 $(BOOK_TEST_OBJS) | $(BOOK_LADDER)
@@ -113,15 +114,16 @@ $(BOOKW)/highlight.tex: book/book.mk
 	  pandoc -f markdown -t latex -s --highlight-style=tango | \
 	  sed -n '/^\\usepackage{fancyvrb}/,/^\\newcommand{\\WarningTok}/p' >$@
 
+book_json = $(foreach k,$1,$(BOOKW)/j/$k.json)
 $(BOOKW)/book.tex: $(BOOK_JSON) $(BOOK_TABLES) $(BOOKW)/t/fun.tsv \
 		  $(BOOKW)/highlight.tex book/pandoc/pdf.yaml \
 		  book/filters/assemble.lua book/filters/render.lua \
 		  book/styles/preamble.tex book/styles/frontmatter.tex
 	$(BOOK_Q)pandoc -d book/pandoc/pdf.yaml $(BOOKW)/j/index.json \
 	  -o $@.new -M book-key=book -M book-tables=$(BOOKW)/t \
-	  -M book-front="$(foreach k,$(filter-out index,$(BOOK_FRONT_KEYS)),$(BOOKW)/j/$k.json)" \
-	  -M book-chapters="$(foreach k,$(BOOK_CHAPTER_KEYS),$(BOOKW)/j/$k.json)" \
-	  -M book-back="$(foreach k,$(BOOK_BACK_KEYS),$(BOOKW)/j/$k.json)"
+	  -M book-front="$(call book_json,$(BOOK_FRONT_KEYS:index=))" \
+	  -M book-chapters="$(call book_json,$(BOOK_CHAPTER_KEYS))" \
+	  -M book-back="$(call book_json,$(BOOK_BACK_KEYS))"
 	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
 
 $(BOOK)/book.pdf: $(BOOKW)/book.tex $(BOOK_FIG_PDF) book/tools/latex.sh
@@ -173,7 +175,7 @@ book-stage2: $(BOOK_HTML) $(BOOK)/book.css $(BOOK_FIG_SVG) $(BOOK)/book.pdf
 	  case " $(BOOK_HTML) $(BOOK_FIG_SVG) " in *" $$f "*) ;; \
 	  *) [ -e "$$f" ] && rm -f "$$f" ;; esac; done; true
 
-book-check: book ## the built book in headless Chromium, the PDF as images: no errors
+book-check: book ## check the built book in headless Chromium and as PDF images
 	@$(PY) book/tools/book_check.py --book $(BOOK) --work $(BOOKW) \
 	  --out build/book-check
 

@@ -10,7 +10,8 @@
  * is drawn on the left.  Segments of other connections are left out (and
  * counted on stderr).  Sequence numbers are shown relative to each side's
  * SYN (or, if the capture began later, so that the first seen is 1), as
- * tcpdump and Wireshark do, so the drawing is the same on every run.  A segment that repeats an earlier one (same side, sequence
+ * tcpdump and Wireshark do, so the drawing is the same on every run.
+ * A segment that repeats an earlier one (same side, sequence
  * number, length and flags) is a retransmission and is drawn dashed;
  * repeats in a row become one arrow marked "x N".
  *
@@ -189,7 +190,7 @@ static bool parse_packet(int linktype, const uint8_t *p, uint32_t caplen,
 	}
 	if (left >= 40 && ip[0] >> 4 == 6) {
 		if (ip[6] != 6)
-			return false;   /* not TCP (or behind extension headers) */
+			return false;   /* not TCP, or behind extensions */
 		s->src.family = s->dst.family = AF_INET6;
 		memcpy(s->src.addr, ip + 8, 16);
 		memcpy(s->dst.addr, ip + 24, 16);
@@ -223,7 +224,7 @@ struct ladder {
 	struct row rows[MAX_ROWS];
 	int nrows;
 	struct endpoint left, right;
-	uint32_t isn_left, isn_right;   /* first sequence number of each side */
+	uint32_t isn_left, isn_right;   /* each side's relative zero */
 	bool have_isn_left, have_isn_right;
 	long other;                     /* segments of other connections */
 	long dropped;                   /* rows past MAX_ROWS */
@@ -351,7 +352,8 @@ static int earlier(const void *a, const void *b)
 	return (ta > tb) - (ta < tb);
 }
 
-/* Reads "SECONDS LABEL" lines, in any order.  Returns how many, or -1 with a message. */
+/* Reads "SECONDS LABEL" lines, in any order.  Returns how many, or -1
+ * with a message. */
 static int read_notes(const char *path, struct note *notes, int max)
 {
 	FILE *f = fopen(path, "r");
@@ -379,7 +381,8 @@ static int read_notes(const char *path, struct note *notes, int max)
 			return -1;
 		}
 		notes[n].time = t;
-		snprintf(notes[n].label, sizeof(notes[n].label), "%s", end + 1);
+		snprintf(notes[n].label, sizeof(notes[n].label), "%s",
+			 end + 1);
 		n++;
 	}
 	fclose(f);
@@ -541,7 +544,8 @@ static void draw_segment(FILE *out, const struct ladder *l,
 		fprintf(out, ", \u00d7%d", r->repeats);
 	fprintf(out, "%s</text>\n", r->retransmission ? ")" : "");
 	fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
-		"font-size=\"10.5\" font-family=\"DejaVu Sans Mono, monospace\" "
+		"font-size=\"10.5\" "
+		"font-family=\"DejaVu Sans Mono, monospace\" "
 		"fill=\"#5c6370\">%s</text>\n</g>\n", mid, y + 23, numbers);
 }
 
@@ -594,7 +598,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			}
 			*slot = argv[i];
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			fprintf(stderr, "ladder: unknown option %s\n", argv[i]);
+			fprintf(stderr, "ladder: unknown option %s\n",
+				argv[i]);
 			return -1;
 		} else if (npos++ == 0) {
 			o->in = argv[i];

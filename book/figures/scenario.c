@@ -292,8 +292,9 @@ int main(int argc, char **argv)
 		setenv("TK_REPORT", "/dev/null", 0);
 		hn_init();
 		hn_set_strict(0);
-		return run_scenario((int)i, argv[2], argc == 4 ? argv[3] : NULL)
-			< 0 ? 1 : 0;
+		const char *notes = argc == 4 ? argv[3] : NULL;
+
+		return run_scenario((int)i, argv[2], notes) < 0 ? 1 : 0;
 	}
 	fprintf(stderr, "scenario: no scenario '%s' (scenario --list)\n",
 		argv[1]);

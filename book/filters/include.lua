@@ -161,7 +161,8 @@ local function extract(path, lines, region)
   end
   if starter_at then
     errs[#errs + 1] = { line = starter_at,
-      msg = "STARTER block is never closed (expected a line ending STARTER */)" }
+      msg = "STARTER block is never closed "
+        .. "(expected a line ending STARTER */)" }
   end
   -- a region is shown without its leading and trailing blank lines
   while #out > 0 and out[1].text:match("^%s*$") do table.remove(out, 1) end

@@ -248,7 +248,7 @@ function Link(el)
   return el
 end
 
----------------------------------------------------------------- generated pages
+------------------------------------------------------------ generated pages
 
 local function toc_blocks()
   local pages = {}              -- { { link = Link, sections = { Link } } }
@@ -322,7 +322,8 @@ local function function_blocks()
     ::next_name::
   end
   if #items == 0 then
-    return { pandoc.Para({ pandoc.Str("(No chapter names a function yet.)") }) }
+    return { pandoc.Para({
+      pandoc.Str("(No chapter names a function yet.)") }) }
   end
   return { pandoc.Div({ pandoc.BulletList(items) }, { class = "functions" }) }
 end

@@ -214,7 +214,8 @@ static int each_row(const char *kind,
 		     line = strtok_r(NULL, "\n", &save)) {
 			char *a, *b;
 
-			if (strncmp(line, kind, klen) != 0 || line[klen] != '\t')
+			if (strncmp(line, kind, klen) != 0 ||
+			    line[klen] != '\t')
 				continue;
 			a = line + klen + 1;
 			b = strchr(a, '\t');
@@ -302,7 +303,8 @@ static bool scenario_known(const char *name)
 
 	if (access(prog, X_OK) != 0) {
 		/* not built in this tree (see BOOK_SCENARIO in book.mk) */
-		tk_note("%s is not built: scenario %s not checked", prog, name);
+		tk_note("%s is not built: scenario %s not checked", prog,
+			name);
 		free(prog);
 		return true;
 	}
@@ -342,8 +344,8 @@ static void figures_have_sources_that_build(void **state)
 					 path, NULL };
 			int st = bk_run(argv, NULL, &err);
 
-			TK_EXPECT(st == 0, "figure %s: dot cannot draw %s:\n%s",
-				  name, path, err ? err : "");
+			TK_EXPECT(st == 0, "figure %s: dot cannot draw "
+				  "%s:\n%s", name, path, err ? err : "");
 			free(err);
 		} else if (strcmp(kind, "ladder") == 0) {
 			TK_EXPECT(scenario_known(name), "figure %s: the "

@@ -347,7 +347,8 @@ static void not_a_capture_is_refused(void **state)
 static void capture_without_tcp_is_refused(void **state)
 {
 	char *svg, *err;
-	int st = ladder(NULL, capture("udp.pcap", handshake, 1, 1), &svg, &err);
+	const char *udp = capture("udp.pcap", handshake, 1, 1);
+	int st = ladder(NULL, udp, &svg, &err);
 
 	(void)state;
 	TK_EXPECT(st == 1 && svg == NULL, "ladder drew a capture with no TCP");
@@ -387,8 +388,8 @@ static void bad_arguments_are_refused(void **state)
 		  err);
 	free(err);
 	TK_EXPECT(ladder(novalue, NULL, &svg, &err) == 1 &&
-		  strstr(err, "--title needs a value"), "--title at the end: %s",
-		  err);
+		  strstr(err, "--title needs a value"),
+		  "--title at the end: %s", err);
 	free(err);
 }
 

@@ -5,7 +5,8 @@
 # page, in book order) into the book-wide tables that filters/render.lua
 # reads: ids.tsv (id, page, label), nav.tsv (page, title, top id),
 # toc.tsv (page, level, id, text), fun.tsv (name, kind, page, id,
-# label) and fig.tsv (figure name, id, label, page).  A table is rewritten only when its contents change, so
+# label) and fig.tsv (figure name, id, label, page).  A table is
+# rewritten only when its contents change, so
 # touching one chapter does not rebuild every page.  Fails if two pages
 # define the same id, since links to it could not be resolved.
 set -eu
@@ -19,7 +20,10 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 for k in "$@"; do
 	awk -F'\t' -v OFS='\t' -v p="$k" -v d="$tmp" '
 	$1 == "id"    { print $2, p, $3 >> (d "/ids.tsv") }
-	$1 == "title" && !titled { print p, $3, $2 >> (d "/nav.tsv"); titled = 1 }
+	$1 == "title" && !titled {
+		print p, $3, $2 >> (d "/nav.tsv")
+		titled = 1
+	}
 	$1 == "toc"   { print p, $2, $3, $4 >> (d "/toc.tsv") }
 	$1 == "fun"   { print $2, $3, p, $4, $5 >> (d "/fun.tsv") }
 	$1 == "figure" { print $2, $3, $4, p >> (d "/fig.tsv") }
@@ -29,9 +33,11 @@ done
 dups=$(cut -f1,2 "$tmp/ids.tsv" | sort -u | cut -f1 | sort | uniq -d)
 if [ -n "$dups" ]; then
 	for id in $dups; do
-		pages=$(awk -F'\t' -v id="$id" '$1 == id { printf " %s", $2 }' \
+		pages=$(awk -F'\t' -v id="$id" \
+			'$1 == id { printf " %s", $2 }' \
 			"$tmp/ids.tsv")
-		echo "book: the id #$id is defined on more than one page:$pages" >&2
+		echo "book: the id #$id is defined on more than one" \
+			"page:$pages" >&2
 	done
 	exit 1
 fi
