@@ -397,6 +397,35 @@ end
 
 ---------------------------------------------------------------- links, index
 
+-- "a/b/../c" -> "a/c"
+local function normalize(path)
+  local parts = {}
+  for part in path:gmatch("[^/]+") do
+    if part == ".." and #parts > 0 and parts[#parts] ~= ".." then
+      table.remove(parts)
+    elseif part ~= "." then
+      parts[#parts + 1] = part
+    end
+  end
+  return (path:match("^/") and "/" or "") .. table.concat(parts, "/")
+end
+
+-- A link to a file of the repository, written relative to the chapter as
+-- GitHub wants it: the book has no copy of the file, so it shows the
+-- path instead (the link text, then the path if they differ).
+function repository_file(el, target, where)
+  local dir = source_path:match("^(.*)/") or "."
+  local path = normalize(dir .. "/" .. target:gsub("#.*$", ""))
+  if not file_exists(path) then
+    problem(where, "link to " .. target .. ": no such file " .. path)
+    return el
+  end
+  local text = pandoc.utils.stringify(el.content)
+  if text == path or text == target then return pandoc.Code(path) end
+  return pandoc.List(el.content) .. { pandoc.Space(), pandoc.Str("("),
+    pandoc.Code(path), pandoc.Str(")") }
+end
+
 function Link(el)
   local target = el.target
   local where = line_of(target)
@@ -409,6 +438,8 @@ function Link(el)
     if id then
       el.target = "#" .. id
       tsv("link", id, source_path .. ":" .. where)
+    elseif not target:match("^%a[%w+.-]*:") then
+      return repository_file(el, target, where)
     end
   end
   return el

@@ -555,6 +555,13 @@ static void unknown_figure_is_refused(void **state)
 		       "README.md:3:", "no figure 'no-such'");
 }
 
+static void link_to_missing_file_is_refused(void **state)
+{
+	(void)state;
+	expect_failure("# Bad {#ch03}\n\nSee [the code](no-such.c).\n",
+		       "README.md:3:", "link to no-such.c: no such file");
+}
+
 static void section_of_another_chapter_is_refused(void **state)
 {
 	(void)state;
@@ -585,6 +592,10 @@ static void listing_keeps_real_line_numbers(void **state)
 	TK_EXPECT(strstr(json, "[\"path\",\"book/tests/fixtures/03-good/"
 			 "transcripts/run.txt\"]") != NULL,
 		  "the transcript was not included");
+	TK_EXPECT(strstr(json, "{\"t\":\"Code\",\"c\":[[\"\",[],[]],"
+			 "\"book/tests/fixtures/03-good/sample.c\"]}") != NULL,
+		  "a link to a file of the "
+		  "repository should show the file's path");
 	free(json);
 	free(err);
 }
@@ -606,6 +617,7 @@ int main(void)
 		TK_TEST(missing_transcript_names_the_test),
 		TK_TEST(pasted_listing_is_refused),
 		TK_TEST(unknown_figure_is_refused),
+		TK_TEST(link_to_missing_file_is_refused),
 		TK_TEST(section_of_another_chapter_is_refused),
 	};
 
