@@ -67,6 +67,7 @@ def parse_args(argv):
     args = ap.parse_args(argv)
     args.lab = args.lab.zfill(2)
     args.build = args.build or ("build/san" if args.san else "build")
+    args.san = args.san or os.path.basename(args.build.rstrip("/")) == "san"
     args.out = args.out or os.path.join(args.build, "grades",
                                         f"lab-{args.lab}")
     try:

@@ -68,6 +68,9 @@ class Box:
             cmd += ["-b", f"{src}:{dst}"]
         for src, dst in rw_binds:
             cmd += ["-B", f"{src}:{dst}"]
+        if self.san:    # no address-space limit: ASan's own instead
+            cmd += ["-e", f"ASAN_OPTIONS=malloc_limit_mb={limits.mem_mib}"
+                    f":hard_rss_limit_mb={limits.mem_mib}"]
         for e in env:
             cmd += ["-e", e]
         cmd += ["--"] + list(argv)
