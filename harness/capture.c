@@ -23,6 +23,8 @@ struct packet {
 	unsigned char *data;
 };
 
+static void summarise(FILE *out, const struct packet *p);
+
 struct hn_cap {
 	hn_net *net;
 	int host;
@@ -331,6 +333,28 @@ int hn_cap_tcp_mss(hn_cap *cap, const char *filter, int index)
 	return mss_option(&l);
 }
 
+void hn_cap_print(FILE *out, const struct pcap_pkthdr *hdr,
+		  const unsigned char *data)
+{
+	struct packet p = { .hdr = *hdr, .data = (unsigned char *)data };
+
+	summarise(out, &p);
+}
+
+static const char *proto_name(int proto)
+{
+	static char other[16];
+
+	if (proto == IPPROTO_ICMP)
+		return "ICMP";
+	if (proto == IPPROTO_ICMPV6)
+		return "ICMPv6";
+	if (proto == 0)
+		return "IPv6 hop-by-hop (MLD?)";
+	snprintf(other, sizeof(other), "proto %d", proto);
+	return other;
+}
+
 static void summarise(FILE *out, const struct packet *p)
 {
 	const unsigned char *d = p->data;
@@ -340,7 +364,9 @@ static void summarise(FILE *out, const struct packet *p)
 	int i;
 
 	if (find_l4(p, &l) < 0) {
-		fprintf(out, "(non-IP, %u bytes)\n", p->hdr.len);
+		fprintf(out, "%s, %u bytes\n", p->hdr.caplen >= 14 &&
+			d[12] == 0x08 && d[13] == 0x06 ? "ARP" : "non-IP",
+			p->hdr.len);
 		return;
 	}
 	if (d[12] == 0x08) {
@@ -355,7 +381,7 @@ static void summarise(FILE *out, const struct packet *p)
 			"TCP" : "UDP", src, l.hdr[0] << 8 | l.hdr[1], dst,
 			l.hdr[2] << 8 | l.hdr[3]);
 	else
-		fprintf(out, "proto %d %s > %s", l.proto, src, dst);
+		fprintf(out, "%s %s > %s", proto_name(l.proto), src, dst);
 	if (l.proto == IPPROTO_TCP && l.len >= 20) {
 		fputs(" [", out);
 		for (i = 0; i < 8; i++)

@@ -69,7 +69,7 @@ int hn_nft(hn_net *net, const char *host, const char *ruleset)
 	int h = net == NULL ? -1 : hn_host_find(&net->t, host);
 
 	if (h < 0)
-		return hn_check(hn_err("no host \"%s\" in this network", host));
+		return hn_check(hn_no_host(net, host));
 	return hn_check(hn_nft_in(net, h, -1, "%s", ruleset));
 }
 
@@ -446,7 +446,7 @@ static int host_index(hn_net *net, const char *host)
 	int h = net == NULL ? -1 : hn_host_find(&net->t, host);
 
 	if (h < 0)
-		hn_err("no host \"%s\" in this network", host);
+		hn_no_host(net, host);
 	return h;
 }
 

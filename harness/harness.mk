@@ -10,7 +10,7 @@ $(B)/libharness.a: $(HARNESS_OBJS)
 -include $(HARNESS_OBJS:.o=.d)
 
 # ---- the harness's own tests ------------------------------------------------
-HN_SUITES  := topology procs faults crash capture peers cleanup
+HN_SUITES  := topology procs faults crash capture peers cleanup netlab
 HN_HELPERS := listener victim
 HN_TUTIL   := $(B)/obj/harness/tests/tutil.o
 
@@ -48,3 +48,10 @@ BENCHES += bench-harness
 bench-harness: $(HN_BENCH) ## BENCH harness.two_host_up_down, chain_up_down, crash_to_etimedout
 	@$(HN_BENCH)
 -include $(B)/obj/harness/bench/bench.d
+
+PROGRAMS += $(B)/netlab
+$(B)/netlab: $(B)/obj/harness/netlab.o $(B)/libharness.a $(B)/liblnp.a
+	$(LINK) $^ $(HARNESS_LDLIBS) $(CMOCKA)
+.PHONY: netlab
+netlab: $(B)/netlab ## build netlab: the harness's topologies by hand (build/netlab help)
+-include $(B)/obj/harness/netlab.d

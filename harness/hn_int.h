@@ -135,6 +135,10 @@ int hn_sysctl_set(const char *key, const char *value, bool verify);
 /* ---- topology (topo.c) -------------------------------------------------- */
 int hn_topo_parse(struct hn_topo *t, const char *spec);
 int hn_host_find(const struct hn_topo *t, const char *name);
+/* " a b r1": every host's name, for messages. */
+const char *hn_host_names(const struct hn_topo *t);
+/* Records "no host X in this network (hosts: ...)"; returns -1. */
+int hn_no_host(const hn_net *net, const char *host);
 /* The interface of host H on the link to PEER (host or LAN name). */
 struct hn_if *hn_if_find(struct hn_topo *t, int h, const char *peer);
 /* Looks up host and peer, or records an error naming the unknown one. */
@@ -197,6 +201,10 @@ void hn_caps_reopen(hn_net *net, int h);
 /* A nonblocking pcap handle on every interface of host H ("any"),
  * filtered, for the harness's own use (RST injection). */
 struct pcap *hn_pcap_any(hn_net *net, int h, const char *filter);
+/* One line about a captured Ethernet frame, like tcpdump -n. */
+struct pcap_pkthdr;
+void hn_cap_print(FILE *out, const struct pcap_pkthdr *hdr,
+		  const unsigned char *data);
 
 /* ---- impairer (impair.c) ------------------------------------------------ */
 /* Stops impairers (of LINK, or in HOST; -1 = any).  Gently, held packets

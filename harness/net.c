@@ -485,7 +485,7 @@ const char *hn_addr(hn_net *net, const char *host, int family)
 	int h = net == NULL ? -1 : hn_host_find(&net->t, host), i;
 
 	if (h < 0) {
-		hn_err("no host \"%s\" in this network", host);
+		hn_no_host(net, host);
 		return hn_check_ptr(NULL);
 	}
 	for (i = 0; i < net->t.hosts[h].nifs; i++)
@@ -553,7 +553,7 @@ int hn_netns_fd(hn_net *net, const char *host)
 	int h = net == NULL ? -1 : hn_host_find(&net->t, host);
 
 	if (h < 0)
-		return hn_check(hn_err("no host \"%s\" in this network", host));
+		return hn_check(hn_no_host(net, host));
 	return net->t.hosts[h].nsfd;
 }
 

@@ -442,8 +442,7 @@ static hn_proc *spawn(hn_net *net, const char *host, char *const argv[],
 	hn_proc *p;
 
 	if (h < 0) {
-		hn_err("cannot start %s: no host \"%s\" in this network",
-		       argv[0], host);
+		hn_no_host(net, host);
 		return NULL;
 	}
 	path = resolve(argv[0]);

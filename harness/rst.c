@@ -257,7 +257,7 @@ int hn_inject_rst(hn_net *net, const char *host, int port, int timeout_ms)
 	struct conn c;
 
 	if (h < 0)
-		return hn_check(hn_err("no host \"%s\" in this network", host));
+		return hn_check(hn_no_host(net, host));
 	if (hn_ns_enter(net->t.hosts[h].nsfd) < 0)
 		return hn_check(-1);
 	rc = find_conn(port, &c);

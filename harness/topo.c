@@ -147,6 +147,27 @@ static int lan_find(const struct hn_topo *t, const char *name)
 	return -1;
 }
 
+const char *hn_host_names(const struct hn_topo *t)
+{
+	static char names[HN_MAX_HOSTS * HN_NAME_MAX + 1];
+	size_t n = 0;
+	int i;
+
+	names[0] = '\0';
+	for (i = 0; i < t->nhosts; i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, " %s",
+				      t->hosts[i].name);
+	return names;
+}
+
+int hn_no_host(const hn_net *net, const char *host)
+{
+	if (net == NULL)
+		return hn_err("no network (did hn_up fail earlier?)");
+	return hn_err("no host \"%s\" in this network (hosts:%s)", host,
+		      hn_host_names(&net->t));
+}
+
 struct hn_if *hn_if_find(struct hn_topo *t, int h, const char *peer)
 {
 	struct hn_host *host = &t->hosts[h];
@@ -171,12 +192,9 @@ struct hn_if *hn_if_find(struct hn_topo *t, int h, const char *peer)
 int hn_end_find(hn_net *net, const char *host, const char *peer, int *h,
 		struct hn_if **ifp)
 {
-	if (net == NULL)
-		return hn_err("no network (hn_up failed earlier?)");
-	*h = hn_host_find(&net->t, host);
+	*h = net == NULL ? -1 : hn_host_find(&net->t, host);
 	if (*h < 0)
-		return hn_err("no host \"%s\" in this network (hosts: %s)",
-			      host, net->spec);
+		return hn_no_host(net, host);
 	*ifp = hn_if_find(&net->t, *h, peer);
 	if (*ifp == NULL)
 		return hn_err("host %s has no link to \"%s\" (give the other "
