@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 			Close(listenfd);        /* it serves one client only */
 			report_ends(connfd);
 			send_time(connfd);
-			Close(connfd);          /* FIN: the client's end of file */
+			Close(connfd);          /* FIN: the client's EOF */
 			exit(0);
 		}
 		Close(connfd);                  /* the parent: back to accept */

@@ -16,7 +16,7 @@
 /* Waits for every child that has ended: one SIGCHLD may stand for many. */
 static void sig_chld(int signo)
 {
-	int saved_errno = errno;        /* the code we interrupted may need it */
+	int saved_errno = errno;        /* the interrupted code may need it */
 
 	(void)signo;
 	while (waitpid(-1, NULL, WNOHANG) > 0)

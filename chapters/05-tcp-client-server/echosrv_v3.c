@@ -35,7 +35,7 @@ static int accept_restarting(int listenfd)
 		if (errno == EINTR)
 			continue;               /* SIGCHLD: nothing is wrong */
 		if (errno == ECONNABORTED)
-			continue;               /* the client gave up: next one */
+			continue;       /* the client gave up: next one */
 		err_sys("accept");
 	}
 	return connfd;

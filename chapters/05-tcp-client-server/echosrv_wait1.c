@@ -13,7 +13,7 @@
 /* include sig_chld_wait1 */
 static void sig_chld(int signo)
 {
-	int saved_errno = errno;        /* the code we interrupted may need it */
+	int saved_errno = errno;        /* the interrupted code may need it */
 
 	(void)signo;
 	(void)wait(NULL);               /* one child, however many ended */

@@ -20,11 +20,11 @@
 static void sig_chld(int signo)
 {
 	/* BEGIN SOLUTION */
-	int saved_errno = errno;        /* the code we interrupted may need it */
+	int saved_errno = errno;        /* the interrupted code may need it */
 
 	(void)signo;
 	while (waitpid(-1, NULL, WNOHANG) > 0)
-		continue;               /* SIGCHLD is not queued: reap them all */
+		continue;       /* SIGCHLD is not queued: reap them all */
 	errno = saved_errno;
 	/* END SOLUTION */
 	/* STARTER

@@ -214,6 +214,25 @@ static inline ssize_t pt_send(int fd, const void *buf, size_t len)
 	return (ssize_t)len;
 }
 
+/* A TCP socket in HOST listening on port (IPv4 wildcard), made by the
+ * test itself. */
+static inline int pt_listen_in(hn_net *net, const char *host, int port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int fd, on = 1;
+
+	sin.sin_port = htons((uint16_t)port);
+	hn_enter(net, host);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	hn_leave(net);
+	TK_EXPECT(fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+					sizeof(on)) == 0 &&
+		  bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+		  listen(fd, 5) == 0, "could not listen on port %d in host "
+		  "%s: %s", port, host, strerror(errno));
+	return fd;
+}
+
 /* Waits until fd is readable (data, end of file or error). */
 static inline bool pt_readable(int fd, int timeout_ms)
 {

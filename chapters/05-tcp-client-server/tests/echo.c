@@ -397,6 +397,72 @@ static void write_after_rst_epipe(void **state)
 	scene_down(&s, "epipe");
 }
 
+/*
+ * What a write does after a RST, measured with SIGPIPE blocked so that a
+ * raised signal stays pending, where the test can see it.  The peer
+ * resets the connection either while it is established, or after it has
+ * sent its FIN (the client's side is then in CLOSE_WAIT, as in the echo
+ * client of 5.12).  Appends one line per write to the transcript.
+ */
+static void writes_after_rst(struct scene *s, bool fin_first, int want1,
+			     int want2)
+{
+	int listener, cfd, sfd, errs[2];
+	bool pipes[2];
+	sigset_t pipe_set, pending;
+	struct timespec zero = { 0, 0 };
+
+	listener = pt_listen_in(s->net, "server", PORT);
+	cfd = pt_connect_from(s->net, "client", s->srvaddr, PORT);
+	sfd = accept(listener, NULL, NULL);
+	TK_EXPECT(sfd >= 0, "accept: %s", strerror(errno));
+	if (fin_first) {
+		shutdown(sfd, SHUT_WR);
+		TK_EXPECT(pt_read_line(cfd, (char[8]){ 0 }, 8, 2000) == 0,
+			  "the client saw no end of file");
+	}
+	pt_close_rst(sfd);
+	close(listener);
+	hn_cap_wait(s->cap, HN_RST, 1, 2000);
+	/* the RST has reached the client's socket when poll() says POLLHUP */
+	TK_EXPECT(poll(&(struct pollfd){ .fd = cfd }, 1, 2000) == 1,
+		  "the client's socket never saw the RST");
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe_set, NULL);
+	for (int i = 0; i < 2; i++) {
+		errs[i] = write(cfd, "x", 1) < 0 ? errno : 0;
+		sigpending(&pending);
+		pipes[i] = sigismember(&pending, SIGPIPE);
+		if (pipes[i])
+			sigtimedwait(&pipe_set, NULL, &zero);
+		fprintf(s->tr, "write %d: %s (%s), %s\n", i + 1,
+			strerror(errs[i]), strerrorname_np(errs[i]),
+			pipes[i] ? "SIGPIPE raised" : "no signal");
+	}
+	sigprocmask(SIG_UNBLOCK, &pipe_set, NULL);
+	close(cfd);
+	TK_EXPECT(errs[0] == want1 && pipes[0] == (want1 == EPIPE) &&
+		  errs[1] == want2 && pipes[1] == (want2 == EPIPE),
+		  "after a RST%s, the writes gave %s%s then %s%s",
+		  fin_first ? " that followed a FIN" : "",
+		  strerrorname_np(errs[0]), pipes[0] ? " and SIGPIPE" : "",
+		  strerrorname_np(errs[1]), pipes[1] ? " and SIGPIPE" : "");
+}
+
+static void write_after_rst_measured(void **state)
+{
+	struct scene s;
+
+	(void)state;
+	scene_up(&s, NULL);
+	fprintf(s.tr, "the server resets an established connection:\n");
+	writes_after_rst(&s, false, ECONNRESET, EPIPE);
+	fprintf(s.tr, "the server closes (FIN), then resets:\n");
+	writes_after_rst(&s, true, EPIPE, EPIPE);
+	scene_down(&s, "write-after-rst");
+}
+
 /* ---- 5.14 to 5.16: the server's host crashes, reboots, shuts down ------ */
 
 static void server_host_crash(void **state)
@@ -563,6 +629,7 @@ int main(void)
 		TK_TEST(server_child_killed),
 		TK_TEST(write_after_rst_sigpipe),
 		TK_TEST(write_after_rst_epipe),
+		TK_TEST(write_after_rst_measured),
 		TK_TEST(server_host_crash),
 		TK_TEST(server_host_reboot),
 		TK_TEST(server_host_shutdown),

@@ -220,6 +220,7 @@ static inline void sum_talk(struct sum_peer *p, const char *what,
 	line = got;
 	for (int i = 0; i < n; i++) {
 		char *end = strchr(line, '\n');
+		size_t linelen = end != NULL ? (size_t)(end - line + 1) : 0;
 
 		if (end == NULL) {
 			sum_expect_alive(p, what, closed);
@@ -229,8 +230,8 @@ static inline void sum_talk(struct sum_peer *p, const char *what,
 				sent < len ? " (and the service stopped "
 				"reading the requests)" : "");
 		}
-		TK_EXPECT(strncmp(line, replies[i], (size_t)(end - line + 1))
-			  == 0 && strlen(replies[i]) == (size_t)(end - line + 1),
+		TK_EXPECT(strncmp(line, replies[i], linelen) == 0 &&
+			  strlen(replies[i]) == linelen,
 			  "after %s, reply %d should be \"%.*s\" but was "
 			  "\"%.*s\"", what, i + 1,
 			  (int)strcspn(replies[i], "\n"), replies[i],
