@@ -19,6 +19,16 @@ static const char *const topology =
 	"link r1 server 198.51.100.0/24 2001:db8:2::/64\n"
 	"link r1 busy 203.0.113.0/24 2001:db8:3::/64\n";
 
+/* The network, with a capture at the client's end of the LAN: when a
+ * test fails, its path is shown, to open in Wireshark. */
+static hn_net *lab_net(void)
+{
+	hn_net *net = hn_up(topology);
+
+	hn_capture(net, "client", "lan0");
+	return net;
+}
+
 struct outcome {
 	int code;               /* exit status, -1 if it did not exit */
 	char out[512], err[512];        /* what it printed (the start) */
@@ -77,7 +87,7 @@ static void expect(const struct outcome *o, const char *scenario,
 
 static void refused_when_nothing_listens(void **state)
 {
-	hn_net *net = hn_up(topology);
+	hn_net *net = lab_net();
 	hn_cap *cap = hn_capture(net, "server", "r1");
 	struct outcome o;
 
@@ -92,7 +102,7 @@ static void refused_when_nothing_listens(void **state)
 
 static void connected_says_from_where(void **state)
 {
-	hn_net *net = hn_up(topology);
+	hn_net *net = lab_net();
 	int listener = ct_listen_in(net, "server", AF_INET, 7, 5);
 	struct outcome o;
 
@@ -106,7 +116,7 @@ static void connected_says_from_where(void **state)
 
 static void unreachable_reported_by_router(void **state)
 {
-	hn_net *net = hn_up(topology);
+	hn_net *net = lab_net();
 	struct hn_impair delay = { .delay_ms = 5 };
 	struct outcome o;
 
@@ -128,7 +138,7 @@ static void unreachable_reported_by_router(void **state)
 
 static void unreachable_absent_host_on_lan(void **state)
 {
-	hn_net *net = hn_up(topology);
+	hn_net *net = lab_net();
 	struct outcome o;
 
 	(void)state;
@@ -148,7 +158,7 @@ static void unreachable_absent_host_on_lan(void **state)
  */
 static void timed_out_crashed_host_and_full_queue(void **state)
 {
-	hn_net *net = hn_up(topology);
+	hn_net *net = lab_net();
 	hn_cap *cap = hn_capture(net, "busy", "r1");
 	int listener, filler;
 	hn_proc *crashed, *full;
@@ -186,7 +196,7 @@ static void timed_out_crashed_host_and_full_queue(void **state)
 
 static void bad_arguments_rejected(void **state)
 {
-	hn_net *net = hn_up(topology);
+	hn_net *net = lab_net();
 	static const char *const bad[][2] = {
 		{ "192.0.2.300", "13" }, { "host.example", "13" },
 		{ "198.51.100.2", "70000" }, { "198.51.100.2", "13x" },

@@ -23,6 +23,7 @@ static hn_net *network(void)
 	struct hn_impair delay = { .delay_ms = 5 };
 
 	hn_impair(net, "client", "lan0", HN_BOTH, &delay);
+	hn_capture(net, "client", "lan0");      /* shown when a test fails */
 	return net;
 }
 
