@@ -88,7 +88,8 @@ static int stage_dir(struct stage *st, const char *path)
 	return stage_parents(st, slashed);
 }
 
-/* Ships the host's file PATH (absolute) at the same path in the VM. */
+/* Ships the host's file PATH (absolute) at the same path in the VM.
+ * Returns 0, 1 if it was shipped already, or -1. */
 static int stage_file(struct stage *st, const char *path)
 {
 	char link[PATH_MAX * 2];
@@ -103,7 +104,9 @@ static int stage_file(struct stage *st, const char *path)
 	snprintf(link, sizeof(link), "%s%s", st->tree, path);
 	if (symlink(path, link) == 0)
 		list_add(st, path);
-	else if (errno != EEXIST)
+	else if (errno == EEXIST)
+		return 1;
+	else
 		return sys_fail("cannot create", link);
 	return 0;
 }
@@ -193,18 +196,18 @@ static int stage_libraries(struct stage *st, const char *exe)
 		end = strstr(path, " (");
 		if (end != NULL)
 			*end = '\0';
-		rc = stage_file(st, path);
+		rc = stage_file(st, path) < 0 ? -1 : 0;
 	}
 	free(out);
 	return rc;
 }
 
-/* Ships a program and its libraries. */
+/* Ships a program and its libraries (once). */
 static int stage_program(struct stage *st, const char *exe)
 {
-	if (stage_file(st, exe) < 0)
-		return -1;
-	return stage_libraries(st, exe);
+	int rc = stage_file(st, exe);
+
+	return rc == 0 ? stage_libraries(st, exe) : rc < 0 ? -1 : 0;
 }
 
 /*
@@ -314,14 +317,15 @@ static char *run_script(const struct vm_job *job)
 /* Stages everything the run needs. */
 static int stage_job(struct stage *st, const struct vm_job *job)
 {
-	char dir[PATH_MAX], parent[PATH_MAX], cwd[PATH_MAX], *script;
-	char *marker = tk_path(".buildroot");
+	char dir[PATH_MAX], parent[PATH_MAX], cwd[PATH_MAX], scratch[PATH_MAX];
+	char *marker = tk_path(".buildroot"), *script;
 	int rc;
 
-	snprintf(dir, sizeof(dir), "%s", job->exe);
-	snprintf(dir, sizeof(dir), "%s", dirname(dir));
-	snprintf(parent, sizeof(parent), "%s", dir);
-	snprintf(parent, sizeof(parent), "%s", dirname(parent));
+	/* dirname() may write into its argument: give it a copy */
+	snprintf(scratch, sizeof(scratch), "%s", job->exe);
+	snprintf(dir, sizeof(dir), "%s", dirname(scratch));
+	snprintf(scratch, sizeof(scratch), "%s", dir);
+	snprintf(parent, sizeof(parent), "%s", dirname(scratch));
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
 		strcpy(cwd, "/tmp");
 
@@ -332,7 +336,7 @@ static int stage_job(struct stage *st, const struct vm_job *job)
 	if (rc == 0 && strcmp(parent, dir) != 0)
 		rc = stage_neighbours(st, parent);
 	if (rc == 0 && access(marker, F_OK) == 0)
-		rc = stage_file(st, marker);
+		rc = stage_file(st, marker) < 0 ? -1 : 0;
 	if (rc == 0)
 		rc = stage_text(st, "/hn/run", script);
 	if (rc == 0)
@@ -425,7 +429,7 @@ int vm_initrd(const char *base, const struct vm_job *job)
 
 	rc = stage_job(&st, job);
 	fclose(st.listf);
-	fd = memfd_create("hn-vm-initrd", 0);
+	fd = memfd_create("hn-vm-initrd", MFD_CLOEXEC);
 	if (fd < 0)
 		rc = sys_fail("cannot create", "a memory file (memfd)");
 	if (rc == 0)

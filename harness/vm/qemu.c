@@ -77,7 +77,8 @@ static void on_signal(int sig)
 const char *vm_qemu_path(void)
 {
 	static const char *const candidates[] = {
-		"/usr/bin/qemu-system-x86_64", "/usr/local/bin/qemu-system-x86_64",
+		"/usr/bin/qemu-system-x86_64",
+		"/usr/local/bin/qemu-system-x86_64",
 	};
 	const char *env = getenv("HN_QEMU");
 	size_t i;
@@ -119,9 +120,10 @@ void vm_debug(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* qemu's command line; SERIAL receives the four -chardev options. */
+/* qemu's command line; SERIAL holds the text of the four ports'
+ * -chardev and -serial options. */
 static void qemu_argv(char **argv, const char *qemu, const char *kernel,
-		      enum vm_accel accel, char serial[4][64])
+		      enum vm_accel accel, char serial[4][2][64])
 {
 	int n = 0, i;
 
@@ -146,13 +148,13 @@ static void qemu_argv(char **argv, const char *qemu, const char *kernel,
 	argv[n++] = "-append";
 	argv[n++] = VM_CMDLINE;
 	for (i = 0; i < 4; i++) {
-		snprintf(serial[i], 64, "file,id=s%d,path=/proc/self/fd/%d",
+		snprintf(serial[i][0], 64, "file,id=s%d,path=/proc/self/fd/%d",
 			 i, QEMU_SERIAL_FD + i);
+		snprintf(serial[i][1], 64, "chardev:s%d", i);
 		argv[n++] = "-chardev";
-		argv[n++] = serial[i];
+		argv[n++] = serial[i][0];
 		argv[n++] = "-serial";
-		argv[n++] = i == 0 ? "chardev:s0" : i == 1 ? "chardev:s1" :
-			    i == 2 ? "chardev:s2" : "chardev:s3";
+		argv[n++] = serial[i][1];
 	}
 	argv[n] = NULL;
 }
@@ -160,13 +162,16 @@ static void qemu_argv(char **argv, const char *qemu, const char *kernel,
 /* In the child: puts each descriptor where qemu expects it, closes the
  * rest, and runs qemu.  Never returns. */
 static void exec_qemu(char **argv, int initrd, const int wfd[NCH],
-		      const sigset_t *mask)
+		      const sigset_t *mask, pid_t parent)
 {
 	int high[5], i, null = open("/dev/null", O_RDWR);
 	struct rlimit nocore = { 0, 0 };
 
-	/* qemu dies with the test; it must not leave a core file */
+	/* qemu dies with the test (even if the test died just now, before
+	 * this line); it must not leave a core file */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
 	setrlimit(RLIMIT_CORE, &nocore);
 	/* first out of the way of 0..7, then into place */
 	high[0] = fcntl(initrd, F_DUPFD, 100);
@@ -193,9 +198,9 @@ static void exec_qemu(char **argv, int initrd, const int wfd[NCH],
 static pid_t start_qemu(struct relay *r, const char *kernel, int initrd,
 			enum vm_accel accel, const sigset_t *mask)
 {
-	char *argv[64], serial[4][64];
+	char *argv[64], serial[4][2][64];
 	int wfd[NCH], p[2], i;
-	pid_t pid;
+	pid_t pid, parent = getpid();
 
 	qemu_argv(argv, vm_qemu_path(), kernel, accel, serial);
 	for (i = 0; i < NCH; i++) {
@@ -209,11 +214,14 @@ static pid_t start_qemu(struct relay *r, const char *kernel, int initrd,
 	}
 	pid = fork();
 	if (pid == 0)
-		exec_qemu(argv, initrd, wfd, mask);
+		exec_qemu(argv, initrd, wfd, mask, parent);
 	for (i = 0; i < NCH; i++)
 		close(wfd[i]);
-	if (pid < 0)
+	if (pid < 0) {
 		perror("harness/vm: fork");
+		for (i = 0; i < NCH; i++)
+			close(r->fd[i]);
+	}
 	return pid;
 }
 

@@ -45,7 +45,7 @@ static const struct vm_feature {
 /* A KVM boot that says nothing for this long is taken as broken. */
 #define KVM_PROBE_MS 5000
 /* The default hard limit on one VM, in seconds (HN_VM_TIMEOUT). */
-#define VM_TIMEOUT_S 60
+#define VM_TIMEOUT_S 120
 
 static const struct vm_feature *find_feature(const char *name)
 {

@@ -40,7 +40,8 @@ struct vm_job {
  * executables next to it and in its parent directory, every shared
  * library they load (per ldd), the build root's marker, and /hn/run,
  * /hn/modules, /hn/cwd.  Nothing is left on disk.  Returns the descriptor
- * (not close-on-exec: qemu opens it as /proc/self/fd/N), or -1.
+ * (close-on-exec; qemu gets a copy, which it opens as /proc/self/fd/3),
+ * or -1.
  */
 int vm_initrd(const char *base, const struct vm_job *job);
 

@@ -24,7 +24,7 @@ $(VM_DIR)/base.cpio: $(VM_DIR)/vmlinuz harness/vm/mkbase.sh harness/vm/init
 	@harness/vm/mkbase.sh $(VM_DIR) harness/vm/init
 
 .PHONY: vm
-vm: deps $(VM_DIR)/base.cpio ## build the test VM (Debian cloud kernel, busybox initramfs)
+vm: deps $(VM_DIR)/base.cpio ## build the test VM (Debian kernel, busybox)
 
 # The proof: SCTP between two hosts, run in the VM when the kernel here
 # has no SCTP.
@@ -52,7 +52,7 @@ $(VM_BENCH): $(B)/obj/harness/vm/bench_first_result.o
 
 BENCHES += bench-vm-sctp
 .PHONY: bench-vm-sctp
-bench-vm-sctp: $(VM_BENCH) $(VM_SCTP_TEST) ## BENCH harness.vm_sctp_first_result (VM cold start to first SCTP result)
+bench-vm-sctp: $(VM_BENCH) $(VM_SCTP_TEST) ## BENCH harness.vm_sctp_first_result
 	@$(VM_BENCH) $(VM_SCTP_TEST) 3
 
 -include $(patsubst %.o,%.d,$(HN_VM_OBJS) \

@@ -18,7 +18,7 @@
 
 #define PORT 9877              /* the server's port in host b */
 #define STREAMS 2              /* streams asked for in each direction */
-#define WAIT_MS 5000           /* for one message (software emulation) */
+#define WAIT_MS 10000          /* for one message (a busy, emulated VM) */
 #define MSGLEN 256
 
 /* ---- sockets -------------------------------------------------------- */
