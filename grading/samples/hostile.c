@@ -31,7 +31,7 @@ static void reach_out(void)
 
 static void bind_ports(void)
 {
-	for (int port = 20000; port < 22000; port++) {
+	for (int port = 20000; port < 20300; port++) {
 		struct sockaddr_in sin = { .sin_family = AF_INET,
 					   .sin_port = htons(port) };
 		int s = socket(AF_INET, SOCK_STREAM, 0);

@@ -35,7 +35,8 @@ def grade(submissions, out, *extra, check=True):
     cmd = [sys.executable, os.path.join(TOP, "grading", "grade.py"),
            "--lab", "03", "--submissions", submissions, "--out", out,
            "--build", ARGS.build, "--jobs", "2", "--quiet",
-           "--test-timeout", ARGS.timeout, "--memory", "128"] + list(extra)
+           "--test-timeout", ARGS.timeout, "--memory", "128",
+           "--submission-timeout", ARGS.budget] + list(extra)
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if check:
         expect(p.returncode == 0, f"the grader failed ({p.returncode}):\n"
@@ -206,7 +207,7 @@ def an_interrupted_run_keeps_what_it_finished_and_resumes():
                "--lab", "03", "--submissions", cls, "--out", out,
                "--build", ARGS.build, "--jobs", "1", "--verbose",
                "--skip-reference-check", "--test-timeout", ARGS.timeout,
-               "--memory", "128"]
+               "--memory", "128", "--submission-timeout", ARGS.budget]
         p = subprocess.Popen(cmd, stderr=subprocess.PIPE,
                              stdout=subprocess.DEVNULL)
         for line in p.stderr:           # wait for the first student
@@ -312,6 +313,8 @@ def main():
     ap.add_argument("--full", action="store_true")
     ARGS = ap.parse_args()
     ARGS.timeout = "10" if ARGS.full else "2"
+    # a hostile submission times out in every test: its budget ends it
+    ARGS.budget = "60" if ARGS.full else "8"
     os.chdir(TOP)
     samples = os.path.join(ARGS.build, "grading", "sample-class")
     RUN["class"] = os.path.join(samples, "class")
