@@ -141,8 +141,6 @@ end
 
 ---------------------------------------------------------------- transcripts
 
-local WRAP = 80
-
 local function transcript_html(el)
   local out = {}
   for line in (el.text .. "\n"):gmatch("([^\n]*)\n") do
@@ -163,38 +161,14 @@ local function transcript_html(el)
     table.concat(out, "\n")))
 end
 
--- Print has no scroll bar: a line over WRAP columns goes on in the next
--- line, after a hooked arrow.
-local HOOK = "\226\134\170 "     -- U+21AA and a space
-
-local function wrap(line)
-  local chars = {}
-  for ch in line:gmatch("[%z\1-\127\194-\244][\128-\191]*") do
-    chars[#chars + 1] = ch
-  end
-  if #chars <= WRAP then return { line } end
-  local out = { table.concat(chars, "", 1, WRAP) }
-  local i = WRAP + 1
-  while i <= #chars do
-    local j = math.min(#chars, i + WRAP - 3)
-    out[#out + 1] = HOOK .. table.concat(chars, "", i, j)
-    i = j + 1
-  end
-  return out
-end
-
 local function transcript_latex(el)
-  local out = {}
-  for line in (el.text .. "\n"):gmatch("([^\n]*)\n") do
-    for _, piece in ipairs(wrap(line)) do out[#out + 1] = piece end
-  end
+  -- lines too long for the page are broken by fvextra (preamble.tex)
   local target = el.identifier ~= "" and
     ("\\hypertarget{" .. el.identifier .. "}{}") or ""
   return pandoc.RawBlock("latex", string.format(
     "%s\\begin{BookTranscript}{%s}\n\\begin{TranscriptVerbatim}\n%s\n" ..
     "\\end{TranscriptVerbatim}\n\\end{BookTranscript}", target,
-    inline_markup({ pandoc.Code(el.attributes["path"]) }),
-    table.concat(out, "\n")))
+    inline_markup({ pandoc.Code(el.attributes["path"]) }), el.text))
 end
 
 function CodeBlock(el)
