@@ -188,9 +188,13 @@ char *tk_scrub(char *text, const char *regex, const char *repl)
 static const char *source_root(void)
 {
 	static char top[PATH_MAX - 128];
-	char *marker = tk_path(".buildroot");
-	FILE *f = fopen(marker, "r");
+	char marker[PATH_MAX];
+	FILE *f;
 
+	if (top[0] != '\0')
+		return top;
+	snprintf(marker, sizeof(marker), "%s/.buildroot", tk_build_root());
+	f = fopen(marker, "r");
 	if (f == NULL || fgets(top, sizeof(top), f) == NULL)
 		TK_FAIL("cannot read %s: rebuild with make", marker);
 	fclose(f);
