@@ -395,10 +395,13 @@ def main():
                          else None)
     by_suite = {}
     for r in results:
-        by_suite.setdefault(r.suite, [0, 0])[r.status == "fail"] += 1
-    for s, (p, f) in sorted(by_suite.items()):
+        row = by_suite.setdefault(r.suite, [0, 0, 0.0])
+        row[r.status == "fail"] += 1
+        row[2] += r.seconds
+    for s, (p, f, secs) in sorted(by_suite.items()):
         mark = paint(RED, "FAIL") if f else paint(GREEN, " ok ")
-        print(f"{mark} {s}: {p} passed, {f} failed")
+        print(f"{mark} {s}: {p} passed, {f} failed "
+              f"{paint(DIM, f'({secs:.1f} s)')}")
     if args.junit:
         write_junit(args.junit, results)
     passed = sum(r.status == "pass" for r in results)
