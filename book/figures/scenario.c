@@ -19,6 +19,7 @@
  * draws the same picture.  Exit status 0, or 1 with a message.
  */
 #include "harness.h"
+#include "testkit.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -51,7 +52,7 @@ struct run {
 };
 
 /* Prints what failed, with the harness's own message if it has one. */
-static int fail(const char *what)
+static int failed(const char *what)
 {
 	const char *why = hn_error();
 
@@ -59,7 +60,7 @@ static int fail(const char *what)
 	return -1;
 }
 
-static int fail_errno(const char *what)
+static int failed_errno(const char *what)
 {
 	fprintf(stderr, "scenario: %s: %s\n", what, strerror(errno));
 	return -1;
@@ -83,16 +84,16 @@ static int tcp_socket_in(struct run *r, const char *host, int port)
 	int fd, on = 1;
 
 	if (hn_enter(r->net, host) < 0)
-		return fail("cannot enter the host");
+		return failed("cannot enter the host");
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	hn_leave(r->net);
 	if (fd < 0)
-		return fail_errno("socket");
+		return failed_errno("socket");
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	if (hn_sockaddr(r->net, host, AF_INET, port, &ss, &len) < 0 ||
 	    bind(fd, (struct sockaddr *)&ss, len) < 0) {
 		close(fd);
-		return fail_errno("bind");
+		return failed_errno("bind");
 	}
 	return fd;
 }
@@ -105,17 +106,17 @@ static int connect_pair(struct run *r)
 
 	r->listener = tcp_socket_in(r, "server", SERVER_PORT);
 	if (r->listener < 0 || listen(r->listener, 4) < 0)
-		return fail_errno("listen");
+		return failed_errno("listen");
 	r->client = tcp_socket_in(r, "client", CLIENT_PORT);
 	if (r->client < 0)
 		return -1;
 	if (hn_sockaddr(r->net, "server", AF_INET, SERVER_PORT, &ss, &len) < 0)
-		return fail("no server address");
+		return failed("no server address");
 	if (connect(r->client, (struct sockaddr *)&ss, len) < 0)
-		return fail_errno("connect");
+		return failed_errno("connect");
 	r->server = accept(r->listener, NULL, NULL);
 	if (r->server < 0)
-		return fail_errno("accept");
+		return failed_errno("accept");
 	return 0;
 }
 
@@ -123,14 +124,14 @@ static int connect_pair(struct run *r)
 static int seen(struct run *r, const char *filter, int count)
 {
 	if (hn_cap_wait(r->cap, filter, count, WAIT_MS) < 0)
-		return fail("the expected packets were not captured");
+		return failed("the expected packets were not captured");
 	return 0;
 }
 
 static int start_capture(struct run *r)
 {
 	r->cap = hn_capture(r->net, "client", "server");
-	return r->cap ? 0 : fail("cannot capture");
+	return r->cap ? 0 : failed("cannot capture");
 }
 
 /* ---- the scenarios --------------------------------------------------- */
@@ -155,7 +156,7 @@ static int four_segment_close(struct run *r)
 	if (seen(r, "tcp", 2) < 0)
 		return -1;
 	if (read(r->server, &byte, 1) != 0)
-		return fail_errno("the server did not read end of file");
+		return failed_errno("the server did not read end of file");
 	close(r->server);
 	r->server = -1;
 	return seen(r, "tcp", 4);
@@ -170,24 +171,24 @@ static int crash_and_reboot(struct run *r)
 		return -1;
 	if (write(r->client, hello, sizeof(hello) - 1) < 0 ||
 	    read(r->server, buf, sizeof(buf)) <= 0)
-		return fail_errno("the first line did not get through");
+		return failed_errno("the first line did not get through");
 	if (seen(r, "tcp", 5) < 0)      /* handshake, data, its ACK */
 		return -1;
 	note(r, "server host crashes");
 	if (hn_crash(r->net, "server") < 0)
-		return fail("cannot crash the server");
+		return failed("cannot crash the server");
 	if (write(r->client, again, sizeof(again) - 1) < 0)
-		return fail_errno("write after the crash");
+		return failed_errno("write after the crash");
 	if (seen(r, "tcp and src host 192.0.2.1 and tcp[tcpflags] & tcp-push "
 		 "!= 0", 2) < 0)
 		return -1;
 	if (hn_reboot(r->net, "server") < 0)
-		return fail("cannot reboot the server");
+		return failed("cannot reboot the server");
 	note(r, "server host is back, without its sockets");
 	if (seen(r, HN_RST, 1) < 0)
 		return -1;
 	if (read(r->client, buf, sizeof(buf)) >= 0 || errno != ECONNRESET)
-		return fail_errno("the client should get ECONNRESET");
+		return failed_errno("the client should get ECONNRESET");
 	return 0;
 }
 
@@ -213,12 +214,12 @@ static int save_capture(const char *from, const char *out)
 	bool ok = true;
 
 	if (in == NULL)
-		return fail_errno(from);
+		return failed_errno(from);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
 	to = fopen(tmp, "wb");
 	if (to == NULL) {
 		fclose(in);
-		return fail_errno(tmp);
+		return failed_errno(tmp);
 	}
 	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
 		ok = ok && fwrite(buf, 1, n, to) == n;
@@ -226,7 +227,7 @@ static int save_capture(const char *from, const char *out)
 	ok = (fclose(to) == 0) && ok;
 	if (!ok || rename(tmp, out) != 0) {
 		remove(tmp);
-		return fail_errno(out);
+		return failed_errno(out);
 	}
 	return 0;
 }
@@ -249,12 +250,12 @@ static int run_scenario(int which, const char *out, const char *notes)
 	int rc;
 
 	if (notes != NULL && (r.notes = fopen(notes, "w")) == NULL)
-		return fail_errno(notes);
+		return failed_errno(notes);
 	r.net = hn_up(topology);
 	if (r.net == NULL) {
 		if (r.notes)
 			fclose(r.notes);
-		return fail("cannot build the network");
+		return failed("cannot build the network");
 	}
 	rc = scenarios[which].run(&r);
 	path = r.cap ? strdup(hn_cap_path(r.cap)) : NULL;
@@ -268,8 +269,21 @@ static int run_scenario(int which, const char *out, const char *notes)
 		remove(path);           /* the harness's copy */
 	free(path);
 	if (r.notes != NULL && fclose(r.notes) != 0 && rc == 0)
-		rc = fail_errno(notes);
+		rc = failed_errno(notes);
 	return rc;
+}
+
+/* The harness names its capture file after the running test; a name of
+ * our own keeps two runs at once (make book and make test) apart. */
+static void name_captures(const char *scenario)
+{
+	static char name[96];
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	snprintf(name, sizeof(name), "%s-%lld%09ld", scenario,
+		 (long long)now.tv_sec, now.tv_nsec);
+	tk_current_test = name;
 }
 
 int main(int argc, char **argv)
@@ -292,6 +306,7 @@ int main(int argc, char **argv)
 		setenv("TK_REPORT", "/dev/null", 0);
 		hn_init();
 		hn_set_strict(0);
+		name_captures(scenarios[i].name);
 		const char *notes = argc == 4 ? argv[3] : NULL;
 
 		return run_scenario((int)i, argv[2], notes) < 0 ? 1 : 0;

@@ -418,6 +418,27 @@ static void ladder_figures_come_from_real_runs(void **state)
 	free(svg);
 }
 
+static void scenario_refuses_bad_requests(void **state)
+{
+	char *scen = tk_path("book-tools/scenario"), *err = NULL;
+	char out[300];
+	char *unknown[] = { scen, "no-such-story", out, NULL };
+	char *nowhere[] = { scen, "handshake", "/nonexistent/x.pcap", NULL };
+
+	(void)state;
+	snprintf(out, sizeof(out), "%s/x.pcap", scratch);
+	TK_EXPECT(bk_run(unknown, NULL, &err) == 1 && err &&
+		  strstr(err, "no scenario 'no-such-story'"),
+		  "an unknown scenario should be refused by name: %s", err);
+	free(err);
+	TK_EXPECT(access(out, F_OK) != 0, "a refused scenario wrote %s", out);
+	TK_EXPECT(bk_run(nowhere, NULL, &err) == 1 && err &&
+		  strstr(err, "/nonexistent/x.pcap"),
+		  "an unwritable output should be named: %s", err);
+	free(err);
+	free(scen);
+}
+
 /* ---- the filter on bad input ------------------------------------------ */
 
 /* Writes markdown as the README of a scratch chapter and converts it as
@@ -608,6 +629,7 @@ int main(void)
 		TK_TEST(ids_are_unique),
 		TK_TEST(figures_have_sources_that_build),
 		TK_TEST(ladder_figures_come_from_real_runs),
+		TK_TEST(scenario_refuses_bad_requests),
 		TK_TEST(listing_keeps_real_line_numbers),
 		TK_TEST(missing_include_names_file_and_line),
 		TK_TEST(unknown_region_names_file_and_line),
