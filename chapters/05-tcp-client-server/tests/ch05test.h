@@ -24,11 +24,11 @@
 #include <time.h>
 
 /* Leaks of code that is not ours, reported under SAN=1: the testkit's
- * source_root() (transcripts) and a netlink batch of the harness. */
+ * source_root() (transcripts). */
 const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void)
 {
-	return "leak:source_root\nleak:mnl_nlmsg_batch_start\n";
+	return "leak:source_root\n";
 }
 
 /* A path made by tk_path() or tk_sibling(), kept for the test binary's
