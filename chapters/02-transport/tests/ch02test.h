@@ -21,6 +21,60 @@
 #define CH02 "02-transport"
 #define WAIT_MS 5000          /* the longest any step may take */
 
+/* ---- text for messages ---------------------------------------------- */
+
+/* Several results of these can be used in one message: each call takes
+ * the next of a few static buffers. */
+static inline char *message_buffer(void)
+{
+	static char bufs[6][1024];
+	static int next;
+
+	next = (next + 1) % 6;
+	return bufs[next];
+}
+
+/* What a program printed, for a message: control characters written as
+ * \r, \n, \t, and long text cut, saying how long it was. */
+static inline const char *shown(const char *text)
+{
+	char *out = message_buffer();
+	size_t used = 0, len = strlen(text), i;
+
+	for (i = 0; i < len && used < 300; i++) {
+		const char *esc = text[i] == '\r' ? "\\r" :
+				  text[i] == '\n' ? "\\n" :
+				  text[i] == '\t' ? "\\t" : NULL;
+
+		if (esc != NULL) {
+			memcpy(out + used, esc, 2);
+			used += 2;
+		} else {
+			out[used++] = text[i];
+		}
+	}
+	if (i < len)
+		used += (size_t)snprintf(out + used, 1024 - used,
+					 "... (%zu bytes in all)", len);
+	out[used] = '\0';
+	return out;
+}
+
+/* A program's messages without the final newline, cut if very long. */
+static inline const char *chomp(const char *text)
+{
+	char *out = message_buffer();
+	size_t len = strlen(text);
+
+	if (len > 900)
+		len = 900;
+	while (len > 0 && text[len - 1] == '\n')
+		len--;
+	memcpy(out, text, len);
+	out[len] = '\0';
+	return out;
+}
+
 /* The path of a built program, made once and remembered, so that
  * nothing is allocated per call: ch_prog("daytimetcpcli") is one of
  * chapter 2's examples, lab_prog("capscan") the lab's program built next
@@ -61,11 +115,17 @@ static inline const char *lab_prog(const char *name)
  * the slow unwinder lets the report name it.
  */
 const char *__lsan_default_suppressions(void);
+const char *__lsan_default_options(void);
 const char *__asan_default_options(void);
 
 const char *__lsan_default_suppressions(void)
 {
 	return "leak:source_root\n";
+}
+
+const char *__lsan_default_options(void)
+{
+	return "print_suppressions=0";
 }
 
 const char *__asan_default_options(void)
@@ -198,6 +258,22 @@ static inline int in_time_wait(hn_net *net, const char *host,
 	found = out != NULL && strstr(out, pattern) != NULL;
 	free(out);
 	return found;
+}
+
+/* A file next to the capture at PATH, named after it with SUFFIX
+ * ("-cut.pcap"), so that it stays for Wireshark after the test; the
+ * result is allocated (free it) and noted on the test's report. */
+static inline char *beside(const char *path, const char *suffix)
+{
+	size_t stem = strlen(path);
+	char *out;
+
+	if (stem > 5 && strcmp(path + stem - 5, ".pcap") == 0)
+		stem -= 5;
+	if (asprintf(&out, "%.*s%s", (int)stem, path, suffix) < 0)
+		abort();
+	tk_note("the capture rewritten by the test: %s", out);
+	return out;
 }
 
 /* ---- reading a capture with pcap filters ----------------------------- */

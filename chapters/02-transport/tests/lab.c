@@ -28,7 +28,7 @@ static void expect_report(hn_net *net, const char *scenario,
 	const char *got = hn_stdout(p), *w = want, *g = got;
 
 	TK_EXPECT(status == 0, "for %s, your capscan exited with status %d "
-		  "and said: %s", scenario, status, hn_stderr(p));
+		  "and said: %s", scenario, status, chomp(hn_stderr(p)));
 	while (*w != '\0') {
 		size_t wl = strcspn(w, "\n"), gl = strcspn(g, "\n");
 
@@ -173,15 +173,15 @@ static void expect_refusal(hn_net *net, const char *what, const char *path,
 		  strstr(hn_stderr(p), want) != NULL,
 		  "for %s your capscan exited %d, printed \"%s\" and said "
 		  "\"%s\"; expected status 1, nothing on stdout and a "
-		  "message with \"%s\"", what, status, hn_stdout(p),
-		  hn_stderr(p), want);
+		  "message with \"%s\"", what, status, shown(hn_stdout(p)),
+		  chomp(hn_stderr(p)), want);
 }
 
 static void bad_captures_reported(void **state)
 {
 	hn_net *net = hn_two_hosts();
 	struct exchange x = capture_exchange(net, AF_INET, SERVER_CLOSES);
-	char cut[512], junk[512], *want, *late_path;
+	char junk[512], *cut, *want, *late_path;
 	struct truth t = truth_of(&x);
 	hn_cap *late;
 	int fd, status;
@@ -208,7 +208,7 @@ static void bad_captures_reported(void **state)
 
 	/* A capture cut mid-packet (tcpdump killed): the packets before
 	 * the cut still make a report, and the cut is told. */
-	snprintf(cut, sizeof(cut), "%s/cut.pcap", hn_tmpdir());
+	cut = beside(x.path, "-cut.pcap");
 	copy_prefix(x.path, cut, file_size(x.path) - 10);
 	p = capscan(net, cut, &status);
 	want = expected_report(&x, &t, 1460, 1460, "server", "server");
@@ -217,8 +217,9 @@ static void bad_captures_reported(void **state)
 		  "for a capture whose last packet is cut short, your "
 		  "capscan exited %d, printed \"%s\" and said \"%s\"; "
 		  "expected the full report and a warning", status,
-		  hn_stdout(p), hn_stderr(p));
+		  hn_stdout(p), chomp(hn_stderr(p)));
 	free(want);
+	free(cut);
 	free(x.path);
 	hn_down(net);
 }

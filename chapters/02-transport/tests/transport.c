@@ -15,7 +15,7 @@ static const char *tcpstate(hn_net *net, const char *arg1,
 
 	TK_EXPECT(status == 0, "tcpstate %s %s %s failed (status %d): %s",
 		  arg1 ? arg1 : "", arg2 ? arg2 : "", arg3 ? arg3 : "",
-		  status, hn_stderr(p));
+		  status, chomp(hn_stderr(p)));
 	return hn_stdout(p);
 }
 
@@ -186,7 +186,7 @@ static void tcpstate_rejects_bad_input(void **state)
 			  "tcpstate %s %s: expected status 1 and \"%s\", got "
 			  "status %d and \"%s\"", cases[i][0],
 			  cases[i][1] ? cases[i][1] : "", cases[i][2],
-			  status, hn_stderr(p));
+			  status, chomp(hn_stderr(p)));
 	}
 	hn_down(net);
 }
@@ -295,7 +295,8 @@ static void smaller_mtu_further_on(void **state)
 				    "link a r1 192.0.2.0/24 2001:db8:1::/64\n"
 				    "link r1 r2 198.51.100.0/24 "
 				    "2001:db8:2::/64\n"
-				    "link r2 b 203.0.113.0/24 2001:db8:3::/64\n"
+				    "link r2 b 203.0.113.0/24 "
+				    "2001:db8:3::/64\n"
 				    "mtu r1 r2 1280\n");
 		const char *addr = hn_addr(net, "b", families[f]);
 		hn_cap *cap = hn_capture(net, "a", "r1");

@@ -35,7 +35,7 @@ static void expect_output(hn_net *net, const char *scenario,
 	TK_EXPECT(status == 0 && strcmp(hn_stdout(p), want) == 0,
 		  "for %s, your capscan exited %d and printed\n%s"
 		  "where the capture shows\n%s(it said: %s)", scenario,
-		  status, hn_stdout(p), want, hn_stderr(p));
+		  status, hn_stdout(p), want, chomp(hn_stderr(p)));
 }
 
 /* Copies the capture at FROM to TO, passing each packet through EDIT
@@ -130,7 +130,7 @@ static void malformed_mss_option(void **state)
 	hn_net *net = hn_two_hosts();
 	struct exchange x = capture_exchange(net, AF_INET, SERVER_CLOSES);
 	struct truth t = truth_of(&x);
-	char path[512], *want;
+	char *path, *want;
 	int i;
 
 	(void)state;
@@ -140,12 +140,16 @@ static void malformed_mss_option(void **state)
 	for (i = 0; i < 2; i++) {
 		char scenario[128];
 
-		snprintf(path, sizeof(path), "%s/mss%d.pcap", hn_tmpdir(),
+		char suffix[32];
+
+		snprintf(suffix, sizeof(suffix), "-mss-length-%d.pcap",
 			 bad_len[i]);
+		path = beside(x.path, suffix);
 		rewrite(x.path, path, break_mss, (void *)&bad_len[i], 65535);
 		snprintf(scenario, sizeof(scenario), "a capture whose SYNs "
 			 "carry an MSS option of length %d", bad_len[i]);
 		expect_output(net, scenario, path, want);
+		free(path);
 	}
 	free(want);
 	free(x.path);
@@ -167,15 +171,16 @@ static void headers_cut_by_snaplen(void **state)
 	hn_net *net = hn_two_hosts();
 	struct exchange x = capture_exchange(net, AF_INET6, CLIENT_CLOSES);
 	struct truth t = truth_of(&x);
-	char path[512], *want;
+	char *path, *want;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/cut.pcap", hn_tmpdir());
+	path = beside(x.path, "-snaplen.pcap");
 	rewrite(x.path, path, cut_options, NULL, 74);
 	want = expected_report(&x, &t, -1, -1, "client", "client");
 	want = tk_scrub(want, "-1", "none");
 	expect_output(net, "a capture taken with a snap length that cuts "
 		      "off the TCP options", path, want);
+	free(path);
 	free(want);
 	free(x.path);
 	hn_down(net);
