@@ -12,6 +12,8 @@ $(B)/ch/$(CH05)/tests/echo: | $(foreach p,$(CH05_PROGRAMS),$(B)/ch/$(CH05)/$p)
 # Lab 5: the student writes echosrv.c (a program) and sumsrv.c (the sum
 # service's functions, linked into the tests).
 $(eval $(call lab,05,$(CH05),echosrv.c sumsrv.c,chapters/$(CH05)/lab,echosrv,))
+# a hidden test uses the chapter's echo client
+$(foreach v,student ref starter,$(B)/lab-05/$v/hidden): | $(B)/ch/$(CH05)/echocli
 
 # `make bench`: the wall time of `make lab-05 REF=1`, scenarios included
 # (target: at most 3 s on a 2-core machine).

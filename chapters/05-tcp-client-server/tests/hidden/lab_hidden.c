@@ -143,6 +143,106 @@ static void echo_client_resets_mid_stream(void **state)
 	hn_down(s.net);
 }
 
+/* ---- the host-level scenarios of 5.14 to 5.16, with your server ------- */
+
+/* A client of the server, after one echo; returns its socket. */
+static int echo_client(struct echo_scene *s)
+{
+	int fd = pt_connect_from(s->net, "client", s->addr, PORT);
+
+	TK_EXPECT(pt_echoes(fd, "hello\n", 2000), "no echo");
+	return fd;
+}
+
+/* Sends a line after the server's host changed; returns what the next
+ * read says (0 at end of file, else -errno). */
+static int read_after_sending(int fd)
+{
+	char buf[64];
+	ssize_t n;
+
+	pt_send(fd, "another line\n", 13);
+	n = pt_read_line(fd, buf, sizeof(buf), 5000);
+	return n == 0 ? 0 : n < 0 ? -errno : 1;
+}
+
+static void server_host_crash_client_times_out(void **state)
+{
+	struct echo_scene s;
+	int fd, got;
+
+	(void)state;
+	echo_up(&s);
+	fd = echo_client(&s);
+	hn_crash(s.net, "server");
+	got = read_after_sending(fd);
+	TK_EXPECT(got == -ETIMEDOUT, "when the server's host crashed, the "
+		  "client should time out (ETIMEDOUT); its read said %s",
+		  got == 0 ? "end of file" : strerror(-got));
+	TK_EXPECT(hn_cap_count(s.cap, "src host 192.0.2.2 and (" HN_FIN " or "
+			       HN_RST ")") == 0, "a crashed host sends "
+		  "nothing, yet a FIN or RST left it");
+	close(fd);
+	hn_down(s.net);
+}
+
+static void server_host_reboot_client_reset(void **state)
+{
+	struct echo_scene s;
+	int fd, got;
+
+	(void)state;
+	echo_up(&s);
+	fd = echo_client(&s);
+	hn_reboot(s.net, "server");
+	got = read_after_sending(fd);
+	TK_EXPECT(got == -ECONNRESET, "when the server's host rebooted, the "
+		  "client should get ECONNRESET; its read said %s",
+		  got == 0 ? "end of file" : strerror(-got));
+	close(fd);
+	hn_down(s.net);
+}
+
+static void server_host_shutdown_client_eof(void **state)
+{
+	struct echo_scene s;
+	char buf[16];
+	int fd;
+
+	(void)state;
+	echo_up(&s);
+	fd = echo_client(&s);
+	hn_shutdown(s.net, "server", 1000);
+	TK_EXPECT(pt_read_line(fd, buf, sizeof(buf), 2000) == 0,
+		  "when the server's host shut down (SIGTERM to every "
+		  "process), the client should see end of file");
+	close(fd);
+	hn_down(s.net);
+}
+
+/* The client's host shuts down: its processes end, their sockets send
+ * FINs.  The server's child must see end of file, exit and be reaped,
+ * and the server must carry on. */
+static void client_host_shutdown_child_reaped(void **state)
+{
+	struct echo_scene s;
+	hn_proc *cli;
+	pid_t child;
+
+	(void)state;
+	echo_up(&s);
+	cli = hn_run(s.net, "client", pt_prog("echocli"), s.addr, NULL);
+	hn_write_stdin(cli, "hello\n", 6);
+	hn_wait_line(cli, "^hello$", 2000);
+	child = echo_child(&s);
+	hn_shutdown(s.net, "client", 1000);
+	TK_EXPECT(pt_wait_dead(child, 2000), "when the client's host shut "
+		  "down (its FIN arrived), the server's child did not exit");
+	expect_settled(&s, "after the client's host shut down");
+	expect_serving(&s, "after the client's host shut down");
+	hn_down(s.net);
+}
+
 /* ---- the sum service ---------------------------------------------------- */
 
 static void sum_limits_of_64_bits(void **state)
@@ -289,6 +389,10 @@ int main(void)
 		TK_TEST(echo_child_killed_server_carries_on),
 		TK_TEST(echo_sigchld_storm),
 		TK_TEST(echo_client_resets_mid_stream),
+		TK_TEST(server_host_crash_client_times_out),
+		TK_TEST(server_host_reboot_client_reset),
+		TK_TEST(server_host_shutdown_client_eof),
+		TK_TEST(client_host_shutdown_child_reaped),
 		TK_TEST(sum_limits_of_64_bits),
 		TK_TEST(sum_line_length_boundary),
 		TK_TEST(sum_byte_by_byte),
