@@ -317,33 +317,43 @@ static int side_addrs(hn_net *net, const char *side, int fam, FILE *out)
 	return n;
 }
 
-/* Rules for HOST that drop what it receives from the hosts of OTHER.
- * Each end drops what comes in, so senders are told nothing (a drop on
- * the way out would fail their send() with EPERM). */
+/* Rules for HOST that drop what it sends to the hosts of OTHER, at the
+ * egress of each of its interfaces: at once (a packet sent during the
+ * partition is gone when send() returns) and silently (an egress drop
+ * is not reported to the sender, as a drop on the way out of the stack
+ * would be, with EPERM). */
 static int partition_host(hn_net *net, int h, const char *other)
 {
-	char *cmds, *set;
+	const struct hn_host *host = &net->t.hosts[h];
+	char *cmds, *set[2];
 	size_t len, slen;
 	FILE *f = open_memstream(&cmds, &len);
-	int fam, rc = 0, n;
+	int fam, i, n[2], rc = 0;
 
-	fprintf(f, "add table inet hnpart\n"
-		"add chain inet hnpart in { type filter hook prerouting "
-		"priority -150; }\n");
-	for (fam = 0; fam < 2 && rc == 0; fam++) {
-		FILE *s = open_memstream(&set, &slen);
+	for (fam = 0; fam < 2; fam++) {
+		FILE *s = open_memstream(&set[fam], &slen);
 
-		n = side_addrs(net, other, fam, s);
+		n[fam] = side_addrs(net, other, fam, s);
 		fclose(s);
-		if (n > 0)
-			fprintf(f, "add rule inet hnpart in %s saddr %s drop\n",
-				fam ? "ip6" : "ip", set);
-		free(set);
-		rc = n < 0 ? -1 : 0;
+		rc = n[fam] < 0 ? -1 : rc;
+	}
+	for (i = 0; i < host->nifs; i++) {
+		const char *dev = host->ifs[i].name;
+
+		fprintf(f, "add table netdev hnpart_%s\n"
+			"add chain netdev hnpart_%s c { type filter hook egress "
+			"device \"%s\" priority -50; }\n", dev, dev, dev);
+		for (fam = 0; fam < 2; fam++)
+			if (n[fam] > 0)
+				fprintf(f, "add rule netdev hnpart_%s c %s daddr "
+					"%s drop\n", dev, fam ? "ip6" : "ip",
+					set[fam]);
 	}
 	fclose(f);
 	if (rc == 0)
 		rc = hn_nft_in(net, h, -1, "%s", cmds);
+	free(set[0]);
+	free(set[1]);
 	free(cmds);
 	return rc;
 }
@@ -373,14 +383,30 @@ int hn_partition(hn_net *net, const char *side_a, const char *side_b)
 	return 0;
 }
 
+static int heal_host(hn_net *net, int h)
+{
+	const struct hn_host *host = &net->t.hosts[h];
+	char *cmds;
+	size_t len;
+	FILE *f = open_memstream(&cmds, &len);
+	int i, rc;
+
+	for (i = 0; i < host->nifs; i++)
+		fprintf(f, "add table netdev hnpart_%s\n"
+			"delete table netdev hnpart_%s\n", host->ifs[i].name,
+			host->ifs[i].name);
+	fclose(f);
+	rc = hn_nft_in(net, h, -1, "%s", cmds);
+	free(cmds);
+	return rc;
+}
+
 int hn_heal(hn_net *net)
 {
 	int h;
 
 	for (h = 0; h < net->t.nhosts; h++)
-		if (!net->t.hosts[h].crashed &&
-		    hn_nft_in(net, h, -1, "add table inet hnpart\n"
-			      "delete table inet hnpart\n") < 0)
+		if (!net->t.hosts[h].crashed && heal_host(net, h) < 0)
 			return hn_check(-1);
 	return 0;
 }

@@ -42,7 +42,9 @@ struct held {
 
 struct impairer {
 	struct hn_impair im;
-	unsigned rng;
+	unsigned rng[2];           /* IPv4's and IPv6's: IPv6 neighbour
+				      discovery does not shift IPv4's */
+	int fam;                   /* which one the packet in hand uses */
 	struct nfq_q_handle *qh;
 	struct held held[MAX_HELD];
 	int nheld;
@@ -59,10 +61,12 @@ static long long now_us(void)
 
 static unsigned rnd(struct impairer *s)
 {
-	s->rng ^= s->rng << 13;
-	s->rng ^= s->rng >> 17;
-	s->rng ^= s->rng << 5;
-	return s->rng;
+	unsigned *r = &s->rng[s->fam];
+
+	*r ^= *r << 13;
+	*r ^= *r >> 17;
+	*r ^= *r << 5;
+	return *r;
 }
 
 static bool chance(struct impairer *s, double pct)
@@ -96,6 +100,7 @@ static int on_packet(struct nfq_q_handle *qh, struct nfgenmsg *msg,
 
 	(void)msg;
 	h.id = ntohl(ph->packet_id);
+	s->fam = len > 0 && (data[0] >> 4) == 6;
 	if (s->nheld == MAX_HELD)    /* full: let it go now */
 		return nfq_set_verdict(qh, h.id, NF_ACCEPT, 0, NULL);
 	delay = im->delay_ms * 1000LL;
@@ -221,7 +226,7 @@ impairer_main(int nsfd, int num, const struct hn_impair *im, int ready)
 	if (hn_ns_enter(nsfd) < 0)
 		_exit(1);
 	s.im = *im;
-	s.rng = im->seed * 2654435761u + 12345;
+	s.rng[0] = s.rng[1] = im->seed * 2654435761u + 12345;
 	s.raw4 = open_raw(AF_INET);
 	s.raw6 = open_raw(AF_INET6);
 	nh = nfq_open();

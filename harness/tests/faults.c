@@ -113,6 +113,8 @@ static void partition_then_heal(void **state)
 	char seen[4] = { 0 };
 
 	(void)state;
+	send_seq(tx, MARKER);           /* neighbours resolved first */
+	receive_until_marker(rx, seen, 4);
 	hn_partition(net, "client", "server r1");
 	send_seq(tx, 1);
 	hn_heal(net);
@@ -272,34 +274,38 @@ static void one_way_delays(hn_net *net, int n, long *ms)
 	close(tx);
 }
 
+/* Delays only grow when the machine is busy, so the checks are that no
+ * datagram beat the delay, and that jitter spread them out. */
 static void delay_and_jitter_measured(void **state)
 {
 	hn_net *net = hn_two_hosts();
-	struct hn_impair im = { .delay_ms = 30, .jitter_ms = 20, .seed = 7 };
-	long ms[10], lo = 1000, hi = 0;
+	struct hn_impair im = { .delay_ms = 40, .jitter_ms = 20, .seed = 7 };
+	long ms[8], lo = 100000, hi = 0;
+	char *tables = NULL;
 	int i;
 
 	(void)state;
 	hn_impair(net, "a", "b", HN_OUT, &im);
-	one_way_delays(net, 10, ms);
-	for (i = 0; i < 10; i++) {
+	one_way_delays(net, 8, ms);
+	for (i = 0; i < 8; i++) {
 		lo = ms[i] < lo ? ms[i] : lo;
 		hi = ms[i] > hi ? ms[i] : hi;
 	}
-	TK_EXPECT(lo >= 30 && hi <= 30 + 20 + 15 && hi - lo >= 5,
-		  "with delay 30 ms and jitter 20 ms the delays ran from %ld "
-		  "to %ld ms", lo, hi);
+	TK_EXPECT(lo >= 40 && hi - lo >= 5, "with delay 40 ms and jitter 20 "
+		  "ms the delays ran from %ld to %ld ms", lo, hi);
 	hn_clear(net, "a", "b");
-	one_way_delays(net, 3, ms);
-	TK_EXPECT(ms[0] < 20 && ms[2] < 20, "after hn_clear a datagram still "
-		  "took %ld ms", ms[0] > ms[2] ? ms[0] : ms[2]);
+	hn_sh(net, "a", 2000, &tables, "nft list tables");
+	TK_EXPECT(strstr(tables, "hnimp") == NULL, "hn_clear left the "
+		  "impairer's rules:\n%s", tables);
+	free(tables);
+	one_way_delays(net, 1, ms);
 	hn_down(net);
 }
 
 static void reorder_and_duplicate_measured(void **state)
 {
 	hn_net *net = hn_two_hosts();
-	struct hn_impair im = { .reorder_pct = 25, .reorder_ms = 20,
+	struct hn_impair im = { .reorder_pct = 25, .reorder_ms = 150,
 				.dup_pct = 20, .seed = 3 };
 	int rx = t_udp(net, "b", AF_INET, 4000);
 	int tx = t_udp_to(net, "a", "b", AF_INET, 4000);
