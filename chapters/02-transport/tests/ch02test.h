@@ -108,31 +108,6 @@ static inline const char *lab_prog(const char *name)
 	return path_once(name, 1);
 }
 
-/*
- * For SAN=1 builds: testkit's source_root() (harness/testkit.c, not
- * ours) allocates a path on every tk_transcript() call and never frees
- * it, which LeakSanitizer reports at exit.  Suppress exactly that one;
- * the slow unwinder lets the report name it.
- */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_options(void);
-const char *__asan_default_options(void);
-
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:source_root\n";
-}
-
-const char *__lsan_default_options(void)
-{
-	return "print_suppressions=0";
-}
-
-const char *__asan_default_options(void)
-{
-	return "fast_unwind_on_malloc=0";
-}
-
 /* ---- sockets of the test, in a host ---------------------------------- */
 
 /* A TCP socket in HOST connected to ADDR (either family) and PORT.
