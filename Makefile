@@ -39,6 +39,9 @@ include lib/lib.mk
 -include book/book.mk
 -include grading/grading.mk
 
+# Header dependencies of every object built so far (written by -MMD).
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
 DEPS := tools/deps.sh
 
 # The build tools test themselves (a TAP script counts like a suite).

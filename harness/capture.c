@@ -236,7 +236,7 @@ int hn_cap_wait(hn_cap *cap, const char *filter, int want, int timeout_ms)
 			       n, cap->npkts, cap->path));
 }
 
-/* ---- looking inside a packet ---------------------------------------------- */
+/* ---- looking inside a packet -------------------------------------------- */
 
 struct l4 {
 	int proto;                 /* IPPROTO_TCP, IPPROTO_UDP, ... */

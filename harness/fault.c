@@ -145,7 +145,7 @@ static int egress_table(hn_net *net, const struct wire *w, const char *name,
 	return wire_nft(net, w, cmds);
 }
 
-/* ---- loss ----------------------------------------------------------------- */
+/* ---- loss --------------------------------------------------------------- */
 
 static unsigned next_random(unsigned *s)
 {
@@ -259,7 +259,7 @@ int hn_drop_nth(hn_net *net, const char *host, const char *peer, int dir,
 	return hn_check(each_dir(net, host, peer, dir, add_drop, rule));
 }
 
-/* ---- clearing a link ------------------------------------------------------ */
+/* ---- clearing a link ---------------------------------------------------- */
 
 static int clear_wire(hn_net *net, const struct wire *w, void *arg)
 {
@@ -289,7 +289,7 @@ int hn_clear(hn_net *net, const char *host, const char *peer)
 	return hn_check(each_dir(net, host, peer, HN_BOTH, clear_wire, NULL));
 }
 
-/* ---- partitions ----------------------------------------------------------- */
+/* ---- partitions --------------------------------------------------------- */
 
 /* Appends "{ addr, addr }" of every host named in SIDE, one family. */
 static int side_addrs(hn_net *net, const char *side, int fam, FILE *out)
@@ -411,7 +411,7 @@ int hn_heal(hn_net *net)
 	return 0;
 }
 
-/* ---- link down and up ----------------------------------------------------- */
+/* ---- link down and up --------------------------------------------------- */
 
 static int set_if_up(hn_net *net, int h, struct hn_if *ifp, bool up)
 {
@@ -465,7 +465,7 @@ int hn_link_up(hn_net *net, const char *host, const char *peer)
 				  ifp->name));
 }
 
-/* ---- crash, reboot, shutdown ---------------------------------------------- */
+/* ---- crash, reboot, shutdown -------------------------------------------- */
 
 static int host_index(hn_net *net, const char *host)
 {
@@ -545,7 +545,7 @@ int hn_shutdown(hn_net *net, const char *host, int grace_ms)
 	return 0;
 }
 
-/* ---- ICMP unreachable ----------------------------------------------------- */
+/* ---- ICMP unreachable --------------------------------------------------- */
 
 static const char *reject_with(int kind, int fam)
 {
@@ -570,9 +570,10 @@ int hn_unreachable(hn_net *net, const char *at, const char *dst, int kind,
 		return hn_check(-1);
 	if (kind < HN_UNREACH_NET || kind > HN_UNREACH_PORT)
 		return hn_check(hn_err("unreachable: bad kind %d", kind));
-	if (proto != 0)
-		snprintf(narrow, sizeof(narrow), "meta l4proto %s %s",
-			 proto == IPPROTO_TCP ? "tcp" : "udp", "");
+	if (proto != 0 || port != 0)
+		snprintf(narrow, sizeof(narrow), "meta l4proto %s",
+			 proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ?
+			 "udp" : "{ tcp, udp }");
 	if (port != 0)
 		snprintf(narrow + strlen(narrow), sizeof(narrow) -
 			 strlen(narrow), " th dport %d", port);
@@ -608,7 +609,7 @@ int hn_reachable(hn_net *net, const char *at)
 				  "delete table inet hnunreach\n"));
 }
 
-/* ---- MTU ------------------------------------------------------------------ */
+/* ---- MTU ---------------------------------------------------------------- */
 
 static int mtu_in(int nsfd, const char *dev, int mtu)
 {

@@ -58,15 +58,20 @@ typedef struct hn_cap hn_cap;     /* a packet capture on one link end */
  * only waits and exits with the child's status, and the child dies with
  * the parent (PR_SET_PDEATHSIG), so Ctrl-C or SIGKILL of the test removes
  * every namespace, process and mount it made.  A fresh /proc is mounted,
- * and a private tmpfs for temporary files (hn_tmpdir()).
+ * and a private tmpfs for temporary files (hn_tmpdir(); $TMPDIR points
+ * there too).  Every test's teardown (TK_TEST) then takes down networks
+ * the test left up.
  *
  * If unprivileged user namespaces are blocked, prints which setting
- * blocks them and the two ways out, and exits 77 (skip).
- * Calling it again (or in a child) does nothing.
+ * blocks them and the two ways out, and exits 77 (skip).  Root uses a
+ * user namespace too when it can (so both take the same path), and
+ * falls back to none; HN_ROOTLESS=1 forbids the fallback (to test the
+ * rootless path as root).  Calling it again does nothing.
  */
 void hn_init(void);
 
-/* The private tmpfs directory (empty at start, gone at exit). */
+/* The private tmpfs directory, /dev/shm inside the sandbox (empty at
+ * start, gone at exit). */
 const char *hn_tmpdir(void);
 
 /*
@@ -163,8 +168,12 @@ struct hn_timing {
 	int icmp_ratelimit;        /* net.ipv4/6.icmp ratelimit: 0 = off */
 	int dad;                   /* IPv6 duplicate address detection */
 };
-/* The values used (tcp_retries2 1, syn retries 1, keepalive 1 s,
- * rto_min 5 ms, no ICMP rate limit, no DAD). */
+/* The values used: tcp_retries2 1 (a writer whose peer went silent gets
+ * ETIMEDOUT after about 0.8 s), SYN retries 1 (connect() to a silent
+ * host gives up after 3 s), keepalive after 1 s, then every 1 s, 2
+ * probes; rto_min 5 ms; no ICMP rate limit; no IPv6 DAD.  Also set:
+ * tcp_orphan_retries 1, tcp_invalid_ratelimit 0, no router
+ * solicitations, IPv6 addresses kept when a link goes down. */
 const struct hn_timing *hn_timing(void);
 
 /* ---- addresses and acting inside a host ------------------------------- */
@@ -280,8 +289,11 @@ enum hn_dir {
 
 /*
  * Drops PERCENT (0..100) of the IP packets crossing the link between HOST
- * and PEER in DIR.  The choice is pseudo-random but repeatable (seeded
- * from SEED): exactly PERCENT of every 100 packets go.  0 removes it.
+ * and PEER in DIR (ARP is spared).  The choice is pseudo-random but
+ * repeatable (seeded from SEED): exactly PERCENT of every 100 packets go
+ * (of every 1000 for a fractional percentage).  0 removes it.  Packets
+ * are dropped at the sending device's egress, before any capture on it:
+ * they left the sender's stack and never arrived.
  */
 int hn_loss(hn_net *net, const char *host, const char *peer, int dir,
 	    double percent, unsigned seed);
@@ -295,8 +307,11 @@ int hn_drop_nth(hn_net *net, const char *host, const char *peer, int dir,
 		unsigned n, const char *match);
 
 /* The impairer: packets crossing the link in DIR pass through a queue of
- * ours (NFQUEUE) that delays, reorders and duplicates them.  Fail-open:
- * if the impairer dies, packets flow unimpaired. */
+ * ours (NFQUEUE, at the sender's postrouting; for HN_IN from a LAN, at
+ * HOST's prerouting) that delays, reorders and duplicates them.
+ * Fail-open: if the impairer dies, packets flow unimpaired.  A new call
+ * for the same link end and direction replaces the old one; hn_clear()
+ * lets held packets go at once. */
 struct hn_impair {
 	int delay_ms;              /* every packet waits this long ... */
 	int jitter_ms;             /* ... plus 0..jitter_ms, uniformly */
@@ -312,8 +327,10 @@ int hn_impair(hn_net *net, const char *host, const char *peer, int dir,
 int hn_clear(hn_net *net, const char *host, const char *peer);
 
 /* Partitions the network: IP traffic between any host of SIDE_A and any
- * host of SIDE_B (space-separated names) is silently dropped at both
- * ends.  Everything else still flows. */
+ * host of SIDE_B (space-separated names) is dropped as it leaves the
+ * sender (its interfaces' egress): at once and silently, send() still
+ * succeeds.  Everything else still flows.  (A datagram waiting for ARP
+ * when the partition heals goes out then.) */
 int hn_partition(hn_net *net, const char *side_a, const char *side_b);
 /* Removes every partition. */
 int hn_heal(hn_net *net);
@@ -344,11 +361,13 @@ int hn_crash(hn_net *net, const char *host);
 /* The host comes back with a fresh network namespace holding the same
  * interfaces, addresses, routes and timers, and no sockets, so a peer's
  * next segment is answered with a RST (ECONNRESET).  Crashes it first if
- * it is running.  hn_netns_fd() changes. */
+ * it is running.  hn_netns_fd() changes; faults set inside the host are
+ * gone with the old namespace; captures at its ends carry on. */
 int hn_reboot(hn_net *net, const char *host);
 
 /* Orderly shutdown: every process in the host gets SIGTERM, then SIGKILL
- * after grace_ms; their sockets close normally (FINs go out). */
+ * after grace_ms; their sockets close normally (FINs go out).  The
+ * host's network stays up, so the closing handshakes can finish. */
 int hn_shutdown(hn_net *net, const char *host, int grace_ms);
 
 /*

@@ -121,6 +121,8 @@ void *hn_check_ptr(void *p);
 int hn_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The sandbox's own network namespace. */
 int hn_sandbox_nsfd(void);
+/* Has hn_init() made the sandbox? */
+bool hn_sandboxed(void);
 
 /* ---- namespaces (ns.c) -------------------------------------------------- */
 /* Makes a new network namespace; returns a descriptor for it. */
@@ -171,7 +173,7 @@ int hn_nl_route(struct mnl_socket *nl, const struct hn_prefix *dst,
 		int rto_min_ms);
 int hn_offloads_off(const char *ifname);
 
-/* ---- hosts (net.c) ------------------------------------------------------- */
+/* ---- hosts (net.c) ------------------------------------------------------ */
 /* Gives host H a fresh namespace with its timers and its interfaces (moved
  * from OLDNS when >= 0) configured. */
 int hn_host_configure(hn_net *net, int h);
@@ -214,7 +216,7 @@ void hn_impairers_stop(hn_net *net, int link, int host, bool gently);
  * as the only rule of CHAIN in inet table TABLE of the current ns. */
 int hn_nfq_rule(const char *table, const char *chain, int num);
 
-/* ---- teardown hooks (testkit) -------------------------------------------- */
+/* ---- teardown hooks (testkit) ------------------------------------------- */
 void hn_down_all(void);
 
 #endif

@@ -275,7 +275,7 @@ static pid_t start_impairer(int nsfd, int num, const struct hn_impair *im)
 	return pid;
 }
 
-/* ---- hn_impair ------------------------------------------------------------ */
+/* ---- hn_impair ---------------------------------------------------------- */
 
 /* Stops the impairers that match: LINK, HOST (where the queue is), and
  * END and DIR (the link end and direction they impair); -1 is any.

@@ -343,7 +343,7 @@ static int build(hn_net *net)
 	return 0;
 }
 
-/* ---- up and down --------------------------------------------------------- */
+/* ---- up and down -------------------------------------------------------- */
 
 static void release(hn_net *net)
 {
@@ -366,8 +366,14 @@ static void release(hn_net *net)
 
 hn_net *hn_up(const char *spec)
 {
-	hn_net *net = calloc(1, sizeof(*net));
+	hn_net *net;
 
+	if (!hn_sandboxed()) {
+		hn_err("hn_up: call hn_init() first, at the top of main(), so "
+		       "the test has its own namespaces");
+		return hn_check_ptr(NULL);
+	}
+	net = calloc(1, sizeof(*net));
 	net->fabric_nsfd = -1;
 	if (hn_topo_parse(&net->t, spec) < 0) {
 		free(net);
@@ -403,6 +409,7 @@ void hn_down(hn_net *net)
 
 void hn_down_all(void)
 {
+	hn_ns_leave();       /* a failed test may have left us in a host */
 	while (live_nets != NULL)
 		hn_down(live_nets);
 }
@@ -412,7 +419,7 @@ const char *hn_spec(const hn_net *net)
 	return net->spec;
 }
 
-/* ---- the shapes ------------------------------------------------------------ */
+/* ---- the shapes --------------------------------------------------------- */
 
 hn_net *hn_two_hosts(void)
 {
@@ -473,7 +480,7 @@ hn_net *hn_multihomed(void)
 		     "lan core r1 r2 server 203.0.113.0/24 2001:db8:3::/64\n");
 }
 
-/* ---- addresses ------------------------------------------------------------ */
+/* ---- addresses ---------------------------------------------------------- */
 
 static int fam_index(int family)
 {

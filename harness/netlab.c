@@ -61,7 +61,7 @@ die(const char *fmt, ...)
 	exit(1);
 }
 
-/* ---- where labs live ------------------------------------------------------ */
+/* ---- where labs live ---------------------------------------------------- */
 
 static const char *state_dir(void)
 {
@@ -249,7 +249,7 @@ static int ask(int argc, char **argv, char *text, size_t len, int *passfd)
 	return fd;
 }
 
-/* ---- the holder: answers requests ------------------------------------------ */
+/* ---- the holder: answers requests --------------------------------------- */
 
 static hn_net *net;
 
@@ -565,7 +565,7 @@ holder(const char *name, const char *spec, int ready)
 	_exit(0);
 }
 
-/* ---- the commands ------------------------------------------------------------ */
+/* ---- the commands ------------------------------------------------------- */
 
 static char *read_spec(const char *file)
 {

@@ -42,7 +42,7 @@ static int pidfd_open_(pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-/* ---- /proc ---------------------------------------------------------------- */
+/* ---- /proc -------------------------------------------------------------- */
 
 struct pstat {
 	char state;
@@ -132,7 +132,7 @@ int hn_wait_pid_gone(pid_t pid, int timeout_ms)
 	return rc == 1 ? 0 : -1;
 }
 
-/* ---- reaping -------------------------------------------------------------- */
+/* ---- reaping ------------------------------------------------------------ */
 
 static hn_proc *find_tracked(hn_net *net, pid_t pid)
 {
@@ -270,7 +270,7 @@ int hn_host_kill_all(hn_net *net, int h, int sig)
 	return 0;
 }
 
-/* ---- starting ------------------------------------------------------------- */
+/* ---- starting ----------------------------------------------------------- */
 
 /* Finds PROG as the kernel's execvp would; returns a malloc'd path. */
 static char *resolve(const char *prog)
@@ -486,7 +486,7 @@ hn_proc *hn_run(hn_net *net, const char *host, const char *prog, ...)
 	return hn_spawn(net, host, (char *const *)argv, NULL);
 }
 
-/* ---- output --------------------------------------------------------------- */
+/* ---- output ------------------------------------------------------------- */
 
 static const char *slurp_output(hn_proc *p, int which)
 {
@@ -550,7 +550,7 @@ pid_t hn_pid(const hn_proc *p)
 	return p->pid;
 }
 
-/* ---- waiting -------------------------------------------------------------- */
+/* ---- waiting ------------------------------------------------------------ */
 
 static const char *how_it_ended(hn_proc *p)
 {
@@ -739,7 +739,7 @@ int hn_wait_line(hn_proc *p, const char *regex, int timeout_ms)
 	return hn_check(waited_in_vain(p, what, timeout_ms));
 }
 
-/* ---- signals and the rest ------------------------------------------------- */
+/* ---- signals and the rest ----------------------------------------------- */
 
 int hn_signal(hn_proc *p, int sig)
 {
@@ -822,7 +822,7 @@ int hn_write_stdin(hn_proc *p, const void *buf, size_t len)
 	return 0;
 }
 
-/* ---- one-shot shell commands ---------------------------------------------- */
+/* ---- one-shot shell commands -------------------------------------------- */
 
 int hn_sh(hn_net *net, const char *host, int timeout_ms, char **out,
 	  const char *fmt, ...)

@@ -28,7 +28,7 @@ static int strict = 1;
 static int sandbox_nsfd = -1;
 static bool initialised;
 
-/* ---- errors --------------------------------------------------------------- */
+/* ---- errors ------------------------------------------------------------- */
 
 int hn_err(const char *fmt, ...)
 {
@@ -82,6 +82,11 @@ int hn_skip(const char *fmt, ...)
 	return -1;
 }
 
+bool hn_sandboxed(void)
+{
+	return initialised;
+}
+
 int hn_sandbox_nsfd(void)
 {
 	if (sandbox_nsfd < 0)
@@ -95,7 +100,7 @@ const char *hn_tmpdir(void)
 	return TMPDIR_PATH;
 }
 
-/* ---- why user namespaces are blocked ------------------------------------- */
+/* ---- why user namespaces are blocked ------------------------------------ */
 
 static long read_sysctl(const char *path)
 {
@@ -143,7 +148,7 @@ static void __attribute__((noreturn)) userns_blocked(int err)
 	exit(77);
 }
 
-/* ---- becoming the sandbox -------------------------------------------------- */
+/* ---- becoming the sandbox ----------------------------------------------- */
 
 static int write_file(const char *path, const char *text)
 {
@@ -315,7 +320,7 @@ void hn_init(void)
 	tk_test_end_hook = hn_down_all;
 }
 
-/* ---- features ------------------------------------------------------------- */
+/* ---- features ----------------------------------------------------------- */
 
 static bool have_sctp(void)
 {

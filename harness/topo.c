@@ -215,7 +215,7 @@ static bool valid_name(const char *s)
 	return strcmp(s, "lan") != 0 && strcmp(s, "host") != 0;
 }
 
-/* ---- statements ---------------------------------------------------------- */
+/* ---- statements --------------------------------------------------------- */
 
 static int add_hosts(struct parser *p, bool router)
 {

@@ -4,6 +4,7 @@
  */
 #include "lnp.h"
 
+/* include Socket */
 int Socket(int family, int type, int protocol)
 {
 	int fd = socket(family, type, protocol);
@@ -12,6 +13,7 @@ int Socket(int family, int type, int protocol)
 		err_sys("socket");
 	return fd;
 }
+/* end Socket */
 
 void Bind(int fd, const struct sockaddr *sa, socklen_t salen)
 {

@@ -5,6 +5,9 @@
  * namespaces remain.  And when user namespaces are blocked, the harness
  * says which setting blocks them and skips (exit 77).
  *
+ * A timeout is what tools/testrun.py does to a suite that overruns:
+ * SIGKILL to its whole process group.
+ *
  * The binary under test is the "victim" helper, a cmocka suite of its
  * own that builds a network and reports "ready".
  */
@@ -81,6 +84,7 @@ static void start_victim(struct victim *v, const char *mode, char **extra)
 		  "pipe: %s", strerror(errno));
 	v->pid = fork();
 	if (v->pid == 0) {
+		setpgid(0, 0);     /* its own group, as a test runner does */
 		dup2(in[0], 0);
 		dup2(pp[1], 1);
 		dup2(pp[1], 2);
@@ -273,7 +277,8 @@ static int count_surviving_ns(struct victim *v)
 	return left;
 }
 
-/* Starts the victim, lets ACT happen, and checks what it left. */
+/* Starts the victim, sends it SIG (0: lets it finish; -SIGKILL: kills
+ * its process group), and checks what it left. */
 static int run_victim(const char *mode, int sig)
 {
 	static struct victim v;
@@ -287,7 +292,9 @@ static int run_victim(const char *mode, int sig)
 	TK_EXPECT(v.nfamily >= 5 && v.nns >= 5, "the victim showed only %d "
 		  "processes and %d namespaces:\n%s", v.nfamily, v.nns,
 		  family_text(&v));
-	if (sig != 0)
+	if (sig == -SIGKILL)
+		kill(-v.pid, SIGKILL);     /* the runner's timeout: the group */
+	else if (sig != 0)
 		kill(v.pid, sig);
 	else
 		TK_EXPECT(write(v.in, "go\n", 3) == 3, "cannot tell the victim "
@@ -342,6 +349,17 @@ static void nothing_left_after_sigkill(void **state)
 	(void)state;
 	TK_EXPECT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
 		  "the killed victim ended with 0x%x", status);
+}
+
+/* A test runner stops a suite that overran its time by killing its
+ * whole process group. */
+static void nothing_left_after_a_timeout(void **state)
+{
+	int status = run_victim("hang", -SIGKILL);
+
+	(void)state;
+	TK_EXPECT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+		  "the timed-out victim ended with 0x%x", status);
 }
 
 /* In a child: a user namespace of its own in which no further user
@@ -402,6 +420,7 @@ int main(void)
 		TK_TEST(nothing_left_after_failure),
 		TK_TEST(nothing_left_after_sigint),
 		TK_TEST(nothing_left_after_sigkill),
+		TK_TEST(nothing_left_after_a_timeout),
 		TK_TEST(blocked_user_namespaces_are_explained),
 	};
 	return TK_RUN("harness_cleanup", tests);
