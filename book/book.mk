@@ -160,9 +160,11 @@ $(BOOK)/book.css: book/styles/book.css
 book-deps:
 	@$(DEPS) tools/packages-book.txt
 
+# pandoc runs, the scenarios and xelatex are independent: two at a time.
+BOOK_JOBS ?= -j2
 book: deps book-deps ## build the book: web edition and PDF in build/book/
-	@$(MAKE) -s --no-print-directory book-stage1
-	@$(MAKE) -s --no-print-directory book-stage2
+	@$(MAKE) -s --no-print-directory $(BOOK_JOBS) book-stage1
+	@$(MAKE) -s --no-print-directory $(BOOK_JOBS) book-stage2
 	@echo "book: $(BOOK)/index.html and $(BOOK)/book.pdf" \
 	  "($(words $(BOOK_CHAPTER_KEYS)) chapters)"
 

@@ -192,6 +192,54 @@ function Code(el)
   return pandoc.RawInline("latex", tex)
 end
 
+-- Print: pandoc sizes the columns of a wide table from the dashes of its
+-- Markdown, which may leave a column too narrow for its longest word.
+-- Each column gets room for its longest word, and the rest of the width
+-- goes to the columns with the most text.
+local TEXT_PT, COLSEP_PT, CHAR_PT = 425, 12, 4.9  -- see pdf.yaml, \small
+
+local function column_text(el, ncol)
+  local longest, total = {}, {}
+  for j = 1, ncol do longest[j], total[j] = 1, 1 end
+  local function scan(rows)
+    for _, row in ipairs(rows) do
+      for j, cell in ipairs(row.cells) do
+        if j <= ncol then
+          local text = pandoc.utils.stringify(cell.contents)
+          total[j] = total[j] + #text
+          for w in text:gmatch("%S+") do
+            longest[j] = math.max(longest[j], #w)
+          end
+        end
+      end
+    end
+  end
+  scan(el.head.rows)
+  for _, body in ipairs(el.bodies) do scan(body.head) scan(body.body) end
+  scan(el.foot.rows)
+  return longest, total
+end
+
+function Table(el)
+  if not is_latex then return nil end
+  local ncol = #el.colspecs
+  if ncol == 0 or type(el.colspecs[1][2]) ~= "number" then return nil end
+  local longest, total = column_text(el, ncol)
+  local avail = TEXT_PT - COLSEP_PT * ncol
+  local widths, used, weight = {}, 0, 0
+  for j = 1, ncol do
+    widths[j] = (longest[j] + 1) * CHAR_PT / avail
+    used = used + widths[j]
+    weight = weight + total[j]
+  end
+  local rest = math.max(0, 1 - used)
+  for j = 1, ncol do
+    local w = widths[j] + rest * total[j] / weight
+    el.colspecs[j] = { el.colspecs[j][1], math.min(w, 1) }
+  end
+  return el
+end
+
 ---------------------------------------------------------------- figures, links
 
 function Image(el)
@@ -373,6 +421,6 @@ end
 return {
   { Pandoc = load },
   { CodeBlock = CodeBlock, Code = Code, Image = Image, Link = Link,
-    Div = Div },
+    Div = Div, Table = Table },
   { Pandoc = finish },
 }
