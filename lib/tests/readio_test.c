@@ -614,6 +614,8 @@ static void readline_keeps_descriptors_apart(void **state)
 	make_pair(b);
 	assert_int_equal(write(a[1], "a1\na2\n", 6), 6);
 	assert_int_equal(write(b[1], "b1\nb2\n", 6), 6);
+	shutdown(a[1], SHUT_WR);        /* end of file, not a hang, for */
+	shutdown(b[1], SHUT_WR);        /* a reader that mixes them up */
 	linebuf_init(&la, a[0]);
 	linebuf_init(&lb, b[0]);
 	assert_int_equal(readline(&la, buf, sizeof(buf)), 3);
@@ -661,7 +663,9 @@ static void *read_lines(void *arg)
 }
 
 /* Writes each reader's lines, alternating, in pieces that cut lines in
- * two, so both threads are inside readline() at the same time. */
+ * two, so both threads are inside readline() at the same time.  Few,
+ * big writes: each write() costs socket buffer space of its own, and
+ * all must fit even if a reader stops early. */
 static void write_lines(int fa, int fb)
 {
 	char text[2][THREAD_LINES * 8 + 1];
@@ -677,8 +681,8 @@ static void write_lines(int fa, int fb)
 		memcpy(text[1] + len, line, 7);
 		len += 7;
 	}
-	for (off = 0; off < len; off += 33) {
-		size_t n = len - off < 33 ? len - off : 33;
+	for (off = 0; off < len; off += 333) {
+		size_t n = len - off < 333 ? len - off : 333;
 
 		assert_int_equal(writen(fa, text[0] + off, n), (ssize_t)n);
 		assert_int_equal(writen(fb, text[1] + off, n), (ssize_t)n);
