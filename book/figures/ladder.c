@@ -433,6 +433,10 @@ static void flag_names(uint8_t flags, char *buf, size_t len)
 		snprintf(buf, len, "(no flags)");
 }
 
+/* Between the numbers: two en spaces, which SVG viewers do not collapse
+ * into one as they do two plain spaces. */
+#define SEP "\u2002\u2002"
+
 /* The second label line: relative sequence numbers, length, MSS. */
 static void numbers_text(const struct ladder *l, const struct row *r,
 			 char *buf, size_t len)
@@ -444,13 +448,13 @@ static void numbers_text(const struct ladder *l, const struct row *r,
 	int n = snprintf(buf, len, "seq %" PRIu32, s->seq - own);
 
 	if ((s->flags & F_ACK) && peer_known)
-		n += snprintf(buf + n, len - (size_t)n, "  ack %" PRIu32,
+		n += snprintf(buf + n, len - (size_t)n, SEP "ack %" PRIu32,
 			      s->ack - peer);
 	if (s->len > 0)
-		n += snprintf(buf + n, len - (size_t)n, "  len %" PRIu32,
+		n += snprintf(buf + n, len - (size_t)n, SEP "len %" PRIu32,
 			      s->len);
 	if (s->mss >= 0 && (size_t)n < len)
-		snprintf(buf + n, len - (size_t)n, "  mss %d", s->mss);
+		snprintf(buf + n, len - (size_t)n, SEP "mss %d", s->mss);
 }
 
 static const char *segment_colour(const struct segment *s)
