@@ -427,6 +427,8 @@ static int set_if_up(hn_net *net, int h, struct hn_if *ifp, bool up)
 		rc = hn_host_routes(net, h, nl);   /* down removed them */
 	hn_nl_close(nl);
 	hn_ns_leave();
+	if (rc == 0 && up)
+		rc = hn_in_host(net, h, hn_host_wait_links);
 	return rc;
 }
 

@@ -161,8 +161,19 @@ const char *hn_prefix_ntop(const struct hn_prefix *p, char *buf,
 struct mnl_socket;
 struct mnl_socket *hn_nl_open(void);   /* in the current namespace */
 void hn_nl_close(struct mnl_socket *nl);
-int hn_nl_veth(struct mnl_socket *nl, const char *name, int nsfd,
-	       const char *peer, int peer_nsfd, int mtu);
+/*
+ * A veth pair: NAME in namespace NSFD, PEER in PEER_NSFD.  The two ends
+ * get different interface indexes (INDEX, PEER_INDEX): the kernel's link
+ * watcher treats a device whose index equals its peer's as unhurried,
+ * and may leave it "down" for up to a second after both ends are up.
+ */
+struct hn_veth {
+	const char *name, *peer;
+	int nsfd, peer_nsfd;
+	int index, peer_index;
+	int mtu;
+};
+int hn_nl_veth(struct mnl_socket *nl, const struct hn_veth *v);
 int hn_nl_bridge(struct mnl_socket *nl, const char *name);
 int hn_nl_link_set(struct mnl_socket *nl, const char *ifname, int up,
 		   int master, int mtu, int nsfd);
@@ -172,6 +183,10 @@ int hn_nl_route(struct mnl_socket *nl, const struct hn_prefix *dst,
 		const struct hn_prefix *gw, const char *ifname,
 		int rto_min_ms);
 int hn_offloads_off(const char *ifname);
+/* Waits until the N interfaces NAMES of the current namespace are
+ * operationally up: until the kernel's link watcher has seen the
+ * carrier, packets sent on a new link can vanish. */
+int hn_nl_wait_up(const char *const *names, int n, int timeout_ms);
 
 /* ---- hosts (net.c) ------------------------------------------------------ */
 /* Gives host H a fresh namespace with its timers and its interfaces (moved
@@ -181,6 +196,10 @@ int hn_host_configure(hn_net *net, int h);
  * with SIGKILL waits until they are gone. */
 int hn_host_kill_all(hn_net *net, int h, int sig);
 int hn_host_routes(hn_net *net, int h, struct mnl_socket *nl);
+/* Runs FN(net, h) inside host H's namespace. */
+int hn_in_host(hn_net *net, int h, int (*fn)(hn_net *, int));
+/* Inside host H: waits until its links are up (hn_nl_wait_up). */
+int hn_host_wait_links(hn_net *net, int h);
 /* Runs nft commands in host H's namespace (or NSFD if h < 0). */
 int hn_nft_in(hn_net *net, int h, int nsfd, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

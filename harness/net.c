@@ -218,7 +218,19 @@ static int configure_ifs(hn_net *net, int h)
 	return rc;
 }
 
-static int in_host(hn_net *net, int h, int (*fn)(hn_net *, int))
+int hn_host_wait_links(hn_net *net, int h)
+{
+	const struct hn_host *host = &net->t.hosts[h];
+	const char *names[HN_MAX_IFS];
+	int i, n = 0;
+
+	for (i = 0; i < host->nifs; i++)
+		if (!host->ifs[i].local_down)
+			names[n++] = host->ifs[i].name;
+	return hn_nl_wait_up(names, n, 5000);
+}
+
+int hn_in_host(hn_net *net, int h, int (*fn)(hn_net *, int))
 {
 	int rc;
 
@@ -260,19 +272,34 @@ int hn_host_configure(hn_net *net, int h)
 	rc = move_ifs(net, h, oldfd);
 	close(oldfd);
 	if (rc == 0)
-		rc = in_host(net, h, configure_ifs);
+		rc = hn_in_host(net, h, configure_ifs);
+	if (rc == 0)
+		rc = hn_in_host(net, h, hn_host_wait_links);
 	return rc;
 }
 
 /* ---- links -------------------------------------------------------------- */
 
-static int make_p2p(hn_net *net, struct mnl_socket *nl, struct hn_link *l)
+/* Interface indexes: distinct for the two ends of every veth, and unique
+ * in each namespace (see struct hn_veth). */
+static int veth_index(int link, int end)
 {
+	return 1000 + 64 * link + end;
+}
+
+static int make_p2p(hn_net *net, struct mnl_socket *nl, int k)
+{
+	struct hn_link *l = &net->t.links[k];
 	struct hn_host *a = &net->t.hosts[l->members[0]];
 	struct hn_host *b = &net->t.hosts[l->members[1]];
+	struct hn_veth v = {
+		.name = a->ifs[l->ifidx[0]].name, .nsfd = a->nsfd,
+		.peer = b->ifs[l->ifidx[1]].name, .peer_nsfd = b->nsfd,
+		.index = veth_index(k, 0), .peer_index = veth_index(k, 1),
+		.mtu = l->mtu,
+	};
 
-	return hn_nl_veth(nl, a->ifs[l->ifidx[0]].name, a->nsfd,
-			  b->ifs[l->ifidx[1]].name, b->nsfd, l->mtu);
+	return hn_nl_veth(nl, &v);
 }
 
 /* A LAN: a bridge in the fabric namespace, a veth from each member. */
@@ -285,10 +312,16 @@ static int make_lan(hn_net *net, struct mnl_socket *nl, int k)
 
 	for (i = 0; i < l->nmembers && rc == 0; i++) {
 		struct hn_host *h = &net->t.hosts[l->members[i]];
+		struct hn_veth v = {
+			.name = h->ifs[l->ifidx[i]].name, .nsfd = h->nsfd,
+			.peer = port, .peer_nsfd = net->fabric_nsfd,
+			.index = veth_index(k, 2 * i),
+			.peer_index = veth_index(k, 2 * i + 1),
+			.mtu = l->mtu,
+		};
 
 		hn_port_name(port, k, i);
-		rc = hn_nl_veth(nl, h->ifs[l->ifidx[i]].name, h->nsfd, port,
-				net->fabric_nsfd, l->mtu);
+		rc = hn_nl_veth(nl, &v);
 	}
 	if (rc < 0 || hn_ns_enter(net->fabric_nsfd) < 0)
 		return -1;
@@ -320,9 +353,31 @@ static int make_links(hn_net *net)
 		if (net->t.links[k].lan)
 			rc = net->fabric_nsfd < 0 ? -1 : make_lan(net, nl, k);
 		else
-			rc = make_p2p(net, nl, &net->t.links[k]);
+			rc = make_p2p(net, nl, k);
 	}
 	hn_nl_close(nl);
+	return rc;
+}
+
+/* The LANs' bridge ports came up before the hosts' ends: wait for them
+ * too. */
+static int wait_fabric(hn_net *net)
+{
+	static char names[HN_MAX_LINKS * HN_MAX_LAN][IFNAMSIZ];
+	const char *list[HN_MAX_LINKS * HN_MAX_LAN];
+	int k, i, n = 0, rc;
+
+	for (k = 0; k < net->t.nlinks; k++)
+		for (i = 0; net->t.links[k].lan &&
+		     i < net->t.links[k].nmembers; i++) {
+			hn_port_name(names[n], k, i);
+			list[n] = names[n];
+			n++;
+		}
+	if (hn_ns_enter(net->fabric_nsfd) < 0)
+		return -1;
+	rc = hn_nl_wait_up(list, n, 5000);
+	hn_ns_leave();
 	return rc;
 }
 
@@ -338,9 +393,12 @@ static int build(hn_net *net)
 	if (make_links(net) < 0)
 		return -1;
 	for (h = 0; h < net->t.nhosts; h++)
-		if (in_host(net, h, configure_ifs) < 0)
+		if (hn_in_host(net, h, configure_ifs) < 0)
 			return -1;
-	return 0;
+	for (h = 0; h < net->t.nhosts; h++)
+		if (hn_in_host(net, h, hn_host_wait_links) < 0)
+			return -1;
+	return net->fabric_nsfd < 0 ? 0 : wait_fabric(net);
 }
 
 /* ---- up and down -------------------------------------------------------- */

@@ -14,6 +14,7 @@
 #include <linux/veth.h>
 #include <net/if.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -78,21 +79,23 @@ static struct nlmsghdr *link_msg(char *buf, int type, int flags,
 }
 
 /* The ifinfomsg that starts a veth peer's nested attributes. */
-static void put_peer_header(struct nlmsghdr *nlh)
+static void put_peer_header(struct nlmsghdr *nlh, int index)
 {
 	struct ifinfomsg *ifm = mnl_nlmsg_get_payload_tail(nlh);
 
 	memset(ifm, 0, sizeof(*ifm));
+	ifm->ifi_index = index;
 	nlh->nlmsg_len += MNL_ALIGN(sizeof(*ifm));
 }
 
-int hn_nl_veth(struct mnl_socket *nl, const char *name, int nsfd,
-	       const char *peer, int peer_nsfd, int mtu)
+int hn_nl_veth(struct mnl_socket *nl, const struct hn_veth *v)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK,
-					NLM_F_CREATE | NLM_F_EXCL, 0);
+					NLM_F_CREATE | NLM_F_EXCL, v->index);
 	struct nlattr *info, *data, *pa;
+	const char *name = v->name, *peer = v->peer;
+	int nsfd = v->nsfd, peer_nsfd = v->peer_nsfd, mtu = v->mtu;
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)nsfd);
@@ -102,7 +105,7 @@ int hn_nl_veth(struct mnl_socket *nl, const char *name, int nsfd,
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
 	pa = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
-	put_peer_header(nlh);
+	put_peer_header(nlh, v->peer_index);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)peer_nsfd);
 	if (mtu > 0)
@@ -267,4 +270,103 @@ int hn_offloads_off(const char *ifname)
 			    "%s", ifname, strerror(errno));
 	close(fd);
 	return rc;
+}
+
+/* ---- waiting for interfaces to be operational ------------------------ */
+
+/* IF_OPER_UP from <linux/if.h>, which clashes with <net/if.h> */
+#define OPER_UP 6
+
+struct up_check {
+	const char *const *names;
+	int n;
+	int up;                     /* how many of them are IF_OPER_UP */
+};
+
+static int link_attr(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(a);
+
+	if (type == IFLA_IFNAME || type == IFLA_OPERSTATE)
+		tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static int count_up(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+	struct up_check *c = data;
+	int i;
+
+	mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_attr, tb);
+	if (tb[IFLA_IFNAME] == NULL || tb[IFLA_OPERSTATE] == NULL)
+		return MNL_CB_OK;
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->names[i], mnl_attr_get_str(tb[IFLA_IFNAME]))
+		    == 0 && mnl_attr_get_u8(tb[IFLA_OPERSTATE]) == OPER_UP)
+			c->up++;
+	return MNL_CB_OK;
+}
+
+/* How many of NAMES are operationally up right now (a link dump). */
+static int dump_up(struct mnl_socket *nl, const char *const *names, int n)
+{
+	char buf[16384];
+	struct nlmsghdr *nlh = link_msg(buf, RTM_GETLINK, NLM_F_DUMP, 0);
+	struct up_check c = { .names = names, .n = n };
+	unsigned portid = mnl_socket_get_portid(nl);
+	ssize_t len;
+	int rc;
+
+	nlh->nlmsg_flags |= NLM_F_REQUEST;
+	nlh->nlmsg_seq = (unsigned)time(NULL);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -1;
+	do {
+		len = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (len < 0)
+			return -1;
+		rc = mnl_cb_run(buf, (size_t)len, nlh->nlmsg_seq, portid,
+				count_up, &c);
+	} while (rc > 0);
+	return c.up;
+}
+
+int hn_nl_wait_up(const char *const *names, int n, int timeout_ms)
+{
+	struct mnl_socket *events = mnl_socket_open2(NETLINK_ROUTE,
+						     SOCK_CLOEXEC);
+	struct mnl_socket *nl = hn_nl_open();
+	struct timespec start, now;
+	char junk[16384];
+	int up = -1;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	if (events == NULL || nl == NULL ||
+	    mnl_socket_bind(events, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0)
+		goto out;
+	/* subscribed first, then looked: no change can slip between */
+	while ((up = dump_up(nl, names, n)) >= 0 && up < n) {
+		struct pollfd pfd = { .fd = mnl_socket_get_fd(events),
+				      .events = POLLIN };
+		long left;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = timeout_ms - ((now.tv_sec - start.tv_sec) * 1000L +
+				     (now.tv_nsec - start.tv_nsec) / 1000000L);
+		if (left <= 0 || poll(&pfd, 1, (int)left) != 1)
+			break;
+		while (recv(pfd.fd, junk, sizeof(junk), MSG_DONTWAIT) > 0)
+			;
+	}
+out:
+	hn_nl_close(nl);
+	if (events != NULL)
+		mnl_socket_close(events);
+	if (up == n)
+		return 0;
+	return hn_err("interface %s did not come up within %d ms (the "
+		      "kernel's link watcher is late: is the machine very "
+		      "busy?)", n > 0 ? names[0] : "?", timeout_ms);
 }
