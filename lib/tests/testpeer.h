@@ -117,8 +117,8 @@ static inline void tp_pause(void)
 	nanosleep(&ts, NULL);
 }
 
-/* The number of the system call thread tid is blocked in, or -1 if it is
- * running (or /proc cannot say). */
+/* The number of the system call thread tid is blocked in, -1 if it is
+ * running, or -2 if /proc cannot say (not mounted). */
 static inline long tp_blocked_syscall(pid_t tid)
 {
 	char path[64], text[256];
@@ -128,7 +128,7 @@ static inline long tp_blocked_syscall(pid_t tid)
 	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
 	f = fopen(path, "r");
 	if (f == NULL)
-		return -1;
+		return -2;
 	if (fgets(text, sizeof(text), f) != NULL &&
 	    sscanf(text, "%ld", &nr) != 1)
 		nr = -1;        /* "running" */
@@ -213,9 +213,20 @@ static inline bool tp_step_wait(struct tp_peer *p, const struct tp_step *s,
 	while (tp_now_ms() < deadline) {
 		if (s->op == TP_OP_WAIT_CONSUMED && tp_unread(s->fd) == 0)
 			return true;
-		if (s->op == TP_OP_WAIT_BLOCKED &&
-		    tp_blocked_syscall(p->target_tid) == s->arg)
-			return true;
+		if (s->op == TP_OP_WAIT_BLOCKED) {
+			long nr = tp_blocked_syscall(p->target_tid);
+
+			if (nr == s->arg)
+				return true;
+			if (nr == -2) {
+				snprintf(p->error, sizeof(p->error), "the "
+					 "test cannot read /proc/self/task/"
+					 "*/syscall, which it needs to see "
+					 "that a call is blocked: is /proc "
+					 "mounted?");
+				return false;
+			}
+		}
 		if (s->op == TP_OP_WAIT_HANDLED && tp_handled > handled_before)
 			return true;
 		if (atomic_load(&p->target_done))
