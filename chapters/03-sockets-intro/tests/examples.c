@@ -137,6 +137,22 @@ static void partial_shows_two_reads_one_line(void **state)
 	free(out);
 }
 
+/* The benchmark runs (with few lines) and prints its two BENCH lines. */
+static void linebench_prints_bench_lines(void **state)
+{
+	static const struct program p = { "linebench", { "2000", NULL } };
+	char *out = run(&p);
+	double a = 0, b = 0;
+
+	(void)state;
+	TK_EXPECT(sscanf(out, "$ ./linebench 2000\n"
+			 "BENCH readline_lines_per_s %lf lines/s\n"
+			 "BENCH read_byte_lines_per_s %lf lines/s\n",
+			 &a, &b) == 2 && a > 0 && b > 0,
+		  "linebench printed:\n%s", out);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +161,7 @@ int main(void)
 		TK_TEST(addrconv_needs_an_argument),
 		TK_TEST(sockntop_formats_every_family),
 		TK_TEST(partial_shows_two_reads_one_line),
+		TK_TEST(linebench_prints_bench_lines),
 	};
 	return TK_RUN("ch03 examples", tests);
 }
