@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -115,12 +116,26 @@ static long read_sysctl(const char *path)
 	return v;
 }
 
-/* Prints which setting blocks unprivileged user namespaces, the two ways
- * out, and exits 77 (skip).  ERR is what unshare or the mapping failed
+/* Exits 77 (skip) after saying why; under a TAP runner the reason also
+ * goes to stdout as a skipped test. */
+static void __attribute__((noreturn)) skip_all(const char *why)
+{
+	const char *out = getenv("CMOCKA_MESSAGE_OUTPUT");
+
+	fprintf(stderr, "skipped: %s\n", why);
+	if (out != NULL && strcasecmp(out, "TAP") == 0)
+		printf("1..1\nok 1 - sandbox # SKIP %s\n", why);
+	fflush(NULL);
+	exit(77);
+}
+
+/* Says which setting blocks unprivileged user namespaces and the two
+ * ways out, and skips.  ERR is what unshare or the mapping failed
  * with. */
 static void __attribute__((noreturn)) userns_blocked(int err)
 {
 	const char *setting = NULL, *fix = NULL;
+	char why[512];
 
 	if (read_sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_"
 			"userns") == 1) {
@@ -137,15 +152,15 @@ static void __attribute__((noreturn)) userns_blocked(int err)
 		fix = "user.max_user_namespaces=10000";
 	}
 	if (setting != NULL)
-		fprintf(stderr, "skipped: unprivileged user namespaces are "
-			"blocked by %s; either allow them (sudo sysctl -w %s) "
-			"or run the tests as root\n", setting, fix);
+		snprintf(why, sizeof(why), "unprivileged user namespaces are "
+			 "blocked by %s; either allow them (sudo sysctl -w %s) "
+			 "or run the tests as root", setting, fix);
 	else
-		fprintf(stderr, "skipped: cannot create a user namespace (%s) "
-			"and no known setting explains it (a container's "
-			"seccomp policy?); either allow user namespaces or run "
-			"the tests as root\n", strerror(err));
-	exit(77);
+		snprintf(why, sizeof(why), "cannot create a user namespace "
+			 "(%s) and no known setting explains it (a container's "
+			 "seccomp policy?); either allow user namespaces or run "
+			 "the tests as root", strerror(err));
+	skip_all(why);
 }
 
 /* ---- becoming the sandbox ----------------------------------------------- */
