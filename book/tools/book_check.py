@@ -103,6 +103,9 @@ def check_web(book, out, pages):
     problems = []
     server = serve(book)
     port = server.server_address[1]
+    # Chromium's profile goes in our own folder, removed below, so that a
+    # killed run leaves nothing in /tmp.
+    profile = os.path.join(out, "chromium-profile")
     try:
         for name in pages:
             Quiet.failures.clear()
@@ -110,11 +113,12 @@ def check_web(book, out, pages):
             width, height = (1280, 2400)
             try:
                 r = subprocess.run(
-                    CHROMIUM + [f"--window-size={width},{height}",
+                    CHROMIUM + [f"--user-data-dir={profile}",
+                                f"--window-size={width},{height}",
                                 f"--screenshot={shot}",
                                 f"http://127.0.0.1:{port}/{name}"],
                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                    timeout=PAGE_TIMEOUT, start_new_session=True)
+                    timeout=PAGE_TIMEOUT)
             except subprocess.TimeoutExpired:
                 problems.append(f"{name}: Chromium took more than "
                                 f"{PAGE_TIMEOUT} s")
@@ -132,6 +136,7 @@ def check_web(book, out, pages):
     finally:
         server.shutdown()
         server.server_close()
+        shutil.rmtree(profile, ignore_errors=True)
     return problems
 
 
