@@ -100,11 +100,39 @@ local function listing_caption(el)
   return inline_markup(inl)
 end
 
+-- A language pandoc cannot highlight (a Makefile, plain text) comes back
+-- without line spans: then we make them.
+local function unhighlighted_html(el)
+  local out, i = {}, 0
+  for line in (el.text .. "\n"):gmatch("([^\n]*)\n") do
+    i = i + 1
+    out[i] = '<span id="cb1-' .. i .. '"><a href="#cb1-' .. i .. '"></a>'
+      .. html_escape(line) .. "</span>"
+  end
+  return '<div class="sourceCode"><pre class="sourceCode"><code ' ..
+    'class="sourceCode">' .. table.concat(out, "\n") .. "</code></pre></div>"
+end
+
+local function unhighlighted_latex(el)
+  local out = { "\\begin{Shaded}", "\\begin{Highlighting}[]" }
+  for line in (el.text .. "\n"):gmatch("([^\n]*)\n") do
+    local tex = line:gsub("[\\{}]", { ["\\"] = "\\textbackslash{}",
+      ["{"] = "\\{", ["}"] = "\\}" })
+    out[#out + 1] = "\\NormalTok{" .. tex .. "}"
+  end
+  out[#out + 1] = "\\end{Highlighting}"
+  out[#out + 1] = "\\end{Shaded}"
+  return table.concat(out, "\n")
+end
+
 -- Pandoc highlights the code; we swap its line anchors for real numbers.
 local function listing_html(el, numbers)
   listing_serial = listing_serial + 1
   local plain = pandoc.CodeBlock(el.text, pandoc.Attr("", el.classes))
   local html = pandoc.write(pandoc.Pandoc({ plain }), "html5")
+  if not html:find('<span id="cb1-1">', 1, true) then
+    html = unhighlighted_html(el)
+  end
   local i = 0
   html = html:gsub('<span id="cb1%-%d+"><a href="#cb1%-%d+"[^>]*></a>',
     function()
@@ -124,6 +152,9 @@ end
 local function listing_latex(el, numbers)
   local plain = pandoc.CodeBlock(el.text, pandoc.Attr("", el.classes))
   local tex = pandoc.write(pandoc.Pandoc({ plain }), "latex")
+  if not tex:find("\\begin{Highlighting}", 1, true) then
+    tex = unhighlighted_latex(el)
+  end
   local out, i, inside = {}, 0, false
   for line in (tex .. "\n"):gmatch("([^\n]*)\n") do
     if line:match("^\\end{Highlighting}") then inside = false end
