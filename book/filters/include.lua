@@ -387,10 +387,16 @@ function Image(el)
   figure_count = figure_count + 1
   local number = chapter ~= "" and (chapter .. "." .. figure_count)
     or tostring(figure_count)
-  if el.identifier == "" then el.identifier = "fig-" .. name end
+  -- The default id, fig-NAME, may be on several pages (a figure shown in
+  -- two chapters): a link to it goes to this page's copy, or the first.
+  local kind = "id"
+  if el.identifier == "" then
+    el.identifier = "fig-" .. name
+    kind = "figid"
+  end
   el.attributes["figure"] = number
   el.attributes["name"] = name
-  tsv("id", el.identifier, "Figure " .. number)
+  tsv(kind, el.identifier, "Figure " .. number)
   tsv("figure", name, el.identifier, "Figure " .. number)
   return el
 end

@@ -273,9 +273,16 @@ end
 
 ---------------------------------------------------------------- figures, links
 
+local figure_ids_seen = {}
+
 function Image(el)
   local name = el.attributes["name"]
   if not name then return nil end
+  if is_latex and el.identifier ~= "" then
+    -- one PDF, one target per id: a figure shown again keeps none
+    if figure_ids_seen[el.identifier] then el.identifier = "" end
+    figure_ids_seen[el.identifier] = true
+  end
   el.src = "figures/" .. name .. (is_html and ".svg" or ".pdf")
   el.caption = pandoc.List({ pandoc.Strong({ pandoc.Str("Figure " ..
     el.attributes["figure"]) }), pandoc.Str(":"), pandoc.Space() })

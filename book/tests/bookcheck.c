@@ -235,7 +235,8 @@ static int check_link(const struct page *p, char *target, char *where,
 		      char *report, size_t len)
 {
 	(void)p;
-	if (page_defining("id", target, "") != NULL)
+	if (page_defining("id", target, "") != NULL ||
+	    page_defining("figid", target, "") != NULL)
 		return 0;
 	snprintf(report, len, "%s: link to #%s: no page defines it\n", where,
 		 target);

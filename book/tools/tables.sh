@@ -19,7 +19,8 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 : >"$tmp/fig.tsv"
 for k in "$@"; do
 	awk -F'\t' -v OFS='\t' -v p="$k" -v d="$tmp" '
-	$1 == "id"    { print $2, p, $3 >> (d "/ids.tsv") }
+	$1 == "id" || $1 == "figid" { print $2, p, $3 >> (d "/ids.tsv") }
+	$1 == "figid" { print $2 >> (d "/shared.txt") }
 	$1 == "title" && !titled {
 		print p, $3, $2 >> (d "/nav.tsv")
 		titled = 1
@@ -30,7 +31,10 @@ for k in "$@"; do
 	END { if (!titled) print p, p, "" >> (d "/nav.tsv") }
 	' "$auxdir/$k.tsv"
 done
-dups=$(cut -f1,2 "$tmp/ids.tsv" | sort -u | cut -f1 | sort | uniq -d)
+# a figure's default id may be on several pages (see include.lua)
+touch "$tmp/shared.txt"
+dups=$(cut -f1,2 "$tmp/ids.tsv" | sort -u | cut -f1 | sort | uniq -d |
+	grep -v -x -F -f "$tmp/shared.txt" || true)
 if [ -n "$dups" ]; then
 	for id in $dups; do
 		pages=$(awk -F'\t' -v id="$id" \
