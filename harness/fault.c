@@ -428,7 +428,7 @@ static int set_if_up(hn_net *net, int h, struct hn_if *ifp, bool up)
 	hn_nl_close(nl);
 	hn_ns_leave();
 	if (rc == 0 && up)
-		rc = hn_in_host(net, h, hn_host_wait_links);
+		rc = hn_link_wait_up(net, ifp->link);
 	return rc;
 }
 

@@ -198,6 +198,8 @@ int hn_host_kill_all(hn_net *net, int h, int sig);
 int hn_host_routes(hn_net *net, int h, struct mnl_socket *nl);
 /* Runs FN(net, h) inside host H's namespace. */
 int hn_in_host(hn_net *net, int h, int (*fn)(hn_net *, int));
+/* Waits until every end of link K is operationally up. */
+int hn_link_wait_up(hn_net *net, int k);
 /* Inside host H: waits until its links are up (hn_nl_wait_up). */
 int hn_host_wait_links(hn_net *net, int h);
 /* Runs nft commands in host H's namespace (or NSFD if h < 0). */

@@ -259,10 +259,44 @@ static int move_ifs(hn_net *net, int h, int oldfd)
 	return nl == NULL ? -1 : rc;
 }
 
+/* Waits until every end of link K is operationally up: the hosts' and
+ * the LAN's bridge ports.  A link end whose peer went away and came back
+ * (a reboot, a link brought up) drops what it is given until then. */
+int hn_link_wait_up(hn_net *net, int k)
+{
+	const struct hn_link *l = &net->t.links[k];
+	char port[IFNAMSIZ];
+	const char *name[1];
+	int i, rc = 0;
+
+	for (i = 0; i < l->nmembers && rc == 0; i++) {
+		const struct hn_host *m = &net->t.hosts[l->members[i]];
+
+		if (m->ifs[l->ifidx[i]].local_down)
+			continue;
+		name[0] = m->ifs[l->ifidx[i]].name;
+		rc = hn_ns_enter(m->nsfd);
+		if (rc == 0) {
+			rc = hn_nl_wait_up(name, 1, 5000);
+			hn_ns_leave();
+		}
+		if (rc == 0 && l->lan) {
+			hn_port_name(port, k, i);
+			name[0] = port;
+			rc = hn_ns_enter(net->fabric_nsfd);
+			if (rc == 0) {
+				rc = hn_nl_wait_up(name, 1, 5000);
+				hn_ns_leave();
+			}
+		}
+	}
+	return rc;
+}
+
 int hn_host_configure(hn_net *net, int h)
 {
 	struct hn_host *host = &net->t.hosts[h];
-	int oldfd = host->nsfd, rc;
+	int oldfd = host->nsfd, rc, i;
 
 	host->nsfd = new_host_ns(net, h);
 	if (host->nsfd < 0) {
@@ -273,8 +307,8 @@ int hn_host_configure(hn_net *net, int h)
 	close(oldfd);
 	if (rc == 0)
 		rc = hn_in_host(net, h, configure_ifs);
-	if (rc == 0)
-		rc = hn_in_host(net, h, hn_host_wait_links);
+	for (i = 0; i < net->t.hosts[h].nifs && rc == 0; i++)
+		rc = hn_link_wait_up(net, net->t.hosts[h].ifs[i].link);
 	return rc;
 }
 
