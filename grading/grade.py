@@ -19,7 +19,6 @@ import signal
 import sys
 import tempfile
 import threading
-import time
 import traceback
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -31,7 +30,7 @@ from grader import box, intake, plan as planmod, reports, run  # noqa: E402
 from grader.progress import Progress  # noqa: E402
 import testrun  # noqa: E402
 
-VERSION = "1"       # bump when a change to the grader changes results
+VERSION = "2"       # bump when a change to the grader changes results
 
 
 def parse_args(argv):
@@ -49,8 +48,13 @@ def parse_args(argv):
                     help="leave out the hidden tests")
     ap.add_argument("--lenient", action="store_true",
                     help="compile without -Werror")
-    ap.add_argument("--test-timeout", type=float, default=10)
-    ap.add_argument("--submission-timeout", type=float, default=300)
+    ap.add_argument("--test-timeout", type=float, default=10,
+                    help="seconds for one test run alone")
+    ap.add_argument("--suite-timeout", type=float, default=None,
+                    help="seconds for a whole suite run in one sandbox "
+                    "(default: the test timeout)")
+    ap.add_argument("--submission-timeout", type=float, default=300,
+                    help="seconds for all of a submission's test runs")
     ap.add_argument("--memory", type=int, default=512, help="MiB")
     ap.add_argument("--hidden-visibility", default="after_published",
                     choices=["hidden", "after_due_date", "after_published",
@@ -88,17 +92,28 @@ def config_key(args, plan):
     """What, besides a submission's files, decides its grade."""
     return hashlib.sha256(json.dumps(
         [VERSION, plan.digest, not args.public_only, args.lenient,
-         args.test_timeout, args.submission_timeout, args.memory,
-         args.hidden_visibility]).encode()).hexdigest()[:16]
+         args.test_timeout, args.suite_timeout, args.submission_timeout,
+         args.memory, args.hidden_visibility]).encode()).hexdigest()[:16]
 
 
-def previous(out, slug, fingerprint):
+def previous(out, slug):
+    """The record an earlier run wrote for this student, or None."""
     try:
         with open(os.path.join(out, "students", slug, "grade.json")) as f:
-            rec = json.load(f)
-        return rec if rec.get("fingerprint") == fingerprint else None
+            return json.load(f)
     except (OSError, ValueError):
         return None
+
+
+def why_again(old, plan, key):
+    """Why a student graded before is graded again, if not because the
+    submission changed: the lab (its tests, or what they build on) or the
+    grading options."""
+    if old.get("lab_digest") != plan.digest:
+        return "the lab's tests or the parts they build on changed"
+    if old.get("config") != key:
+        return "the grading options changed"
+    return None
 
 
 class Stop(Exception):
@@ -213,6 +228,7 @@ def grade_all(args, plan, m, sandbox, cfg, mine, key, work, done):
     dups = {sid for sid in ids if ids.count(sid) > 1}
     progress = Progress(len(mine), quiet=args.quiet)
     lock = threading.Lock()
+    again = {}      # why finished students are graded again -> how many
 
     def one(n, sid, path):
         sub = intake.read_submission(sid, path, set(m["files"]))
@@ -220,8 +236,13 @@ def grade_all(args, plan, m, sandbox, cfg, mine, key, work, done):
             sub.invalid = (f"more than one submission is named {sid}; "
                            "keep one and grade again")
         fp = hashlib.sha256((key + sub.fingerprint()).encode()).hexdigest()
-        rec = None if args.fresh else previous(args.out, intake.slug(sid),
-                                               fp)
+        rec = None if args.fresh else previous(args.out, intake.slug(sid))
+        if rec is not None and rec.get("fingerprint") != fp:
+            why = why_again(rec, plan, key)
+            if why:
+                with lock:
+                    again[why] = again.get(why, 0) + 1
+            rec = None
         if rec is None:
             try:
                 rec = run.grade(sub, plan, sandbox, cfg,
@@ -232,7 +253,7 @@ def grade_all(args, plan, m, sandbox, cfg, mine, key, work, done):
                 rec = run.new_record(sub, plan, cfg)
                 run.finish(rec, "grader-error", "the grader failed: " +
                            traceback.format_exc(limit=3)[-800:])
-            rec["fingerprint"] = fp
+            rec.update(fingerprint=fp, config=key, lab_digest=plan.digest)
             reports.write_student(args.out, rec, m, args.hidden_visibility)
         with lock:
             counts[rec["status"]] = counts.get(rec["status"], 0) + 1
@@ -254,6 +275,8 @@ def grade_all(args, plan, m, sandbox, cfg, mine, key, work, done):
                 f.cancel()
             raise
     progress.close()
+    for why, n in sorted(again.items()):
+        log(f"{n} student(s) finished before were graded again: {why}")
 
 
 def print_summary(args, s):

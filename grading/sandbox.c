@@ -43,6 +43,8 @@
  *                Gradescope's, where user namespaces are often blocked)
  * Exit status: the program's, 128+N if a signal killed it, 124 on the
  * wall-clock limit, 123 on the output cap, 125 if the sandbox failed.
+ * SIGINT, SIGTERM or SIGHUP, or the death of the process that started
+ * us, stop the program and everything it started (exit status 125).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -107,7 +109,8 @@ struct config {
 
 /* How the run ended, as the supervisor saw it. */
 struct outcome {
-	const char *what;       /* exited signaled timeout output-limit error */
+	/* exited, signaled, timeout, output-limit or error */
+	const char *what;
 	int code, sig, leftover, oom_kills;
 	const char *limits;     /* "cgroup" or "rlimit" */
 	double wall, cpu;
@@ -211,6 +214,8 @@ static void parse_ids(struct config *c, const char *s)
 
 static void parse_args(struct config *c, int argc, char **argv)
 {
+	static const char options[] =
+		"b:B:C:e:t:c:m:p:f:n:T:O:o:E:r:s:u:g:N";
 	int opt;
 
 	*c = (struct config){ .workdir = "/tmp", .wall = 10, .cpu = 10,
@@ -218,8 +223,7 @@ static void parse_args(struct config *c, int argc, char **argv)
 			      .nofile = 256, .tmp_mib = 64,
 			      .output_cap = 1 << 20, .worker_uid = 65534,
 			      .worker_gid = 65534 };
-	while ((opt = getopt(argc, argv, "b:B:C:e:t:c:m:p:f:n:T:O:o:E:r:s:u:g:N"))
-	       != -1) {
+	while ((opt = getopt(argc, argv, options)) != -1) {
 		switch (opt) {
 		case 'b': add_bind(c, optarg, false); break;
 		case 'B': add_bind(c, optarg, true); break;
@@ -999,6 +1003,9 @@ int main(int argc, char **argv)
 	mapped = getuid() == 0 && !c.no_namespaces;
 	snprintf(o.message, sizeof(o.message), "the sandbox ended early");
 	catch_signals();
+	/* A grader that dies, even by SIGKILL, takes its sandboxes along:
+	 * SIGTERM stops this one as an interruption does. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	make_pipes(&p);
 	if (c.cgroup_parent != NULL)
 		cgroup_create(&c, &cg);

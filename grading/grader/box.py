@@ -74,25 +74,7 @@ class Box:
         for e in env:
             cmd += ["-e", e]
         cmd += ["--"] + list(argv)
-        if STOP.is_set():
-            raise Stopped()
-        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-                             stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE)
-        with _live_lock:
-            _live.add(p)
-        try:
-            _, err = p.communicate(timeout=limits.wall + 30)
-            launcher_err = err.decode(errors="replace")[-2000:]
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.communicate()
-            launcher_err = "the sandbox did not stop (killed by the grader)"
-        finally:
-            with _live_lock:
-                _live.discard(p)
-        if STOP.is_set():
-            raise Stopped()
+        launcher_err = self.launch(cmd, limits.wall + 30)
         status = {"outcome": "error", "exit_code": 0, "signal": 0,
                   "leftover": 0, "cpu": 0.0, "wall": 0.0,
                   "message": launcher_err.strip() or "no status"}
@@ -108,6 +90,46 @@ class Box:
             except OSError:
                 status[k] = ""
         return status
+
+    @staticmethod
+    def launch(cmd, deadline):
+        """Runs the launcher to its end; returns what it said on stderr.
+        Raises Stopped if the grader is stopping; the sandbox is then
+        stopped too (the launcher kills it on SIGTERM), whichever thread
+        is interrupted and wherever."""
+        with _live_lock:        # stop_all() sees every launcher started
+            if STOP.is_set():
+                raise Stopped()
+            p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE)
+            _live.add(p)
+        try:
+            _, err = p.communicate(timeout=deadline)
+            said = err.decode(errors="replace")[-2000:]
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.communicate()
+            said = "the sandbox did not stop (killed by the grader)"
+        except BaseException:   # Ctrl-C while this thread waited
+            end_launcher(p)
+            raise
+        finally:
+            with _live_lock:
+                _live.discard(p)
+        if STOP.is_set():
+            raise Stopped()
+        return said
+
+
+def end_launcher(p):
+    """Asks a launcher to stop its sandbox and waits until it has."""
+    try:
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
 
 
 def probe_cgroup():

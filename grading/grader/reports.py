@@ -74,9 +74,8 @@ def feedback(rec, manifest):
     """The student's feedback in words (Markdown)."""
     w = io.StringIO()
     w.write(f"# Lab {rec['lab']}: {manifest.get('title', '')}\n\n")
-    w.write(f"Feedback for **{rec['student']}**"
-            f"{' (commit ' + rec['commit'][:12] + ')' if rec['commit'] else ''}"
-            ".\n\n")
+    commit = f" (commit {rec['commit'][:12]})" if rec["commit"] else ""
+    w.write(f"Feedback for **{rec['student']}**{commit}.\n\n")
     if rec["status"] == "compile-error":
         w.write("**Not graded: your code did not compile.**  This is not a "
                 "score of 0: fix the errors below (`make lab-"

@@ -1,33 +1,18 @@
 """Grading one submission: stage its files, build them in a sandbox, run
-each test in its own sandbox, and turn what happened into a record."""
-import json
+its tests (testruns.py: whole suites first, then what is in doubt test by
+test), and turn what happened into a record."""
 import os
-import re
 import shutil
-import signal
-import sys
 import time
 
-from . import intake
+from . import intake, testruns
 from .box import Limits
-
-sys.path.insert(0, "tools")
-import testrun  # noqa: E402  (the project's TAP and report parser)
 
 # Student statuses, most serious first: the first that applies is shown.
 STATUSES = ["invalid-submission", "compile-error", "grader-error",
             "timeout", "crashed", "output-limit", "flaky", "missing-files",
             "ok"]
 NOT_GRADABLE = {"invalid-submission", "compile-error", "grader-error"}
-
-SIGNALS = {signal.SIGSEGV: "a segmentation fault (a bad pointer)",
-           signal.SIGABRT: "abort() (an assertion or a sanitizer report)",
-           signal.SIGFPE: "an arithmetic error (division by zero?)",
-           signal.SIGBUS: "a bus error (a bad pointer)",
-           signal.SIGXCPU: "the CPU-time limit",
-           signal.SIGXFSZ: "the file-size limit",
-           signal.SIGKILL: "SIGKILL",
-           signal.SIGPIPE: "SIGPIPE (writing to a closed socket)"}
 
 
 class Config:
@@ -41,16 +26,12 @@ class Config:
         self.test_limits = Limits(args.test_timeout,
                                   int(args.test_timeout) + 2,
                                   args.memory, 64, 16, 1024, 1 << 20)
+        # a whole suite run in one sandbox; if it needs longer, the tests
+        # it did not finish run one by one
+        self.suite_timeout = args.suite_timeout or args.test_timeout
         self.build_limits = Limits(120, 120, 1024, 32, 64, 256, 256 << 10)
-        self.submission_timeout = args.submission_timeout
+        self.submission_timeout = args.submission_timeout   # its tests
         self.rerun_failures = True
-
-
-def test_entry(plan, suite, name):
-    for t in plan.m["tests"].get(suite, []):
-        if t["name"] == name:
-            return t
-    return {"name": name, "points": 0}
 
 
 def grade(sub, plan, box, cfg, work):
@@ -63,10 +44,10 @@ def grade(sub, plan, box, cfg, work):
     try:
         os.makedirs(work)
         stage(sub, plan, work)
-        if not build(rec, plan, box, cfg, work):
+        if not build_once(rec, plan, box, cfg, work):
             return finish(rec, "compile-error",
                           "did not compile; see the compiler's messages")
-        run_tests(rec, plan, box, cfg, work, start)
+        testruns.run_tests(testruns.Session(rec, plan, box, cfg, work))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     rec["wall"] = round(time.monotonic() - start, 3)
@@ -82,7 +63,8 @@ def new_record(sub, plan, cfg):
             tests.append({"name": t["name"], "suite": suite,
                           "max_score": t.get("points", 0), "score": 0,
                           "status": "not-run", "message": "",
-                          "section": t.get("section", ""), "output": ""})
+                          "section": t.get("section", ""), "output": "",
+                          "runs": []})
     return {"student": sub.sid, "slug": intake.slug(sub.sid),
             "source": intake.shown(os.path.basename(sub.source)),
             "lab": plan.lab, "chapter": plan.chapter,
@@ -91,7 +73,8 @@ def new_record(sub, plan, cfg):
             "commit": sub.commit, "compile_log": "", "tests": tests,
             "score": None,
             "max_score": sum(t["max_score"] for t in tests),
-            "cpu": 0.0, "wall": 0.0}
+            "build_reused": False, "left_running": [], "cpu": 0.0,
+            "wall": 0.0}
 
 
 def stage(sub, plan, work):
@@ -118,7 +101,25 @@ def stage(sub, plan, work):
         os.chmod(d, 0o755)
 
 
+def build_once(rec, plan, box, cfg, work):
+    """Builds the staged submission, or takes the build of an identical
+    one graded before (builds.py); True if it compiled and linked."""
+    key = plan.builds.key(plan.build_script, os.path.join(work, "sub"))
+    bins = os.path.join(work, "out", "bin")
+    known = plan.builds.get(key, bins)
+    if known is not None:
+        compiled, rec["compile_log"] = known
+        rec["build_reused"] = True
+        return compiled
+    compiled, ended = build(rec, plan, box, cfg, work)
+    if ended:
+        plan.builds.put(key, compiled, rec["compile_log"], bins)
+    return compiled
+
+
 def build(rec, plan, box, cfg, work):
+    """Compiles and links in a sandbox.  Returns (compiled and linked,
+    ended by itself rather than by a limit or a failure of ours)."""
     st = box.run(["/bin/sh", "/job/build.sh"], cfg.build_limits,
                  os.path.join(work, "capture"),
                  binds=[(plan.tree, "/tree"),
@@ -129,130 +130,17 @@ def build(rec, plan, box, cfg, work):
     rec["cpu"] += st["cpu"]
     log = (st["stdout"] + st["stderr"]).replace("/sub/", "")
     rec["compile_log"] = log[-6000:]
-    if st["outcome"] == "exited" and st["exit_code"] == 0:
-        return True
+    ended = st["outcome"] == "exited"
+    if ended and st["exit_code"] == 0:
+        return True, True
     if st["outcome"] == "timeout":
         rec["compile_log"] += ("\n(the build did not finish within "
                                f"{cfg.build_limits.wall} s)")
-    elif st["outcome"] == "exited" and st["exit_code"] == 2:
+    elif ended and st["exit_code"] == 2:
         rec["compile_log"] += "\n(the files compiled but did not link)"
-    elif st["outcome"] != "exited":
+    elif not ended:
         rec["compile_log"] += f"\n(the build stopped: {st['message']})"
-    return False
-
-
-def run_tests(rec, plan, box, cfg, work, start):
-    bins = os.path.join(work, "out", "bin")
-    for t in rec["tests"]:
-        left = cfg.submission_timeout - (time.monotonic() - start)
-        if left < 1:
-            t["status"] = "not-run"
-            t["message"] = ("not run: the submission's time limit of "
-                            f"{cfg.submission_timeout:g} s was used up")
-            continue
-        first = run_one(rec, plan, box, cfg, work, bins, t, left)
-        t.update(first)
-        if first["status"] in ("fail", "crashed") and cfg.rerun_failures:
-            again = run_one(rec, plan, box, cfg, work, bins, t, left)
-            if again["status"] == "pass":
-                t["status"] = "flaky"
-                t["message"] = ("failed, then passed when run again at "
-                                "once: the result depends on timing, so "
-                                "it earns no points until reviewed.  The "
-                                "failure was: " + first["message"])
-        t["score"] = t["max_score"] if t["status"] == "pass" else 0
-    left = [t["name"] for t in rec["tests"] if t.get("leftover")]
-    if left:
-        rec["notes"].append(
-            "your code left processes running after the test(s) "
-            f"{', '.join(left)}; the grader killed them.  A server or a "
-            "child should end, or be waited for, before the test ends.")
-
-
-def run_one(rec, plan, box, cfg, work, bins, t, left):
-    """Runs one test in a fresh sandbox; returns status, message, output."""
-    lim = cfg.test_limits
-    limits = Limits(round(min(lim.wall, left), 3), lim.cpu, lim.mem_mib, lim.nproc,
-                    lim.fsize_mib, lim.nofile, lim.output, lim.tmp_mib)
-    binds = [(plan.tree, "/tree"), (bins, plan.graded_dir)] + plan.mounts
-    st = box.run([f"{plan.graded_dir}/{t['suite']}"], limits,
-                 os.path.join(work, "capture"), binds=binds,
-                 env=["CMOCKA_MESSAGE_OUTPUT=TAP",
-                      "TK_REPORT=/proc/self/fd/3",
-                      f"GRADE_TEST_FILTER={t['name']}"])
-    rec["cpu"] += st["cpu"]
-    results = testrun.parse_tap(t["suite"], st["stdout"],
-                                reports_from(st["report"]))
-    mine = [r for r in results if r.name == t["name"]]
-    out = {"output": program_output(st), "seconds": st["wall"]}
-    out.update(classify(st, mine[0] if mine else None, limits))
-    out["leftover"] = st.get("leftover", 0)
-    return out
-
-
-def reports_from(text):
-    """testkit's report lines ({test, kind, where, message}) by test, as
-    testrun.read_reports gives them from a file."""
-    reports = {}
-    for line in text.splitlines():
-        try:
-            rec = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(rec, dict):
-            reports.setdefault(rec.get("test", "?"), []).append(rec)
-    return reports
-
-
-def program_output(st):
-    """What the test printed besides its TAP lines, for the feedback."""
-    lines = [ln for ln in st["stdout"].splitlines()
-             if not ln.startswith(("ok ", "not ok ", "1..", "# "))]
-    text = "\n".join(lines + st["stderr"].splitlines())
-    return text[-2000:]
-
-
-def classify(st, result, limits):
-    """A test's status and message from the sandbox's outcome."""
-    outcome = st["outcome"]
-    if outcome == "timeout":
-        return {"status": "timeout", "message": "did not finish within "
-                f"{limits.wall:g} s (the time limit for one test): a "
-                "loop that never ends, or a wait for data that never "
-                "comes?"}
-    if outcome == "output-limit":
-        return {"status": "output-limit", "message": "printed more than "
-                f"{limits.output} bytes and was stopped"}
-    if outcome == "error":
-        return {"status": "grader-error", "message": "the sandbox failed: "
-                + st["message"]}
-    caught = re.search(r"Test failed with exception: ([^\n]*)", st["stdout"])
-    if caught and (result is None or result.status == "fail"):
-        return {"status": "crashed", "message": "the test program crashed: "
-                f"{caught.group(1)} (caught by cmocka).  A bad pointer?  "
-                "Or memory ran out (the limit is "
-                f"{limits.mem_mib} MiB) and malloc returned NULL?"}
-    if result is not None and result.status == "pass":
-        return {"status": "pass", "message": ""}
-    if result is not None and result.status == "skip":
-        return {"status": "skipped", "message": "the test skipped itself "
-                "(it could not set up what it needs on the grading "
-                "machine); no points"}
-    if result is not None:
-        return {"status": "fail", "message": result.message}
-    if outcome == "signaled":
-        sig = st["signal"]
-        what = SIGNALS.get(sig, f"signal {sig}")
-        if sig == signal.SIGKILL and st.get("oom_kills"):
-            what = f"the memory limit ({limits.mem_mib} MiB)"
-        return {"status": "crashed", "message": "the test program was "
-                f"stopped by {what} before the test finished"}
-    if outcome == "exited" and st["exit_code"] == 127:
-        return {"status": "grader-error", "message": "the test program "
-                "could not be started: " + st["stderr"][-300:]}
-    return {"status": "crashed", "message": "the test program exited "
-            f"(status {st['exit_code']}) in the middle of the test: does "
-            "the code call exit(), or an error function that exits?"}
+    return False, ended
 
 
 def finish(rec, status, message):
@@ -285,7 +173,7 @@ def summary_message(rec):
     if rec["missing"]:
         msg += ("; missing " + ", ".join(rec["missing"]) +
                 " (graded with the starter in its place)")
-    if any(t.get("leftover") for t in tests):
+    if rec.get("left_running"):
         msg += "; left processes running (killed)"
     odd = [f"{t['name']}: {t['status']}" for t in tests
            if t["status"] not in ("pass", "fail")]

@@ -29,18 +29,26 @@ static void reach_out(void)
 	close(s);
 }
 
+/* Listens on 300 loopback ports and keeps them all open.  The sandbox's
+ * network is its own, so this takes no port from the host or from another
+ * submission, and the submission keeps full marks.  The sockets move to
+ * descriptors 512 and up: the low numbers stay as the tests left them
+ * (a descriptor a test has just closed must stay closed). */
 static void bind_ports(void)
 {
 	for (int port = 20000; port < 20300; port++) {
 		struct sockaddr_in sin = { .sin_family = AF_INET,
 					   .sin_port = htons(port) };
 		int s = socket(AF_INET, SOCK_STREAM, 0);
+		int high = s < 0 ? -1 : fcntl(s, F_DUPFD, 512);
 
-		if (s < 0)
+		if (s >= 0)
+			close(s);
+		if (high < 0)
 			break;          /* out of descriptors: the limit */
 		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) == 0)
-			listen(s, 1);
+		if (bind(high, (struct sockaddr *)&sin, sizeof(sin)) == 0)
+			listen(high, 1);
 	}
 }
 
@@ -80,8 +88,10 @@ static void hostile(void)
 	if (HOSTILE_CASE_IS(PRINTS_FOREVER))
 		for (;;)
 			puts("all work and no play makes a dull grader");
-	if (HOSTILE_CASE_IS(SLEEPS))
+	if (HOSTILE_CASE_IS(SLEEPS)) {
+		prctl(PR_SET_NAME, "lnp-sleeper");     /* tests look for it */
 		sleep(1000);
+	}
 	if (HOSTILE_CASE_IS(BINDS_PORTS))
 		bind_ports();
 	if (HOSTILE_CASE_IS(REACHES_OUT))

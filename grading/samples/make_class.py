@@ -7,7 +7,8 @@ they stay in step with the lab.  Used by the grader's tests.
 
 OUTDIR/class/ holds one submission per case, named after what it is;
 OUTDIR/EXPECTED.json says which status and score the grader must give
-each ("max": full marks, "less": fewer, "any": any score, null: none).
+each ("max": full marks, "less": fewer, "some": more than 0 and fewer
+than full marks, "any": any score, null: none).
 """
 import io
 import json
@@ -165,8 +166,9 @@ def hostile(out, good, sub):
         text = with_hostile("hostile.c", HOSTILE_CASE=what,
                             SECRET_PATHS=", ".join(
                                 json.dumps(s) for s in secrets))
+        # the tests that never call readn() keep their points
         sub(name, {"readio.c": text, "sock_ntop.c": good["sock_ntop.c"]},
-            status, "max" if status == "ok" else "any")
+            status, "max" if status == "ok" else "some")
     sub("includes-reference", {"readio.c": '#include "' +
                                os.path.join(TOP, "lib/readio.c") + '"\n',
                                "sock_ntop.c": good["sock_ntop.c"]},

@@ -1,9 +1,16 @@
 #!/usr/bin/python3
 """Tests of grading/sandbox.c: what a program inside can see and do, the
-limits, and that nothing is left behind.  Prints TAP (see tap.py)."""
+limits, and that nothing is left behind.  Prints TAP (see tap.py).
+
+"Nothing left behind" looks only at what the sandbox could have made:
+its processes (this test is a child subreaper, see procs.py, so they would
+become its children), mounts where it builds its root (/tmp) and files in
+the private TMPDIR this test gives itself.  Other programs running on the
+machine at the same time cannot make these checks fail."""
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -13,6 +20,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
+import procs  # noqa: E402
 from tap import Tap, expect  # noqa: E402
 
 t = Tap()
@@ -125,7 +133,8 @@ def fork_bomb_is_contained():
     st, _, _ = sandbox("f() { f | f & }; f; wait", "-p", "32", "-t", "2",
                        shell="/bin/bash")
     expect(st["outcome"] in ("exited", "timeout"), f"fork bomb: {st}")
-    expect(no_processes("lnp-sbx-test-"), "fork bomb processes survived")
+    left = procs.left_behind()
+    expect(not left, f"fork bomb processes survived: {left}")
 
 
 @t.test
@@ -148,8 +157,8 @@ def background_processes_are_killed_and_counted():
                        "setsid sleep 1000 & echo started",
                        shell="/bin/bash")
     expect(st["leftover"] == 2, f"leftover: {st}")
-    expect(no_processes("lnp-sbx-test-daemon"),
-           "a background process outlived the sandbox")
+    left = procs.left_behind()
+    expect(not left, f"a background process outlived the sandbox: {left}")
 
 
 @t.test
@@ -162,15 +171,50 @@ def interrupting_the_launcher_kills_the_sandbox():
     rc = p.wait(timeout=10)
     expect(line == b"up\n", f"the program did not start: {line}")
     expect(rc == 125, f"the launcher exited {rc} after SIGTERM")
-    expect(no_processes("lnp-sbx-test-int"), "the sandbox survived")
+    left = procs.left_behind()
+    expect(not left, f"the sandbox survived: {left}")
 
 
 @t.test
-def leaves_no_mounts_or_files():
-    before = mount_count(), sorted(os.listdir("/tmp"))
-    sandbox("touch /tmp/a; mkdir /tmp/b")
-    after = mount_count(), sorted(os.listdir("/tmp"))
-    expect(before == after, f"mounts or /tmp changed: {before} {after}")
+def a_launcher_whose_parent_dies_stops_the_sandbox():
+    """The grader killed with SIGKILL cannot stop its sandboxes: each
+    launcher must notice its parent's death by itself."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", "import subprocess, sys\n"
+         "p = subprocess.Popen(sys.argv[1:])\n"
+         "print(p.pid, flush=True)\n"
+         "p.wait()\n", ARGS.sandbox, "-t", "60", "--", "/bin/bash", "-c",
+         "echo up; exec sleep 1000"], stdout=subprocess.PIPE)
+    launcher = int(parent.stdout.readline())
+    up = parent.stdout.readline()       # the program is running now
+    parent.kill()
+    parent.wait()
+    ended = procs.ends_within(launcher, 10)
+    code = os.waitstatus_to_exitcode(os.waitpid(launcher, 0)[1]) \
+        if ended else None             # ours now: we are its subreaper
+    left = procs.left_behind()         # (and kills what is left)
+    expect(up == b"up\n", f"the program did not start: {up}")
+    expect(ended, "the launcher kept running after its parent was killed")
+    expect(code == 125, f"the orphaned launcher ended with status {code}")
+    expect(not left, f"the sandbox survived its launcher: {left}")
+
+
+@t.test
+def leaves_no_mounts_files_or_processes():
+    mark = f"lnp-sbx-test-{os.getpid()}"
+    private = os.environ["TMPDIR"]
+    before = root_mounts(), sorted(os.listdir(private))
+    st, _, _ = sandbox(f"touch /tmp/{mark}-a; mkdir /tmp/{mark}-b; "
+                       f"(exec -a {mark}-bg sleep 1000) &", "-b",
+                       f"{private}:/{mark}-in", shell="/bin/bash")
+    after = root_mounts(), sorted(os.listdir(private))
+    expect(st["outcome"] == "exited", f"the sandbox failed: {st}")
+    expect(before == after, f"mounts under /tmp or the private TMPDIR "
+           f"changed: {before} -> {after}")
+    outside = [n for n in os.listdir("/tmp") if n.startswith(mark)]
+    expect(not outside, f"files made inside appeared in /tmp: {outside}")
+    left = procs.left_behind()
+    expect(not left, f"processes outlived the sandbox: {left}")
 
 
 @t.test
@@ -180,25 +224,16 @@ def without_namespaces_still_drops_and_kills():
                          "-N", shell="/bin/bash")
     expect(st["outcome"] == "exited" and not st["namespaces"], f"{st}")
     expect("0000000000000000" in out, f"capabilities kept: {out}")
-    expect(no_processes("lnp-sbx-test-nons"), "a process survived -N")
+    left = procs.left_behind()
+    expect(not left, f"a process survived -N: {left}")
 
 
-def no_processes(marker):
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                if marker.encode() in f.read():
-                    return False
-        except OSError:
-            continue
-    return True
-
-
-def mount_count():
+def root_mounts():
+    """The mounts the sandbox would leave here if it failed to keep them
+    in its own mount namespace: it builds its root on /tmp."""
     with open("/proc/self/mountinfo") as f:
-        return len(f.readlines())
+        points = [ln.split()[4] for ln in f]
+    return sorted(p for p in points if p == "/tmp" or p.startswith("/tmp/"))
 
 
 def main():
@@ -207,7 +242,14 @@ def main():
     ap.add_argument("--build", default="build")
     ARGS = ap.parse_args()
     ARGS.sandbox = os.path.join(TOP, ARGS.build, "grading", "sandbox")
-    return t.run()
+    procs.become_subreaper()
+    # our own scratch space, so that what is left in it is ours to see
+    private = tempfile.mkdtemp(prefix="lnp-sbx-test-tmp-")
+    os.environ["TMPDIR"] = tempfile.tempdir = private
+    try:
+        return t.run()
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
 
 
 if __name__ == "__main__":

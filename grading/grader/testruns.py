@@ -1,0 +1,305 @@
+"""Running a submission's tests, and what each run says about each test.
+
+A run is one sandbox running one test binary (a suite: public or hidden)
+with GRADE_TESTS naming the tests it should run (grading/test_filter.c).
+
+  1. Each suite runs whole, in one sandbox: one process, as `make lab-NN`
+     runs it.  For most submissions that is all it takes.
+  2. The tests that failed in a run that ended cleanly run once more,
+     together.  A test that fails and then passes is flaky: it earns no
+     points until someone looks (the result depends on timing, or on what
+     ran before it).
+  3. A run that crashed, timed out, hit a limit or stopped in the middle
+     tells us only which tests passed before it went wrong.  Every other
+     test of it runs alone, in its own sandbox with its own time limit
+     (and once more if it fails there), so one bad test does not cost the
+     others their points.
+
+All of a submission's runs share its time budget (--submission-timeout);
+a test still waiting when the budget is used up is "not run".
+"""
+import json
+import os
+import re
+import signal
+import sys
+import time
+
+from .box import Limits
+
+sys.path.insert(0, "tools")
+import testrun  # noqa: E402  (the project's TAP and report parser)
+
+# A run is not started with less time than this left in the budget.
+MIN_RUN = 1.0
+
+SIGNALS = {signal.SIGSEGV: "a segmentation fault (a bad pointer)",
+           signal.SIGABRT: "abort() (an assertion or a sanitizer report)",
+           signal.SIGFPE: "an arithmetic error (division by zero?)",
+           signal.SIGBUS: "a bus error (a bad pointer)",
+           signal.SIGXCPU: "the CPU-time limit",
+           signal.SIGXFSZ: "the file-size limit",
+           signal.SIGKILL: "SIGKILL",
+           signal.SIGPIPE: "SIGPIPE (writing to a closed socket)"}
+CAUGHT = re.compile(r"Test failed with exception: ([^\n]*)")
+
+
+class Session:
+    """One submission's test runs: where its binaries are, its budget, and
+    what each test has shown so far."""
+
+    def __init__(self, rec, plan, box, cfg, work):
+        self.rec, self.plan, self.box, self.cfg = rec, plan, box, cfg
+        self.work = work
+        self.end = time.monotonic() + cfg.submission_timeout
+        self.failed = {}        # test name -> its first failure
+        self.done = set()       # tests whose status is final
+        self.left_running = []  # where processes were left running
+
+    def left(self):
+        return self.end - time.monotonic()
+
+    def limits(self, wall):
+        """The test limits with this wall clock; the CPU limit is above
+        it, so that a busy loop is a "timeout" on every run."""
+        lim = self.cfg.test_limits
+        return Limits(round(wall, 3), int(wall) + 2, lim.mem_mib,
+                      lim.nproc, lim.fsize_mib, lim.nofile, lim.output,
+                      lim.tmp_mib)
+
+
+def run_tests(session):
+    """Runs every test of the record and sets its status, message and
+    score; notes processes left running."""
+    rec, cfg = session.rec, session.cfg
+    for suite in ("public", "hidden"):
+        tests = [t for t in rec["tests"] if t["suite"] == suite]
+        if not tests:
+            continue
+        together(session, suite, tests, "whole suite")
+        again = [t for t in tests if t["name"] in session.failed and
+                 t["name"] not in session.done]
+        if again and cfg.rerun_failures:
+            together(session, suite, again, "failed tests again")
+    for t in rec["tests"]:
+        alone(session, t)
+    for t in rec["tests"]:
+        t["score"] = t["max_score"] if t["status"] == "pass" else 0
+    if session.left_running:
+        rec["notes"].append(
+            "your code left processes running after "
+            f"{', '.join(session.left_running)}; the grader killed them.  "
+            "A server or a child should end, or be waited for, before "
+            "the test ends.")
+    rec["left_running"] = session.left_running
+
+
+def together(session, suite, tests, why):
+    """One run of these tests of one suite in one sandbox."""
+    wall = min(session.cfg.suite_timeout, session.left())
+    if wall < MIN_RUN:
+        return                  # alone() says they were not run
+    names = [t["name"] for t in tests]
+    results, st = run_group(session, suite, names, wall)
+    if st["leftover"]:
+        note_left_running(session, f"the {suite} tests (run together)")
+    for t in tests:
+        r = results.get(t["name"])
+        if r is not None:
+            r["seconds"] = round(st["wall"] / len(tests), 3)
+            record(session, t, r, why)
+
+
+def alone(session, t):
+    """Runs a test in its own sandbox until its status is final: once, and
+    once more if it fails there for the first time."""
+    while t["name"] not in session.done:
+        wall = min(session.cfg.test_limits.wall, session.left())
+        if wall < MIN_RUN:
+            out_of_time(session, t)
+            return
+        results, st = run_group(session, t["suite"], [t["name"]], wall)
+        if st["leftover"]:
+            note_left_running(session, f"the test {t['name']}")
+        r = results[t["name"]]
+        r["seconds"] = st["wall"]
+        record(session, t, r, "alone")
+
+
+def out_of_time(session, t):
+    session.done.add(t["name"])
+    if t["name"] in session.failed:
+        t["runs"].append("alone: no time left to run "
+                                        "it again")
+        return                  # its failure stands
+    t["status"] = "not-run"
+    t["message"] = ("not run: the submission's time limit of "
+                    f"{session.cfg.submission_timeout:g} s was used up")
+
+
+def record(session, t, r, why):
+    """What one run showed about one test: a pass is final (flaky if the
+    test failed before); a first failure or crash waits for a re-run;
+    anything else, or a second failure, is final."""
+    name = t["name"]
+    t["runs"].append(f"{why}: {r['status']}")
+    first = session.failed.get(name)
+    t.update(output=r.get("output", ""), seconds=r.get("seconds", 0.0))
+    if r["status"] == "pass" and first is not None:
+        t["status"] = "flaky"
+        t["message"] = ("failed, then passed when run again: the result "
+                        "depends on timing or on what ran before it, so "
+                        "it earns no points until reviewed.  The failure "
+                        "was: " + first["message"])
+        t["output"] = first.get("output", "")
+        session.done.add(name)
+        return
+    t["status"], t["message"] = r["status"], r["message"]
+    if r["status"] in ("fail", "crashed") and first is None and \
+            session.cfg.rerun_failures:
+        session.failed[name] = r
+        return
+    session.done.add(name)
+
+
+def note_left_running(session, where):
+    if where not in session.left_running:
+        session.left_running.append(where)
+
+
+# ---- one run --------------------------------------------------------------
+
+def run_group(session, suite, names, wall):
+    """Runs the named tests of one suite in one sandbox.  Returns
+    ({name: result}, the sandbox's status).  A run of one test always
+    gives its result; a run of several gives every result when it ended
+    cleanly, and only the passes when it did not."""
+    plan, box = session.plan, session.box
+    limits = session.limits(wall)
+    bins = os.path.join(session.work, "out", "bin")
+    binds = [(plan.tree, "/tree"), (bins, plan.graded_dir)] + plan.mounts
+    st = box.run([f"{plan.graded_dir}/{suite}"], limits,
+                 os.path.join(session.work, "capture"), binds=binds,
+                 env=["CMOCKA_MESSAGE_OUTPUT=TAP",
+                      "TK_REPORT=/proc/self/fd/3",
+                      "GRADE_TESTS=" + ",".join(names)])
+    session.rec["cpu"] += st["cpu"]
+    found = {r.name: r for r in testrun.parse_tap(
+        suite, st["stdout"], reports_from(st["report"]))}
+    if len(names) == 1:
+        one = classify(st, found.get(names[0]), limits)
+        one["output"] = program_output(st)
+        return {names[0]: one}, st
+    clean = ended_cleanly(st, found, names)
+    printed = output_by_test(st["stdout"])
+    results = {}
+    for name in names:
+        r = found.get(name)
+        if r is None or (not clean and r.status != "pass"):
+            continue            # in doubt: it will run alone
+        results[name] = from_tap(r)
+        results[name]["output"] = printed.get(name, "")
+    return results, st
+
+
+def ended_cleanly(st, found, names):
+    """Did a run of several tests end as a test program should: every
+    test reported, no crash caught by cmocka, no limit hit?"""
+    return (st["outcome"] == "exited" and st["exit_code"] != 127 and
+            not CAUGHT.search(st["stdout"]) and
+            all(n in found for n in names))
+
+
+def reports_from(text):
+    """testkit's report lines ({test, kind, where, message}) by test, as
+    testrun.read_reports gives them from a file."""
+    reports = {}
+    for line in text.splitlines():
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(rec, dict):
+            reports.setdefault(rec.get("test", "?"), []).append(rec)
+    return reports
+
+
+def is_tap(line):
+    return line.startswith(("ok ", "not ok ", "1..", "# "))
+
+
+def program_output(st):
+    """What a test run alone printed besides its TAP lines."""
+    lines = [ln for ln in st["stdout"].splitlines() if not is_tap(ln)]
+    text = "\n".join(lines + st["stderr"].splitlines())
+    return text[-2000:]
+
+
+def output_by_test(stdout):
+    """In a run of several tests, what each printed to stdout: the lines
+    before its own "ok"/"not ok" line (stderr cannot be told apart)."""
+    printed, lines = {}, []
+    for line in stdout.splitlines():
+        m = testrun.TAP.match(line)
+        if m:
+            printed[m.group(3).strip()] = "\n".join(lines)[-2000:]
+            lines = []
+        elif not is_tap(line):
+            lines.append(line)
+    return printed
+
+
+def classify(st, result, limits):
+    """A test's status and message from the sandbox's outcome and its TAP
+    result (None if it printed none)."""
+    outcome = st["outcome"]
+    if outcome == "timeout":
+        return {"status": "timeout", "message": "did not finish within "
+                f"{limits.wall:g} s (the time limit for one test): a "
+                "loop that never ends, or a wait for data that never "
+                "comes?"}
+    if outcome == "output-limit":
+        return {"status": "output-limit", "message": "printed more than "
+                f"{limits.output} bytes and was stopped"}
+    if outcome == "error":
+        return {"status": "grader-error", "message": "the sandbox failed: "
+                + st["message"]}
+    caught = CAUGHT.search(st["stdout"])
+    if caught and (result is None or result.status == "fail"):
+        return {"status": "crashed", "message": "the test program crashed: "
+                f"{caught.group(1)} (caught by cmocka).  A bad pointer?  "
+                "Or memory ran out (the limit is "
+                f"{limits.mem_mib} MiB) and malloc returned NULL?"}
+    if result is not None:
+        return from_tap(result)
+    if re.search(r"^1\.\.0$", st["stdout"], re.M):
+        return {"status": "grader-error", "message": "the test binary has "
+                "no test of this name (lab.json and the tests disagree)"}
+    return from_ending(st, limits)
+
+
+def from_tap(result):
+    if result.status == "pass":
+        return {"status": "pass", "message": ""}
+    if result.status == "skip":
+        return {"status": "skipped", "message": "the test skipped itself "
+                "(it could not set up what it needs on the grading "
+                "machine); no points"}
+    return {"status": "fail", "message": result.message}
+
+
+def from_ending(st, limits):
+    """A test that printed no result: how did its program end?"""
+    if st["outcome"] == "signaled":
+        sig = st["signal"]
+        what = SIGNALS.get(sig, f"signal {sig}")
+        if sig == signal.SIGKILL and st.get("oom_kills"):
+            what = f"the memory limit ({limits.mem_mib} MiB)"
+        return {"status": "crashed", "message": "the test program was "
+                f"stopped by {what} before the test finished"}
+    if st["outcome"] == "exited" and st["exit_code"] == 127:
+        return {"status": "grader-error", "message": "the test program "
+                "could not be started: " + st["stderr"][-300:]}
+    return {"status": "crashed", "message": "the test program exited "
+            f"(status {st['exit_code']}) in the middle of the test: does "
+            "the code call exit(), or an error function that exits?"}
