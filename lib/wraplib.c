@@ -16,7 +16,7 @@ ssize_t Readn(int fd, void *buf, size_t n)
 
 void Writen(int fd, const void *buf, size_t n)
 {
-	if (writen(fd, buf, n) != (ssize_t)n)
+	if (writen(fd, buf, n) < 0)
 		err_sys("writen");
 }
 

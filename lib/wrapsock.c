@@ -31,9 +31,18 @@ void Listen(int fd, int backlog)
 {
 	/* LISTENQ may be overridden from the environment, as in the book. */
 	const char *env = getenv("LISTENQ");
+	char *end;
+	long value;
 
-	if (env != NULL)
-		backlog = atoi(env);
+	if (env != NULL) {
+		errno = 0;
+		value = strtol(env, &end, 10);
+		if (errno != 0 || end == env || *end != '\0' || value < 0 ||
+		    value > 65535)
+			err_quit("listen: LISTENQ=\"%s\" is not a backlog "
+				 "between 0 and 65535", env);
+		backlog = (int)value;
+	}
 	if (listen(fd, backlog) < 0)
 		err_sys("listen");
 }
@@ -94,8 +103,12 @@ ssize_t Recv(int fd, void *buf, size_t n, int flags)
 
 void Send(int fd, const void *buf, size_t n, int flags)
 {
-	if (send(fd, buf, n, flags) != (ssize_t)n)
+	ssize_t put = send(fd, buf, n, flags);
+
+	if (put < 0)
 		err_sys("send");
+	if ((size_t)put != n)
+		err_quit("send: only %zd of %zu bytes were sent", put, n);
 }
 
 ssize_t Recvfrom(int fd, void *buf, size_t n, int flags,
@@ -111,8 +124,12 @@ ssize_t Recvfrom(int fd, void *buf, size_t n, int flags,
 void Sendto(int fd, const void *buf, size_t n, int flags,
 	    const struct sockaddr *sa, socklen_t salen)
 {
-	if (sendto(fd, buf, n, flags, sa, salen) != (ssize_t)n)
+	ssize_t put = sendto(fd, buf, n, flags, sa, salen);
+
+	if (put < 0)
 		err_sys("sendto");
+	if ((size_t)put != n)
+		err_quit("sendto: only %zd of %zu bytes were sent", put, n);
 }
 
 int Select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)

@@ -29,8 +29,12 @@ ssize_t Read(int fd, void *buf, size_t n)
 
 void Write(int fd, const void *buf, size_t n)
 {
-	if (write(fd, buf, n) != (ssize_t)n)
+	ssize_t put = write(fd, buf, n);
+
+	if (put < 0)
 		err_sys("write");
+	if ((size_t)put != n)
+		err_quit("write: only %zd of %zu bytes were written", put, n);
 }
 
 void Pipe(int fds[2])

@@ -54,6 +54,14 @@ static void bad_listen(void *a)
 	Listen(socket(AF_INET, SOCK_DGRAM, 0), 5);
 }
 
+/* A backlog from the environment that is not a number is refused. */
+static void bad_listenq(void *a)
+{
+	(void)a;
+	setenv("LISTENQ", "lots", 1);
+	Listen(tcp_socket(), 5);
+}
+
 static void bad_accept(void *a) { (void)a; Accept(tcp_socket(), NULL, 0); }
 
 static void bad_getpeername(void *a)
@@ -265,6 +273,8 @@ static const struct wrap_case wrap_cases[] = {
 	{ "Bind", bad_bind, "bind" EBADF_TEXT },
 	{ "Connect", bad_connect, "connect: Connection refused" },
 	{ "Listen", bad_listen, "listen: Operation not supported" },
+	{ "Listen", bad_listenq, "listen: LISTENQ=\"lots\" is not a backlog "
+	  "between 0 and 65535" },
 	{ "Accept", bad_accept, "accept: Invalid argument" },
 	{ "Getpeername", bad_getpeername,
 	  "getpeername: Transport endpoint is not connected" },
