@@ -110,6 +110,19 @@ def testrun_uses_tap_diagnostics_when_there_is_no_report():
     assert rs[0].message == "got 3", rs[0].message
 
 
+@test
+def testrun_shows_exit_77_as_a_skip_with_its_reason():
+    with tempfile.TemporaryDirectory() as d:
+        suite = os.path.join(d, "suite")
+        with open(suite, "w") as f:
+            f.write("#!/bin/sh\necho 'user namespaces are blocked' >&2\n"
+                    "exit 77\n")
+        os.chmod(suite, 0o755)
+        rs = testrun.run_suite(suite, "s")
+    assert [(r.status, r.message) for r in rs] == [
+        ("skip", "user namespaces are blocked")], [vars(r) for r in rs]
+
+
 def main():
     print(f"1..{len(TESTS)}")
     failed = 0
