@@ -20,6 +20,8 @@ SANFLAGS :=
 endif
 
 CC       ?= cc
+# parallel builds and test suites
+JOBS     ?= 2
 CFLAGS   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 \
             -MMD -MP -Ilib -Iharness $(SANFLAGS)
 LDFLAGS  := $(SANFLAGS)
@@ -63,20 +65,19 @@ deps: ## check (and, as root, install) the Debian packages needed
 	@$(DEPS)
 
 all: deps ## build the library, the harness, every example and test
-	@$(MAKE) -s --no-print-directory build-all
+	@$(MAKE) -s --no-print-directory -j$(JOBS) build-all
 
 build-all: $(PROGRAMS) $(TEST_SUITES) $(ALL_LAB_BUILDS)
 
-JOBS ?= 2
 test: deps ## build and run everything; ends with "N passed, N failed"
-	@$(MAKE) -s --no-print-directory build-all
+	@$(MAKE) -s --no-print-directory -j$(JOBS) build-all
 	@$(PY) tools/testrun.py --build $(B) -j $(JOBS) \
 	   --suites $(TEST_SUITES) --labs $(LABS) $(TEST_EXTRA)
 
 check: test ## same as test
 
 check-labs: deps ## the lab contract: reference passes, starter fails, starter is derived
-	@$(MAKE) -s --no-print-directory $(ALL_LAB_BUILDS)
+	@$(MAKE) -s --no-print-directory -j$(JOBS) $(ALL_LAB_BUILDS)
 	@$(PY) tools/testrun.py --build $(B) -j $(JOBS) --labs $(LABS)
 
 derive-starters: ## re-derive labs/lab-NN/ from the reference solutions

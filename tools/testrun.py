@@ -162,9 +162,10 @@ def lab_tests(m):
     return out
 
 
-def make(targets):
+def make(targets, jobs=2):
     """Runs make quietly; returns (ok, output)."""
-    p = subprocess.run(["make", "--no-print-directory", "-s"] + targets,
+    p = subprocess.run(["make", "--no-print-directory", "-s",
+                        f"-j{jobs}"] + targets,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     return p.returncode == 0, p.stdout.decode(errors="replace")
 
@@ -386,7 +387,7 @@ def main():
     if args.labs:
         targets = [f"build-lab-{l}-{v}" for l in args.labs
                    for v in ("ref", "starter")]
-        ok, log = make(targets)
+        ok, log = make(targets, args.j)
         if not ok:
             print(log)
             results.append(Result("build", "lab builds", "fail",
