@@ -71,7 +71,7 @@ class Session:
 def run_tests(session):
     """Runs every test of the record and sets its status, message and
     score; notes processes left running."""
-    rec, cfg = session.rec, session.cfg
+    rec = session.rec
     for suite in ("public", "hidden"):
         tests = [t for t in rec["tests"] if t["suite"] == suite]
         if not tests:
@@ -79,7 +79,7 @@ def run_tests(session):
         together(session, suite, tests, "whole suite")
         again = [t for t in tests if t["name"] in session.failed and
                  t["name"] not in session.done]
-        if again and cfg.rerun_failures:
+        if again:
             together(session, suite, again, "failed tests again")
     for t in rec["tests"]:
         alone(session, t)
@@ -127,11 +127,12 @@ def alone(session, t):
 
 
 def out_of_time(session, t):
+    """The budget is used up: a test that failed keeps its failure (it
+    could not be run again), any other was not run."""
     session.done.add(t["name"])
     if t["name"] in session.failed:
-        t["runs"].append("alone: no time left to run "
-                                        "it again")
-        return                  # its failure stands
+        t["runs"].append("alone: no time left to run it again")
+        return
     t["status"] = "not-run"
     t["message"] = ("not run: the submission's time limit of "
                     f"{session.cfg.submission_timeout:g} s was used up")
