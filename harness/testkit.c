@@ -94,6 +94,53 @@ void tk_note(const char *fmt, ...)
 	report("note", "", msg);
 }
 
+static char *message_buffer(void)
+{
+	static char bufs[6][1024];
+	static int next;
+
+	next = (next + 1) % 6;
+	return bufs[next];
+}
+
+const char *tk_shown(const char *text)
+{
+	char *out = message_buffer();
+	size_t used = 0, len = strlen(text), i;
+
+	for (i = 0; i < len && used < 300; i++) {
+		const char *esc = text[i] == '\r' ? "\\r" :
+				  text[i] == '\n' ? "\\n" :
+				  text[i] == '\t' ? "\\t" : NULL;
+
+		if (esc != NULL) {
+			memcpy(out + used, esc, 2);
+			used += 2;
+		} else {
+			out[used++] = text[i];
+		}
+	}
+	if (i < len)
+		used += (size_t)snprintf(out + used, 1024 - used,
+					 "... (%zu bytes in all)", len);
+	out[used] = '\0';
+	return out;
+}
+
+const char *tk_chomp(const char *text)
+{
+	char *out = message_buffer();
+	size_t len = strlen(text);
+
+	if (len > 900)
+		len = 900;
+	while (len > 0 && text[len - 1] == '\n')
+		len--;
+	memcpy(out, text, len);
+	out[len] = '\0';
+	return out;
+}
+
 const char *tk_build_root(void)
 {
 	static char root[PATH_MAX];
@@ -124,6 +171,24 @@ const char *tk_build_root(void)
 	return root;
 }
 
+/* Paths handed out live until exit: they are remembered here, so they
+ * stay reachable and LeakSanitizer does not count them as leaks even when
+ * a test never frees one. */
+static char *remember(char *path)
+{
+	static char **kept;
+	static size_t nkept, room;
+
+	if (nkept == room) {
+		room = room ? 2 * room : 32;
+		kept = realloc(kept, room * sizeof(*kept));
+		if (kept == NULL)
+			abort();
+	}
+	kept[nkept++] = path;
+	return path;
+}
+
 char *tk_path(const char *fmt, ...)
 {
 	char rel[PATH_MAX], *out;
@@ -134,7 +199,7 @@ char *tk_path(const char *fmt, ...)
 	va_end(ap);
 	if (asprintf(&out, "%s/%s", tk_build_root(), rel) < 0)
 		abort();
-	return out;
+	return remember(out);
 }
 
 char *tk_sibling(const char *name)
@@ -147,7 +212,7 @@ char *tk_sibling(const char *name)
 	exe[n] = '\0';
 	if (asprintf(&out, "%s/%s", dirname(exe), name) < 0)
 		abort();
-	return out;
+	return remember(out);
 }
 
 #include <regex.h>

@@ -47,11 +47,19 @@ void tk_fail_at(const char *file, int line, const char *fmt, ...)
  * the path of a capture to open in Wireshark. Shown only on failure. */
 void tk_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Program output for a failure message.  tk_shown() writes control
+ * characters as \r, \n, \t and cuts long text, saying how long it was;
+ * tk_chomp() drops the final newlines and cuts very long text.  Each call
+ * returns the next of a few static buffers, so several results can be
+ * used in one message. */
+const char *tk_shown(const char *text);
+const char *tk_chomp(const char *text);
+
 /* The build root ($(B), e.g. /path/to/repo/build), found from the test
  * binary's own location.  Never NULL. */
 const char *tk_build_root(void);
 /* A path under the build root: tk_path("ch/%s/%s", ch, prog).  The result
- * is allocated and lives until exit. */
+ * is allocated and lives until exit (never a leak, freed or not). */
 char *tk_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A program built next to the running test binary (lab programs). */
 char *tk_sibling(const char *name);

@@ -82,60 +82,6 @@ static inline const char *lab_prog(const char *name)
 	return path_once(name, 1);
 }
 
-/* ---- text for messages ---------------------------------------------- */
-
-/* Several results of these can be used in one message: each call takes
- * the next of a few static buffers. */
-static inline char *message_buffer(void)
-{
-	static char bufs[6][1024];
-	static int next;
-
-	next = (next + 1) % 6;
-	return bufs[next];
-}
-
-/* What a program printed, for a message: control characters written as
- * \r, \n, \t, and long text cut, saying how long it was. */
-static inline const char *shown(const char *text)
-{
-	char *out = message_buffer();
-	size_t used = 0, len = strlen(text), i;
-
-	for (i = 0; i < len && used < 300; i++) {
-		const char *esc = text[i] == '\r' ? "\\r" :
-				  text[i] == '\n' ? "\\n" :
-				  text[i] == '\t' ? "\\t" : NULL;
-
-		if (esc != NULL) {
-			memcpy(out + used, esc, 2);
-			used += 2;
-		} else {
-			out[used++] = text[i];
-		}
-	}
-	if (i < len)
-		used += (size_t)snprintf(out + used, 1024 - used,
-					 "... (%zu bytes in all)", len);
-	out[used] = '\0';
-	return out;
-}
-
-/* A program's messages without the final newline, cut if very long. */
-static inline const char *chomp(const char *text)
-{
-	char *out = message_buffer();
-	size_t len = strlen(text);
-
-	if (len > 900)
-		len = 900;
-	while (len > 0 && text[len - 1] == '\n')
-		len--;
-	memcpy(out, text, len);
-	out[len] = '\0';
-	return out;
-}
-
 /* ---- /etc/hosts and /etc/resolv.conf under the test's control -------- */
 
 /* The sandbox has its own mount namespace: files mounted over

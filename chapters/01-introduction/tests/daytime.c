@@ -23,10 +23,10 @@ static const char *daytime_from(hn_net *net, const char *client,
 	int status = exit_status(cli, client);
 
 	TK_EXPECT(status == 0, "%s %s exited with status %d: %s", client,
-		  addr, status, chomp(hn_stderr(cli)));
+		  addr, status, tk_chomp(hn_stderr(cli)));
 	TK_EXPECT(matches(hn_stdout(cli), DAYTIME_RE),
 		  "%s %s printed \"%s\", not one daytime line", client, addr,
-		  shown(hn_stdout(cli)));
+		  tk_shown(hn_stdout(cli)));
 	return hn_stdout(cli);
 }
 
@@ -54,7 +54,7 @@ static void checked_client_and_server_ipv4(void **state)
 	(void)state;
 	transcript("cli0", "daytimetcpcli0 192.0.2.2", out);
 	TK_EXPECT(strcmp(hn_stdout(srv), "listening on 0.0.0.0:13\n") == 0,
-		  "the server announced \"%s\"", shown(hn_stdout(srv)));
+		  "the server announced \"%s\"", tk_shown(hn_stdout(srv)));
 	hn_down(net);
 }
 
@@ -81,13 +81,13 @@ static void ipv6_client_and_server(void **state)
 	(void)state;
 	transcript("cliv6", "daytimetcpcliv6 2001:db8:1::2", out);
 	TK_EXPECT(strcmp(hn_stdout(srv), "listening on [::]:13\n") == 0,
-		  "the server announced \"%s\"", shown(hn_stdout(srv)));
+		  "the server announced \"%s\"", tk_shown(hn_stdout(srv)));
 	/* IPV6_V6ONLY: an IPv4 client finds nobody listening. */
 	v4 = hn_run(net, "a", ch_prog("daytimetcpcli"), "192.0.2.2", NULL);
 	TK_EXPECT(exit_status(v4, "daytimetcpcli") == 1 &&
 		  strstr(hn_stderr(v4), "Connection refused") != NULL,
 		  "an IPv4 client of the IPv6-only server got: %s%s",
-		  shown(hn_stdout(v4)), chomp(hn_stderr(v4)));
+		  tk_shown(hn_stdout(v4)), tk_chomp(hn_stderr(v4)));
 	hn_down(net);
 }
 
@@ -105,11 +105,11 @@ static const char *read_pieces(hn_net *net, const char *client)
 	int status;
 
 	TK_EXPECT(serve_in_pieces(net, listenfd, "a", pieces, 2) == 0,
-		  "%s never connected: %s", client, chomp(hn_stderr(cli)));
+		  "%s never connected: %s", client, tk_chomp(hn_stderr(cli)));
 	close(listenfd);
 	status = exit_status(cli, client);
 	TK_EXPECT(status == 0, "%s exited with status %d: %s", client,
-		  status, chomp(hn_stderr(cli)));
+		  status, tk_chomp(hn_stderr(cli)));
 	return hn_stdout(cli);
 }
 
@@ -160,7 +160,7 @@ static void server_absent_connection_refused(void **state)
 	TK_EXPECT(status == 1 && strcmp(hn_stderr(cli),
 		  "daytimetcpcli0: connect error: Connection refused\n") == 0,
 		  "with no server on b, the client exited %d and said: %s",
-		  status, chomp(hn_stderr(cli)));
+		  status, tk_chomp(hn_stderr(cli)));
 	/* b's kernel answered the SYN with a RST: that is ECONNREFUSED. */
 	TK_EXPECT(hn_cap_wait(cap, HN_SYN " and dst host 192.0.2.2", 1,
 			      WAIT_MS) >= 1 &&
@@ -188,9 +188,9 @@ static void expect_refusal(hn_net *net, const char *program,
 	TK_EXPECT(status == 1 && strstr(hn_stderr(p), want) != NULL,
 		  "%s %s %s exited %d and said \"%s\"; expected status 1 and "
 		  "a message with \"%s\"", program, arg1 ? arg1 : "",
-		  arg2 ? arg2 : "", status, chomp(hn_stderr(p)), want);
+		  arg2 ? arg2 : "", status, tk_chomp(hn_stderr(p)), want);
 	TK_EXPECT(hn_stdout(p)[0] == '\0', "%s printed \"%s\" on bad input",
-		  program, shown(hn_stdout(p)));
+		  program, tk_shown(hn_stdout(p)));
 }
 
 static void clients_reject_bad_input(void **state)

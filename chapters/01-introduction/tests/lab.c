@@ -27,10 +27,10 @@ static void expect_daytime(hn_proc *cli, const char *scenario)
 	int status = exit_status(cli, "daytime");
 
 	TK_EXPECT(status == 0, "%s, your client exited with status %d; it "
-		  "said: %s", scenario, status, chomp(hn_stderr(cli)));
+		  "said: %s", scenario, status, tk_chomp(hn_stderr(cli)));
 	TK_EXPECT(matches(hn_stdout(cli), DAYTIME_RE),
 		  "%s, your client printed \"%s\"; expected exactly the "
-		  "server's one line", scenario, shown(hn_stdout(cli)));
+		  "server's one line", scenario, tk_shown(hn_stdout(cli)));
 }
 
 static void reply_from_ipv4_address(void **state)
@@ -68,14 +68,14 @@ static void reply_in_pieces(void **state)
 	(void)state;
 	TK_EXPECT(serve_in_pieces(net, listenfd, "a", pieces, 3) == 0,
 		  "your client never connected to 192.0.2.2 port 13; it "
-		  "said: %s", chomp(hn_stderr(cli)));
+		  "said: %s", tk_chomp(hn_stderr(cli)));
 	status = exit_status(cli, "daytime");
 	TK_EXPECT(status == 0 && strcmp(hn_stdout(cli),
 		  "Tue Mar  4 10:11:12 2025\r\n") == 0,
 		  "when the server sent its line in three pieces, each read "
 		  "before the next was sent, your client printed \"%s\" "
 		  "(exit status %d); expected the whole line",
-		  shown(hn_stdout(cli)), status);
+		  tk_shown(hn_stdout(cli)), status);
 	close(listenfd);
 	hn_down(net);
 }
@@ -99,17 +99,17 @@ static void next_address_after_refusal(void **state)
 		  "daytime.test resolves to %s, then %s; nothing listens on "
 		  "the first, so your client should have tried the second, "
 		  "but it never connected; it said: %s", order[0], order[1],
-		  chomp(hn_stderr(cli)));
+		  tk_chomp(hn_stderr(cli)));
 	TK_EXPECT(exit_status(cli, "daytime") == 0 &&
 		  strcmp(hn_stdout(cli), "second address\r\n") == 0,
 		  "after %s refused, your client printed \"%s\"; expected "
-		  "the reply from %s", order[0], shown(hn_stdout(cli)),
+		  "the reply from %s", order[0], tk_shown(hn_stdout(cli)),
 		  order[1]);
 	TK_EXPECT(strstr(hn_stderr(cli), "refused") != NULL &&
 		  strstr(hn_stderr(cli), order[0]) != NULL,
 		  "your client should say on stderr that %s refused the "
 		  "connection; it said \"%s\"", order[0],
-		  chomp(hn_stderr(cli)));
+		  tk_chomp(hn_stderr(cli)));
 	close(listenfd);
 	hn_down(net);
 }
@@ -148,13 +148,13 @@ static void server_absent(void **state)
 		  "expected 1", status);
 	TK_EXPECT(hn_stdout(cli)[0] == '\0', "with no server, your client "
 		  "printed \"%s\" on stdout; stdout is for the reply only",
-		  shown(hn_stdout(cli)));
+		  tk_shown(hn_stdout(cli)));
 	TK_EXPECT(lines_with(hn_stderr(cli), "refused") == 2 &&
 		  strstr(hn_stderr(cli), "192.0.2.2") != NULL &&
 		  strstr(hn_stderr(cli), "2001:db8:1::2") != NULL,
 		  "with no server, each of the two addresses refuses: your "
 		  "client should say so once for each, naming it; it said "
-		  "\"%s\"", chomp(hn_stderr(cli)));
+		  "\"%s\"", tk_chomp(hn_stderr(cli)));
 	hn_down(net);
 }
 
@@ -171,11 +171,11 @@ static void service_by_name_or_number(void **state)
 	cli = daytime(net, "192.0.2.2", "5013");
 	TK_EXPECT(serve_once(listenfd, "port 5013\r\n", 11) == 0,
 		  "asked for port 5013, your client never connected there; "
-		  "it said: %s", chomp(hn_stderr(cli)));
+		  "it said: %s", tk_chomp(hn_stderr(cli)));
 	TK_EXPECT(exit_status(cli, "daytime") == 0 &&
 		  strcmp(hn_stdout(cli), "port 5013\r\n") == 0,
 		  "from the server on port 5013 your client printed \"%s\"",
-		  shown(hn_stdout(cli)));
+		  tk_shown(hn_stdout(cli)));
 	close(listenfd);
 	hn_down(net);
 }
@@ -193,20 +193,20 @@ static void bad_names_reported(void **state)
 					"nosuchhost.invalid") != NULL,
 		  "for a host name that does not exist your client exited "
 		  "%d and said \"%s\"; expected status 1 and a message "
-		  "naming the host", status, chomp(hn_stderr(cli)));
+		  "naming the host", status, tk_chomp(hn_stderr(cli)));
 	cli = daytime(net, "192.0.2.2", "nosuchservice");
 	status = exit_status(cli, "daytime");
 	TK_EXPECT(status == 1 && strstr(hn_stderr(cli),
 					"nosuchservice") != NULL,
 		  "for a service name that does not exist your client "
 		  "exited %d and said \"%s\"; expected status 1 and a "
-		  "message naming the service", status, chomp(hn_stderr(cli)));
+		  "message naming the service", status, tk_chomp(hn_stderr(cli)));
 	cli = daytime(net, NULL, NULL);
 	status = exit_status(cli, "daytime");
 	TK_EXPECT(status == 2 && strstr(hn_stderr(cli), "usage") != NULL,
 		  "run with no arguments your client exited %d and said "
 		  "\"%s\"; expected status 2 and a usage line", status,
-		  chomp(hn_stderr(cli)));
+		  tk_chomp(hn_stderr(cli)));
 	hn_down(net);
 }
 

@@ -28,7 +28,7 @@ static void expect_report(hn_net *net, const char *scenario,
 	const char *got = hn_stdout(p), *w = want, *g = got;
 
 	TK_EXPECT(status == 0, "for %s, your capscan exited with status %d "
-		  "and said: %s", scenario, status, chomp(hn_stderr(p)));
+		  "and said: %s", scenario, status, tk_chomp(hn_stderr(p)));
 	while (*w != '\0') {
 		size_t wl = strcspn(w, "\n"), gl = strcspn(g, "\n");
 
@@ -173,8 +173,8 @@ static void expect_refusal(hn_net *net, const char *what, const char *path,
 		  strstr(hn_stderr(p), want) != NULL,
 		  "for %s your capscan exited %d, printed \"%s\" and said "
 		  "\"%s\"; expected status 1, nothing on stdout and a "
-		  "message with \"%s\"", what, status, shown(hn_stdout(p)),
-		  chomp(hn_stderr(p)), want);
+		  "message with \"%s\"", what, status, tk_shown(hn_stdout(p)),
+		  tk_chomp(hn_stderr(p)), want);
 }
 
 static void bad_captures_reported(void **state)
@@ -217,7 +217,7 @@ static void bad_captures_reported(void **state)
 		  "for a capture whose last packet is cut short, your "
 		  "capscan exited %d, printed \"%s\" and said \"%s\"; "
 		  "expected the full report and a warning", status,
-		  hn_stdout(p), chomp(hn_stderr(p)));
+		  hn_stdout(p), tk_chomp(hn_stderr(p)));
 	free(want);
 	free(cut);
 	free(x.path);

@@ -15,7 +15,7 @@ static const char *tcpstate(hn_net *net, const char *arg1,
 
 	TK_EXPECT(status == 0, "tcpstate %s %s %s failed (status %d): %s",
 		  arg1 ? arg1 : "", arg2 ? arg2 : "", arg3 ? arg3 : "",
-		  status, chomp(hn_stderr(p)));
+		  status, tk_chomp(hn_stderr(p)));
 	return hn_stdout(p);
 }
 
@@ -186,7 +186,7 @@ static void tcpstate_rejects_bad_input(void **state)
 			  "tcpstate %s %s: expected status 1 and \"%s\", got "
 			  "status %d and \"%s\"", cases[i][0],
 			  cases[i][1] ? cases[i][1] : "", cases[i][2],
-			  status, chomp(hn_stderr(p)));
+			  status, tk_chomp(hn_stderr(p)));
 	}
 	hn_down(net);
 }

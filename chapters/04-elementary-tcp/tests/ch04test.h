@@ -11,14 +11,6 @@
 #include "harness.h"
 #include "testkit.h"
 
-/* Leaks of code that is not ours, reported under SAN=1: the testkit's
- * source_root() (transcripts). */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:source_root\n";
-}
-
 /* A path made by tk_path() or tk_sibling(), kept for the test binary's
  * life so it is found again (and is not a leak). */
 static inline char *ct_keep(const char *key, char *(*make)(const char *))

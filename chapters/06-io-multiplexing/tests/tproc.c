@@ -409,23 +409,3 @@ void tp_close_rst(int fd)
 		TK_FAIL("SO_LINGER: %s", strerror(errno));
 	close(fd);
 }
-
-/*
- * Workaround, for SAN=1 builds: testkit's source_root() (harness/
- * testkit.c, not ours) allocates a path with tk_path() on every
- * tk_transcript() call and never frees it, which LeakSanitizer reports
- * at exit.  Suppress exactly that one; the slow unwinder is needed for
- * the stack to name it (glibc's vasprintf has no frame pointers).
- */
-const char *__lsan_default_suppressions(void);
-const char *__asan_default_options(void);
-
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:source_root\n";
-}
-
-const char *__asan_default_options(void)
-{
-	return "fast_unwind_on_malloc=0";
-}

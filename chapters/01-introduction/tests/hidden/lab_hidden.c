@@ -52,13 +52,13 @@ static void next_address_after_unreachable(void **state)
 		  "the router answered \"host unreachable\" for %s, the "
 		  "first address of two.test; your client should have gone "
 		  "on to %s, but it exited %d, printed \"%s\" and said "
-		  "\"%s\"", order[0], order[1], status, shown(hn_stdout(cli)),
-		  chomp(hn_stderr(cli)));
+		  "\"%s\"", order[0], order[1], status, tk_shown(hn_stdout(cli)),
+		  tk_chomp(hn_stderr(cli)));
 	TK_EXPECT(strstr(hn_stderr(cli), order[0]) != NULL &&
 		  strstr(hn_stderr(cli), "No route to host") != NULL,
 		  "your client should say on stderr that %s was unreachable "
 		  "(No route to host); it said \"%s\"", order[0],
-		  chomp(hn_stderr(cli)));
+		  tk_chomp(hn_stderr(cli)));
 	hn_down(net);
 }
 
@@ -95,11 +95,11 @@ static void closes_each_failed_socket(void **state)
 		  "many.test has 11 addresses and only the last (%s) has a "
 		  "server; with at most 8 open descriptors your client never "
 		  "got there: does it close the socket of each failed "
-		  "connect()? It said: %s", order[10], chomp(hn_stderr(cli)));
+		  "connect()? It said: %s", order[10], tk_chomp(hn_stderr(cli)));
 	TK_EXPECT(exit_status(cli, "daytime") == 0 &&
 		  strcmp(hn_stdout(cli), "eleventh\r\n") == 0,
 		  "from the eleventh address your client printed \"%s\"",
-		  shown(hn_stdout(cli)));
+		  tk_shown(hn_stdout(cli)));
 	close(listenfd);
 	hn_down(net);
 }
@@ -119,7 +119,7 @@ static void large_reply(void **state)
 	reply[SIZE] = '\0';
 	cli = daytime(net, "192.0.2.2", NULL);
 	TK_EXPECT(serve_once(listenfd, reply, SIZE) == 0,
-		  "your client never connected: %s", chomp(hn_stderr(cli)));
+		  "your client never connected: %s", tk_chomp(hn_stderr(cli)));
 	status = exit_status(cli, "daytime");
 	TK_EXPECT(status == 0 && strcmp(hn_stdout(cli), reply) == 0,
 		  "the server sent 256 KiB and closed; your client exited "
@@ -140,12 +140,12 @@ static void empty_reply(void **state)
 
 	(void)state;
 	TK_EXPECT(serve_once(listenfd, "", 0) == 0,
-		  "your client never connected: %s", chomp(hn_stderr(cli)));
+		  "your client never connected: %s", tk_chomp(hn_stderr(cli)));
 	status = exit_status(cli, "daytime");
 	TK_EXPECT(status == 0 && hn_stdout(cli)[0] == '\0',
 		  "the server closed without a word; your client exited %d "
 		  "and printed \"%s\"; expected status 0 and nothing",
-		  status, shown(hn_stdout(cli)));
+		  status, tk_shown(hn_stdout(cli)));
 	close(listenfd);
 	hn_down(net);
 }

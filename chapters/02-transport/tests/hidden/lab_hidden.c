@@ -35,7 +35,7 @@ static void expect_output(hn_net *net, const char *scenario,
 	TK_EXPECT(status == 0 && strcmp(hn_stdout(p), want) == 0,
 		  "for %s, your capscan exited %d and printed\n%s"
 		  "where the capture shows\n%s(it said: %s)", scenario,
-		  status, hn_stdout(p), want, chomp(hn_stderr(p)));
+		  status, hn_stdout(p), want, tk_chomp(hn_stderr(p)));
 }
 
 /* Copies the capture at FROM to TO, passing each packet through EDIT
