@@ -75,17 +75,34 @@ static pcap_t *open_live(int nsfd, const char *ifname, const char *filter)
 	return pc;
 }
 
+/* The test binary's path under the build root, '/' made '-', so that
+ * the lab-01/ref and lab-01/student binaries' captures differ. */
+static const char *binary_name(char *exe, size_t len)
+{
+	const char *root = tk_build_root();
+	size_t rootlen = strlen(root);
+	ssize_t n = readlink("/proc/self/exe", exe, len - 1);
+	char *name, *p;
+
+	exe[n > 0 ? n : 0] = '\0';
+	name = strncmp(exe, root, rootlen) == 0 && exe[rootlen] == '/' ?
+	       exe + rootlen + 1 : basename(exe);
+	for (p = name; *p != '\0'; p++)
+		if (*p == '/')
+			*p = '-';
+	return name;
+}
+
 /* <build root>/captures/<binary>.<test>.<n>-<host>-<peer>.pcap */
 static void capture_path(hn_cap *cap)
 {
 	char exe[PATH_MAX], dir[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	const char *binary = binary_name(exe, sizeof(exe));
 
-	exe[n > 0 ? n : 0] = '\0';
 	snprintf(dir, sizeof(dir), "%s/captures", tk_build_root());
 	mkdir(dir, 0777);
 	snprintf(cap->path, sizeof(cap->path), "%.3000s/%.100s.%.100s.%d-%s-%s"
-		 ".pcap", dir, basename(exe), tk_current_test,
+		 ".pcap", dir, binary, tk_current_test,
 		 ++cap->net->ncaps_made, cap->net->t.hosts[cap->host].name,
 		 cap->peer);
 }
