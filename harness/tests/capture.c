@@ -53,7 +53,7 @@ static void tcp_handshake_close_and_mss(void **state)
 	TK_EXPECT(hn_cap_tcp_mss(cap, "ip6 and " HN_SYNACK, 0) == 1440,
 		  "the IPv6 SYN-ACK's MSS is %d, not 1440",
 		  hn_cap_tcp_mss(cap, "ip6 and " HN_SYNACK, 0));
-	TK_EXPECT(strstr(hn_cap_path(cap), "/captures/capture."
+	TK_EXPECT(strstr(hn_cap_path(cap), "/captures/harness-tests-capture."
 			 "tcp_handshake_close_and_mss.") != NULL,
 		  "the capture is saved as %s", hn_cap_path(cap));
 	snprintf(path, sizeof(path), "%s", hn_cap_path(cap));
