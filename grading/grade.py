@@ -184,7 +184,7 @@ def grade_class(args):
             f"{'namespaces' if sandbox.namespaces else 'NO namespaces'}, "
             f"limits by {'cgroup v2' if sandbox.cgroup else 'rlimits'}")
         grade_all(args, plan, m, sandbox, cfg, mine, key, work, done)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, box.Stopped):
         log("interrupted: the students finished so far are saved; run the "
             "same command again to go on")
         return 130

@@ -44,7 +44,8 @@
  * Exit status: the program's, 128+N if a signal killed it, 124 on the
  * wall-clock limit, 123 on the output cap, 125 if the sandbox failed.
  * SIGINT, SIGTERM or SIGHUP, or the death of the process that started
- * us, stop the program and everything it started (exit status 125).
+ * us, stop the program and everything it started (exit status 125, and
+ * the outcome "interrupted": the run says nothing about the program).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -109,7 +110,7 @@ struct config {
 
 /* How the run ended, as the supervisor saw it. */
 struct outcome {
-	/* exited, signaled, timeout, output-limit or error */
+	/* exited, signaled, timeout, output-limit, interrupted or error */
 	const char *what;
 	int code, sig, leftover, oom_kills;
 	const char *limits;     /* "cgroup" or "rlimit" */
@@ -859,7 +860,7 @@ static void stop_all(const struct config *c, pid_t init, struct outcome *o,
 			 "%ld bytes", c->output_cap);
 	else
 		snprintf(o->message, sizeof(o->message),
-			 "the grader was interrupted (signal %d)",
+			 "stopped by signal %d: the grader is stopping",
 			 (int)stop_signal);
 	kill(-init, SIGKILL);   /* the process group, without namespaces */
 	kill(init, SIGKILL);    /* and with them, the PID namespace */
@@ -884,7 +885,7 @@ static void supervise(const struct config *c, struct pipes *p, pid_t init,
 		double left = deadline - now();
 
 		if (stop_signal || left <= 0 || room < 0) {
-			stop_all(c, init, o, stop_signal ? "error" :
+			stop_all(c, init, o, stop_signal ? "interrupted" :
 				 left <= 0 ? "timeout" : "output-limit");
 			break;
 		}

@@ -83,6 +83,8 @@ class Box:
                 status.update(json.load(f))
         except (OSError, ValueError):
             pass
+        if status["outcome"] == "interrupted":
+            raise Stopped()     # a signal stopped the launcher (Ctrl-C)
         for k in ("stdout", "stderr", "report"):
             try:
                 with open(files[k], "rb") as f:

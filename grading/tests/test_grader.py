@@ -286,47 +286,28 @@ def grading_again_gives_the_same_scores_and_shards_merge():
 @t.test
 def an_interrupted_run_stops_its_sandboxes_and_resumes():
     """Ctrl-C while a sandbox runs a student's code: the grader stops it,
-    keeps the students it finished, and a second run grades the rest.
-    Students go one at a time, in order: correct, sleeps, starter; the
+    keeps the students it finished, and a later run grades the rest.
+    Students go one at a time, in order: correct, sleeps, starter; each
     interruption comes while sleeps's code sleeps in its sandbox (the
-    limits are long, so it sleeps until then).  The second run is given
-    the class without sleeps: it grades only starter."""
+    limits are long, so it sleeps until then).  First SIGINT goes to the
+    grader alone (it must stop its launchers itself), then, in a resumed
+    run, to its whole process group as a terminal's Ctrl-C does (the
+    launchers stop too, and what they were running must not count).  The
+    last run is given the class without sleeps: it grades only starter."""
     cls = small_class(["correct", "sleeps", "starter"])
     out = tempfile.mkdtemp(prefix="lnp-grade-test-")
     long = ["--skip-reference-check", "--test-timeout", "60",
             "--submission-timeout", "120"]
-    g = None
     try:
-        g = subprocess.Popen(grade_cmd(cls, out, "--jobs", "1", "--verbose",
-                                       *long), stderr=subprocess.PIPE,
-                             stdout=subprocess.DEVNULL)
-        first = b""
-        for first in g.stderr:          # "correct" is finished...
-            if first.startswith(b"grade: graded "):
-                break
-        sleeper = procs.wait_until(lambda: named(procs.descendants(g.pid),
-                                                 "lnp-sleeper"), 60)
-        g.send_signal(signal.SIGINT)    # ...and sleeps's code is running
-        interrupted = time.monotonic()
-        g.stderr.read()
-        rc = g.wait(timeout=60)
-        took = time.monotonic() - interrupted
-        stopped = sleeper and procs.ends_within(sleeper, 0)
-        left = procs.left_behind()
-        expect(first.startswith(b"grade: graded correct:"),
-               f"the first student graded: {first}")
-        expect(sleeper, "the sleeping submission's code never ran")
-        expect(rc == 130, f"an interrupted grader exited {rc}")
-        # the sleeper would sleep on for 20 s (lab 3's watchdog)
-        expect(took < 10, f"the grader took {took:.1f} s to stop: it did "
-               "not stop its sandbox")
-        expect(stopped, "the student's code outlived the grader")
-        expect(not left, f"processes outlived the grader: {left}")
-        part = rows(out)
-        expect(sorted(part) == ["correct"],
-               f"students saved after the stop: {sorted(part)}")
-        expect(not os.listdir(os.environ["TMPDIR"]),
-               "the interrupted grader left its scratch files")
+        part = None
+        for whole_group in (False, True):
+            interrupt_while_sleeping(cls, out, long, whole_group)
+            now = rows(out)
+            expect(sorted(now) == ["correct"],
+                   f"students saved after the stop: {sorted(now)}")
+            expect(part is None or now == part,
+                   "the resumed, interrupted run changed correct")
+            part = now
         shutil.rmtree(os.path.join(cls, "sleeps"))
         digests = lab_digests(out)
         p = grade(cls, out, *long)
@@ -337,12 +318,51 @@ def an_interrupted_run_stops_its_sandboxes_and_resumes():
         expect(full["correct"] == part["correct"],
                "the resumed run changed a finished student")
     finally:
-        if g and g.poll() is None:      # a failed check left it running
-            g.kill()
-            g.wait()
-            procs.left_behind()
         shutil.rmtree(cls)
         shutil.rmtree(out)
+
+
+def interrupt_while_sleeping(cls, out, long, whole_group):
+    """Starts the grader, waits until sleeps's code is asleep in its
+    sandbox, sends SIGINT (to the grader's process group if whole_group)
+    and checks that the grader stops at once and leaves nothing."""
+    how = "its process group" if whole_group else "the grader"
+    g = subprocess.Popen(grade_cmd(cls, out, "--jobs", "1", "--verbose",
+                                   *long), stderr=subprocess.PIPE,
+                         stdout=subprocess.DEVNULL,
+                         start_new_session=whole_group)
+    try:
+        first = b""
+        for first in g.stderr:          # "correct" is finished...
+            if first.startswith(b"grade: graded "):
+                break
+        sleeper = procs.wait_until(lambda: named(procs.descendants(g.pid),
+                                                 "lnp-sleeper"), 60)
+        if whole_group:                 # ...and sleeps's code is running
+            os.killpg(g.pid, signal.SIGINT)
+        else:
+            g.send_signal(signal.SIGINT)
+        interrupted = time.monotonic()
+        g.stderr.read()
+        rc = g.wait(timeout=60)
+        took = time.monotonic() - interrupted
+    finally:
+        if g.poll() is None:            # a failed check left it running
+            g.kill()
+            g.wait()
+    stopped = sleeper and procs.ends_within(sleeper, 0)
+    left = procs.left_behind()
+    expect(first.startswith(b"grade: graded correct:"),
+           f"the first student graded: {first}")
+    expect(sleeper, "the sleeping submission's code never ran")
+    expect(rc == 130, f"the grader exited {rc} after SIGINT to {how}")
+    # the sleeper would sleep on for 20 s (lab 3's watchdog)
+    expect(took < 10, f"the grader took {took:.1f} s to stop after SIGINT "
+           f"to {how}: it did not stop its sandbox")
+    expect(stopped, f"the student's code outlived the grader ({how})")
+    expect(not left, f"processes outlived the grader ({how}): {left}")
+    expect(not os.listdir(os.environ["TMPDIR"]),
+           f"the grader left its scratch files ({how})")
 
 
 def named(pids, comm):
