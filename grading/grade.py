@@ -107,12 +107,14 @@ def previous(out, slug):
 
 def why_again(old, plan, key):
     """Why a student graded before is graded again, if not because the
-    submission changed: the lab (its tests, or what they build on) or the
-    grading options."""
+    submission changed: the lab (its tests, or what they build on), or
+    the grader and its options."""
+    if "config" not in old:
+        return "an older version of the grader graded them"
     if old.get("lab_digest") != plan.digest:
         return "the lab's tests or the parts they build on changed"
     if old.get("config") != key:
-        return "the grading options changed"
+        return "the grader or its options changed"
     return None
 
 
