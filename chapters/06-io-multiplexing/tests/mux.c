@@ -209,7 +209,9 @@ static void select_server_stalled_by_client_that_never_reads(void **state)
 			sent += (size_t)n;
 			continue;
 		}
-		if (poll(&pf, 1, 300) == 0)
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			break;          /* the server closed or reset it */
+		if (poll(&pf, 1, 300) <= 0 || !(pf.revents & POLLOUT))
 			break;
 	}
 	other = tp_connect(port);

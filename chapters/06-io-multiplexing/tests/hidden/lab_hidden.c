@@ -29,7 +29,9 @@ static size_t fill_without_reading(int port, int *fdp)
 			sent += (size_t)n;
 			continue;
 		}
-		if (poll(&pf, 1, 300) == 0)
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			break;          /* the server closed or reset it */
+		if (poll(&pf, 1, 300) <= 0 || !(pf.revents & POLLOUT))
 			break;
 	}
 	*fdp = fd;
