@@ -8,7 +8,9 @@
 /* Runs the student's client in host a with up to two arguments. */
 static hn_proc *daytime(hn_net *net, const char *arg1, const char *arg2)
 {
-	return hn_run(net, "a", lab_prog("daytime"), arg1, arg2, NULL);
+	awaited_client = hn_run(net, "a", lab_prog("daytime"), arg1, arg2,
+			       NULL);
+	return awaited_client;
 }
 
 /* Hosts a and b, with the link between them captured: a failing test

@@ -16,7 +16,9 @@ static hn_net *captured_hosts(void)
 
 static hn_proc *daytime(hn_net *net, const char *arg1, const char *arg2)
 {
-	return hn_run(net, "a", lab_prog("daytime"), arg1, arg2, NULL);
+	awaited_client = hn_run(net, "a", lab_prog("daytime"), arg1, arg2,
+			       NULL);
+	return awaited_client;
 }
 
 /*
@@ -91,6 +93,7 @@ static void closes_each_failed_socket(void **state)
 	cli = hn_run(net, "a", "/bin/sh", "-c",
 		     "ulimit -n 8 && exec \"$0\" \"$@\"",
 		     lab_prog("daytime"), "many.test", NULL);
+	awaited_client = cli;
 	TK_EXPECT(serve_once(listenfd, "eleventh\r\n", 10) == 0,
 		  "many.test has 11 addresses and only the last (%s) has a "
 		  "server; with at most 8 open descriptors your client never "
