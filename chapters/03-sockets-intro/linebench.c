@@ -93,9 +93,9 @@ int main(int argc, char **argv)
 
 	if (lines <= 0 || lines > 100000000)
 		err_quit("usage: linebench [LINES], 1 to 100000000");
-	printf("BENCH readline_lines_per_s %.0f lines/s\n",
+	printf("BENCH ch03.readline_lines %.0f lines/s\n",
 	       measure(lines, true));
-	printf("BENCH read_byte_lines_per_s %.0f lines/s\n",
+	printf("BENCH ch03.read_per_byte_lines %.0f lines/s\n",
 	       measure(lines, false));
 	return 0;
 }

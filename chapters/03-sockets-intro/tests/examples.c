@@ -146,8 +146,8 @@ static void linebench_prints_bench_lines(void **state)
 
 	(void)state;
 	TK_EXPECT(sscanf(out, "$ ./linebench 2000\n"
-			 "BENCH readline_lines_per_s %lf lines/s\n"
-			 "BENCH read_byte_lines_per_s %lf lines/s\n",
+			 "BENCH ch03.readline_lines %lf lines/s\n"
+			 "BENCH ch03.read_per_byte_lines %lf lines/s\n",
 			 &a, &b) == 2 && a > 0 && b > 0,
 		  "linebench printed:\n%s", out);
 	free(out);
