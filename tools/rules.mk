@@ -52,7 +52,7 @@ $(B)/starter-src/lab-$1/$f: $4/$f tools/derive.py
 )
 .PHONY: lab-$1
 lab-$1: deps
-	@$$(MAKE) --no-print-directory build-lab-$1-$$(if $$(REF),ref,student)
+	@$$(MAKE) -s --no-print-directory build-lab-$1-$$(if $$(REF),ref,student)
 	@$$(PY) tools/testrun.py --build $$(B) --lab-run $1 --variant $$(if $$(REF),ref,student)
 endef
 
