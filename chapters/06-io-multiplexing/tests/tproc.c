@@ -409,3 +409,19 @@ void tp_close_rst(int fd)
 		TK_FAIL("SO_LINGER: %s", strerror(errno));
 	close(fd);
 }
+
+void tproc_expect_bad_args(const char *ch, const struct tproc_bad_args *c,
+			   size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *const *a = c[i].args;
+		struct tproc *p = tproc_run(ch, c[i].prog, a[0], a[1], a[2],
+					    a[3], NULL);
+
+		TK_EXPECT(tproc_wait(p, 2000) && WIFEXITED(p->status) &&
+			  WEXITSTATUS(p->status) == 1 &&
+			  strstr(p->errbuf, c[i].want) != NULL,
+			  "%s with bad arguments: expected status 1 and "
+			  "\"%s\", got: %s", c[i].prog, c[i].want, p->errbuf);
+	}
+}

@@ -63,6 +63,17 @@ void tproc_signal(struct tproc *p, int sig);
 /* Kills (SIGKILL) and reaps every process started so far. */
 void tproc_cleanup(void);
 
+/* A program run with bad arguments, and what it must say on stderr. */
+struct tproc_bad_args {
+	const char *prog;
+	const char *args[4];
+	const char *want;
+};
+/* Runs each of chapter ch's programs with its bad arguments: each must
+ * exit with status 1 within 2 s, saying `want` on stderr. */
+void tproc_expect_bad_args(const char *ch, const struct tproc_bad_args *c,
+			   size_t n);
+
 /* Milliseconds from a monotonic clock. */
 long long tp_now_ms(void);
 /* The IPv4 address tp_connect() and tp_server_addr() use: 127.0.0.1

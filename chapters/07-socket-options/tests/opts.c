@@ -329,8 +329,7 @@ static void nagle_delays_write_write_read(void **state)
 
 static void bad_arguments_are_explained(void **state)
 {
-	struct { const char *prog; const char *args[4]; const char *want; }
-	cases[] = {
+	const struct tproc_bad_args cases[] = {
 		{ "lingerclose", { "-x", "127.0.0.1", "9" }, "usage" },
 		{ "keepalive_cli", { "127.0.0.1", "9", "0" }, "usage" },
 		{ "restartserv", { "99999" }, "not a port number" },
@@ -342,18 +341,7 @@ static void bad_arguments_are_explained(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const char *const *a = cases[i].args;
-		struct tproc *p = tproc_run(CH, cases[i].prog, a[0], a[1],
-					    a[2], a[3], NULL);
-
-		TK_EXPECT(tproc_wait(p, 2000) && WIFEXITED(p->status) &&
-			  WEXITSTATUS(p->status) == 1 &&
-			  strstr(p->errbuf, cases[i].want) != NULL,
-			  "%s with bad arguments: expected status 1 and "
-			  "\"%s\", got: %s", cases[i].prog, cases[i].want,
-			  p->errbuf);
-	}
+	tproc_expect_bad_args(CH, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 /* ---- on a harness network ---------------------------------------------- */
