@@ -46,7 +46,8 @@ book_figs = $(shell awk '!/^[[:space:]]*\#/ && $$2 == "$1" { print $$1 }' \
 	      $(BOOK_FIG_LIST))
 BOOK_DOT_FIGS    := $(call book_figs,dot)
 BOOK_LADDER_FIGS := $(call book_figs,ladder)
-BOOK_FIGS        := $(BOOK_DOT_FIGS) $(BOOK_LADDER_FIGS)
+BOOK_PLOT_FIGS   := $(call book_figs,plot)
+BOOK_FIGS        := $(BOOK_DOT_FIGS) $(BOOK_LADDER_FIGS) $(BOOK_PLOT_FIGS)
 BOOK_FIG_SVG     := $(BOOK_FIGS:%=$(BOOK)/figures/%.svg)
 BOOK_FIG_PDF     := $(BOOK_FIGS:%=$(BOOKW)/figures/%.pdf)
 
@@ -145,6 +146,13 @@ $(BOOK_LADDER_FIGS:%=$(BOOK)/figures/%.svg): \
 $(BOOK)/figures/%.svg: $(BOOKW)/pcap/%.pcap $(BOOK_LADDER)
 	@mkdir -p $(@D)
 	$(BOOK_Q)$(BOOK_LADDER) --notes $(BOOKW)/pcap/$*.notes $< $@
+
+# A plot runs the chapter's programs (all built first) and draws what
+# they measured.
+$(BOOK_PLOT_FIGS:%=$(BOOK)/figures/%.svg): \
+$(BOOK)/figures/%.svg: book/figures/%-plot.sh $(PROGRAMS)
+	@mkdir -p $(@D)
+	$(BOOK_Q)$< $(B) $@
 
 $(BOOKW)/figures/%.pdf: $(BOOK)/figures/%.svg
 	@mkdir -p $(@D)
