@@ -58,7 +58,6 @@ endef
 
 # $(call lab_variant,NN,CH,FILES,PROGRAMS,REPLACES,LDLIBS,VARIANT,SRCDIR)
 define lab_variant
-LAB_$1_$7_DIR := $(B)/lab-$1/$7
 LAB_$1_$7_OBJS := $(patsubst %.c,$(B)/obj/$8/%.o,$(filter-out $(addsuffix .c,$4),$(filter %.c,$3)))
 $(patsubst %.c,$(B)/obj/$8/%.o,$(filter %.c,$3)): EXTRA_CFLAGS += -Ichapters/$2/lab
 .PHONY: build-lab-$1-$7

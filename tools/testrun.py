@@ -177,7 +177,7 @@ def lab_suites(build, lab, variant, hidden=True):
     return [(os.path.join(d, n), f"lab{lab} {variant} {n}") for n in names]
 
 
-def contract(build, lab, m, pool):
+def contract(build, lab, m):
     """The lab contract; returns Results (ref tests + 4 contract checks)."""
     out, suite = [], f"lab{lab} contract"
     ref = [r for b, lbl in lab_suites(build, lab, "ref")
@@ -394,7 +394,7 @@ def main():
                                   "building the labs failed (above)"))
     with cf.ThreadPoolExecutor(max(1, args.j)) as pool:
         jobs = [pool.submit(run_suite, s) for s in args.suites]
-        jobs += [pool.submit(contract, args.build, l, ms[l], pool)
+        jobs += [pool.submit(contract, args.build, l, ms[l])
                  for l in args.labs if l in ms]
         for job in jobs:
             results += job.result()
