@@ -166,17 +166,51 @@ static inline char *peer_end(int fd, char *buf, size_t len)
 	return Sock_ntop((struct sockaddr *)&ss, sslen, buf, len);
 }
 
-/* Whether HOST's kernel holds a TIME_WAIT entry whose local end is END
- * ("192.0.2.2:13"), asked the way a person would: ss. */
-static inline int in_time_wait(hn_net *net, const char *host,
-			       const char *end)
+/* The line of `ss -Htan` output OUT whose local end is END, as a
+ * pointer into OUT, or NULL; *len gets its length. */
+static inline const char *ss_line_of(const char *out, const char *end,
+				     size_t *len)
 {
-	char *out = NULL, pattern[SOCK_NTOP_LEN + 2];
-	int found;
+	char pattern[SOCK_NTOP_LEN + 2];
+	const char *hit;
 
-	hn_sh(net, host, WAIT_MS, &out, "ss -Htan state time-wait");
 	snprintf(pattern, sizeof(pattern), " %s ", end);
-	found = out != NULL && strstr(out, pattern) != NULL;
+	if (out == NULL || (hit = strstr(out, pattern)) == NULL)
+		return NULL;
+	while (hit > out && hit[-1] != '\n')
+		hit--;
+	*len = strcspn(hit, "\n");
+	return hit;
+}
+
+/* Whether HOST's kernel holds a TIME_WAIT entry whose local end is END
+ * ("192.0.2.2:13"), asked the way a person would: ss.  The peer may see
+ * its connection closed a moment before this host has moved its own
+ * into TIME_WAIT (Linux sends the last ACK first), so with wait_ms > 0
+ * this asks again until the entry shows or the time is up.  *seen (if
+ * not NULL) gets ss's last line about END, or "nothing" (free it). */
+static inline int in_time_wait(hn_net *net, const char *host,
+			       const char *end, int wait_ms, char **seen)
+{
+	char *out = NULL;
+	const char *line = NULL;
+	size_t len = 0;
+	int found, waited = 0;
+
+	for (;;) {
+		free(out);
+		out = NULL;
+		hn_sh(net, host, WAIT_MS, &out, "ss -Htan");
+		line = ss_line_of(out, end, &len);
+		found = line != NULL && strncmp(line, "TIME-WAIT", 9) == 0;
+		if (found || waited >= wait_ms)
+			break;
+		poll(NULL, 0, 10);
+		waited += 10;
+	}
+	if (seen != NULL && asprintf(seen, "%.*s", (int)len,
+				     line != NULL ? line : "nothing") < 0)
+		abort();
 	free(out);
 	return found;
 }

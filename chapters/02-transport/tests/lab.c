@@ -57,13 +57,14 @@ static void daytime_ipv4_server_closes_first(void **state)
 	hn_net *net = hn_two_hosts();
 	struct exchange x = capture_exchange(net, AF_INET, SERVER_CLOSES);
 	struct truth t = truth_of(&x);
-	char *want;
+	char *want, *seen;
 
 	(void)state;
 	/* The kernel agrees: b, which closed first, holds TIME_WAIT. */
-	TK_EXPECT(in_time_wait(net, "b", x.server),
-		  "the test expected host b to hold %s in TIME_WAIT",
-		  x.server);
+	TK_EXPECT(in_time_wait(net, "b", x.server, WAIT_MS, &seen),
+		  "the test expected host b to hold %s in TIME_WAIT; "
+		  "ss on b said: %s", x.server, seen);
+	free(seen);
 	want = expected_report(&x, &t, 1460, 1460, "server", "server");
 	expect_report(net, "a daytime exchange over IPv4 (the server "
 		      "closes first)", x.path, want);
@@ -77,12 +78,13 @@ static void echo_ipv6_client_closes_first(void **state)
 	hn_net *net = hn_two_hosts();
 	struct exchange x = capture_exchange(net, AF_INET6, CLIENT_CLOSES);
 	struct truth t = truth_of(&x);
-	char *want;
+	char *want, *seen;
 
 	(void)state;
-	TK_EXPECT(in_time_wait(net, "a", x.client),
-		  "the test expected host a to hold %s in TIME_WAIT",
-		  x.client);
+	TK_EXPECT(in_time_wait(net, "a", x.client, WAIT_MS, &seen),
+		  "the test expected host a to hold %s in TIME_WAIT; "
+		  "ss on a said: %s", x.client, seen);
+	free(seen);
 	want = expected_report(&x, &t, 1440, 1440, "client", "client");
 	expect_report(net, "an echo exchange over IPv6 (the client closes "
 		      "first)", x.path, want);
@@ -129,8 +131,8 @@ static void reset_means_no_time_wait(void **state)
 
 	(void)state;
 	TK_EXPECT(t.rst != 0, "the test expected a RST in its capture");
-	TK_EXPECT(!in_time_wait(net, "a", x.client) &&
-		  !in_time_wait(net, "b", x.server),
+	TK_EXPECT(!in_time_wait(net, "a", x.client, 0, NULL) &&
+		  !in_time_wait(net, "b", x.server, 0, NULL),
 		  "the test expected no TIME_WAIT after a reset");
 	want = expected_report(&x, &t, 1460, 1460, "client", "none");
 	expect_report(net, "an echo exchange the client ended with a RST "
