@@ -330,7 +330,8 @@ def interrupt_while_sleeping(cls, out, long, whole_group):
     g = subprocess.Popen(grade_cmd(cls, out, "--jobs", "1", "--verbose",
                                    *long), stderr=subprocess.PIPE,
                          stdout=subprocess.DEVNULL,
-                         start_new_session=whole_group)
+                         start_new_session=whole_group,
+                         preexec_fn=default_sigint)
     try:
         first = b""
         for first in g.stderr:          # "correct" is finished...
@@ -363,6 +364,14 @@ def interrupt_while_sleeping(cls, out, long, whole_group):
     expect(not left, f"processes outlived the grader ({how}): {left}")
     expect(not os.listdir(os.environ["TMPDIR"]),
            f"the grader left its scratch files ({how})")
+
+
+def default_sigint():
+    """A shell starts a foreground command with SIGINT at its default; a
+    command started in the background by a script inherits SIGINT
+    ignored (POSIX), and Python then never raises KeyboardInterrupt.
+    The grader under test is started as from a terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def named(pids, comm):
