@@ -255,6 +255,10 @@ int hn_wait_line(hn_proc *p, const char *regex, int timeout_ms);
  * WIFEXITED, WEXITSTATUS...), or -1 on timeout (it keeps running). */
 int hn_wait_exit(hn_proc *p, int timeout_ms);
 
+/* Has the program exited?  Its wait status if so, else -1, at once; a
+ * question, so it never fails the test, even in strict mode. */
+int hn_exit_status(hn_proc *p);
+
 /* Sends SIG to the program.  Returns 0, or -1 if it has already exited. */
 int hn_signal(hn_proc *p, int sig);
 

@@ -594,6 +594,11 @@ int hn_wait_exit(hn_proc *p, int timeout_ms)
 	return p->status;
 }
 
+int hn_exit_status(hn_proc *p)
+{
+	return exited_within(p, 0) ? p->status : -1;
+}
+
 static const char *proto_file(int proto, int v6)
 {
 	if (proto == IPPROTO_TCP)

@@ -104,6 +104,23 @@ static void a_failed_wait_says_what_and_shows_output(void **state)
 	hn_down(net);
 }
 
+/* Asking whether a program has exited is not a wait that can time out:
+ * in strict mode too, a running program gives -1 and the test goes on. */
+static void asking_about_exit_never_fails(void **state)
+{
+	hn_net *net = hn_two_hosts();
+	hn_proc *p = hn_run(net, "a", "/bin/cat", NULL);
+
+	(void)state;
+	TK_EXPECT(hn_exit_status(p) == -1, "cat, waiting for input, was "
+		  "reported as exited");
+	hn_write_stdin(p, NULL, 0);       /* end of its input */
+	TK_EXPECT(WIFEXITED(hn_wait_exit(p, 2000)), "cat did not end");
+	TK_EXPECT(hn_exit_status(p) == 0, "cat's status was not kept: %d",
+		  hn_exit_status(p));
+	hn_down(net);
+}
+
 static void a_missing_program_is_named(void **state)
 {
 	hn_net *net = hn_two_hosts();
@@ -196,6 +213,7 @@ int main(void)
 		TK_TEST(programs_run_in_their_host),
 		TK_TEST(wait_line_and_wait_port),
 		TK_TEST(a_failed_wait_says_what_and_shows_output),
+		TK_TEST(asking_about_exit_never_fails),
 		TK_TEST(a_missing_program_is_named),
 		TK_TEST(stdin_from_a_buffer_or_a_file),
 		TK_TEST(zombies_are_counted),

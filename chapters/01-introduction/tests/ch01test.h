@@ -196,7 +196,7 @@ static inline int accept_within(int listenfd)
 		if (poll(&p, 1, 20) == 1)
 			return accept4(listenfd, NULL, NULL, SOCK_CLOEXEC);
 		if (awaited_client != NULL &&
-		    hn_wait_exit(awaited_client, 0) != -1)
+		    hn_exit_status(awaited_client) != -1)
 			break;  /* it ended: one last look, then give up */
 	}
 	if (poll(&p, 1, 0) != 1)

@@ -115,7 +115,7 @@ static void daytime_fork_reports_both_ends(void **state)
 {
 	struct daytime_scene s;
 	char *out;
-	int socks;
+	int socks, fins;
 
 	(void)state;
 	daytime_up(&s, "daytimesrv_fork");
@@ -130,8 +130,13 @@ static void daytime_fork_reports_both_ends(void **state)
 	socks = sockets_open(hn_pid(s.srv)) - s.socks;
 	TK_EXPECT(socks == 0, "daytimesrv_fork should hold no socket of its "
 		  "clients after they left; it holds %d", socks);
-	TK_EXPECT(hn_cap_count(s.cap, HN_FIN " and src host 192.0.2.2") == 3,
-		  "each connection should end with a FIN from the server");
+	/* Each client has its FIN; the capture may still be reading the
+	 * last one.  (More than 3: a FIN sent again on a busy machine.) */
+	hn_set_strict(0);
+	fins = hn_cap_wait(s.cap, HN_FIN " and src host 192.0.2.2", 3, 2000);
+	hn_set_strict(1);
+	TK_EXPECT(fins >= 3, "each connection should end with a FIN from "
+		  "the server: %s", hn_error());
 	server_sockets(&s);
 	hn_wait_line(s.srv, "to 192\\.0\\.2\\.2:13$", 2000);
 	out = tk_scrub(strdup(hn_stdout(s.srv)), "192\\.0\\.2\\.1:[0-9]+",
@@ -158,12 +163,10 @@ static void daytime_noclose_never_ends(void **state)
 		ct_nap();
 	TK_EXPECT(hn_zombies(s.srv) == 3, "the three children should have "
 		  "exited");
-	hn_set_strict(0);
 	for (int i = 0; i < 3; i++)
-		TK_EXPECT(hn_wait_exit(s.cli[i], 0) == -1, "a client of "
+		TK_EXPECT(hn_exit_status(s.cli[i]) == -1, "a client of "
 			  "daytimesrv_noclose ended, yet the parent holds its "
 			  "connection");
-	hn_set_strict(1);
 	TK_EXPECT(hn_cap_count(s.cap, HN_FIN) == 0, "no FIN should cross "
 		  "while the parent holds the connections");
 	for (int i = 0; i < 3; i++) {

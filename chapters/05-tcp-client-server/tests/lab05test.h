@@ -35,12 +35,7 @@ static inline void echo_up(struct echo_scene *s)
 /* The server's wait status if it has exited, else -1. */
 static inline int echo_exited(struct echo_scene *s)
 {
-	int status;
-
-	hn_set_strict(0);
-	status = hn_wait_exit(s->srv, 0);
-	hn_set_strict(1);
-	return status;
+	return hn_exit_status(s->srv);
 }
 
 /* Fails the test, in words, if the server process has ended. */
