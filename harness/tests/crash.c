@@ -90,8 +90,10 @@ static void reboot_answers_with_rst(void **state)
 	TK_EXPECT(n < 0 && errno == ECONNRESET, "after b rebooted, a's read "
 		  "gave %zd (%s), not ECONNRESET", n,
 		  n < 0 ? strerror(errno) : "data");
-	TK_EXPECT(hn_cap_count(cap, FROM_B(HN_RST)) == 1,
-		  "the capture does not show one RST from the rebooted host:"
+	/* one RST per segment that reached b: one, or more if a busy
+	 * machine made a send "again" again before the RST came back */
+	TK_EXPECT(hn_cap_count(cap, FROM_B(HN_RST)) >= 1,
+		  "the capture does not show a RST from the rebooted host:"
 		  "\n%s", hn_cap_summary(cap, "tcp"));
 	/* same addresses, and room for new servers */
 	hn_inetd(net, "b", "echo");

@@ -346,9 +346,11 @@ static void server_child_killed(void **state)
 		  strstr(hn_stderr(cli), "server terminated prematurely"),
 		  "the client should see end of file after its next line; "
 		  "status %d, stderr: %s", status, hn_stderr(cli));
-	/* the line went out and was answered with a RST */
-	TK_EXPECT(hn_cap_count(s.cap, HN_RST " and src host 192.0.2.2") == 1,
-		  "the server's host should answer the line with one RST");
+	/* the line went out and was answered with a RST (two, if a busy
+	 * machine made the client send the line again before the first
+	 * RST came back) */
+	TK_EXPECT(hn_cap_count(s.cap, HN_RST " and src host 192.0.2.2") >= 1,
+		  "the server's host should answer the line with a RST");
 	fprintf(s.tr, "%s", hn_stderr(cli));
 	scene_down(&s, "child-killed");
 }
