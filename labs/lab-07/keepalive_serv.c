@@ -23,7 +23,9 @@
  */
 #include "lnp.h"
 
-#define MAX_CLIENTS 1024
+/* poll() refuses to watch more descriptors than this process may open
+ * (EINVAL): an ordinary user's limit is often 1024 (ulimit -n). */
+#define MAX_CLIENTS 256
 
 struct keepalive {
 	int idle, intvl, cnt;   /* seconds, seconds, probes */

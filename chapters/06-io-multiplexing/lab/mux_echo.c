@@ -19,6 +19,8 @@
  */
 #include "lnp.h"
 
+#include <sys/resource.h>
+
 #define OUT_LIMIT (64 * 1024)   /* stop reading a client whose echoes
 				   pile up beyond this: it must read first */
 
@@ -34,6 +36,18 @@ struct client {
 static struct client *clients;  /* clients[i] goes with fds[i + 1] */
 static struct pollfd *fds;      /* fds[0] is the listening socket */
 static size_t nslots;
+
+/* How many clients to make room for: poll() refuses an array longer
+ * than the number of descriptors this process may open (EINVAL), and an
+ * ordinary user's limit is often 1024 (ulimit -n); at most 4096. */
+static size_t client_slots(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur > 4096)
+		return 4096;
+	return rl.rlim_cur < 2 ? 1 : (size_t)rl.rlim_cur - 1; /* listener */
+}
 
 static void set_nonblocking(int fd)
 {
@@ -236,7 +250,7 @@ int main(int argc, char **argv)
 	if (argc > 2)
 		err_quit("usage: mux_echo [PORT]");
 	signal(SIGPIPE, SIG_IGN);       /* a reset client: EPIPE, not death */
-	nslots = 4096;
+	nslots = client_slots();
 	clients = Malloc(nslots * sizeof(*clients));
 	fds = Malloc((nslots + 1) * sizeof(*fds));
 	for (size_t i = 0; i < nslots; i++) {

@@ -12,6 +12,19 @@ static void expect_server_alive(const char *after)
 		  "stderr: %s", after, server->errbuf);
 }
 
+/* For a message about a closed connection: whether the server is gone,
+ * and what it said (a dead server closes every connection). */
+static const char *server_fate(void)
+{
+	static char said[1024];
+
+	if (!tproc_wait(server, 50))
+		return "";
+	snprintf(said, sizeof(said), " (mux_echo had exited, saying: %s)",
+		 tk_chomp(server->errbuf));
+	return said;
+}
+
 /* True if the server closed (or reset) this connection. */
 static bool closed_by_server(int fd)
 {
@@ -28,8 +41,8 @@ static void expect_line(int fd, const char *want, int timeout_ms,
 
 	tp_read_line(fd, got, sizeof(got), timeout_ms);
 	TK_EXPECT(got[0] != '\0' || !closed_by_server(fd), "%s sent \"%.*s\" "
-		  "and the server closed the connection without answering",
-		  who, (int)strcspn(want, "\n"), want);
+		  "and the server closed the connection without answering%s",
+		  who, (int)strcspn(want, "\n"), want, server_fate());
 	TK_EXPECT(strcmp(got, want) == 0, "%s sent \"%.*s\" and got \"%s\" "
 		  "back within %d ms", who, (int)strcspn(want, "\n"), want,
 		  got, timeout_ms);
@@ -61,7 +74,7 @@ static void slowloris_does_not_delay_others(void **state)
 	TK_EXPECT(tp_read_line(other, got, sizeof(got), 2000) > 0 ||
 		  !closed_by_server(other), "while one client sent half a "
 		  "line and stopped, the server closed a second client's "
-		  "connection without answering");
+		  "connection without answering%s", server_fate());
 	TK_EXPECT(got[0] != '\0',
 		  "while one client sent half a line and stopped, a second "
 		  "client got no answer for 2 s");
