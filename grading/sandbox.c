@@ -311,7 +311,10 @@ static void become_worker(const struct config *c, bool mapped_worker)
 {
 	uid_t uid = mapped_worker ? WORKER_ID : c->worker_uid;
 	gid_t gid = mapped_worker ? WORKER_ID : c->worker_gid;
-	bool change = mapped_worker || getuid() == 0;
+	/* Root without namespaces changes to the worker's ids.  An ordinary
+	 * user's sandbox is uid 0 of its own user namespace, where no other
+	 * id is mapped: it keeps that id and drops the capabilities. */
+	bool change = mapped_worker || (c->no_namespaces && getuid() == 0);
 
 	if (change) {
 		if (setgroups(0, NULL) < 0 && errno != EPERM)
