@@ -293,6 +293,14 @@ static void drop_capabilities(void)
 	struct __user_cap_data_struct data[2];
 	int cap;
 
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		die("capget: %s", strerror(errno));
+	if ((data[0].permitted | data[1].permitted) == 0) {
+		/* an ordinary user without namespaces (-N): nothing to drop,
+		 * and no right to lock the securebits */
+		prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+		return;
+	}
 	if (prctl(PR_SET_SECUREBITS, 0x2f) < 0)   /* NOROOT, NO_SETUID_FIXUP,
 						     both locked; KEEP_CAPS
 						     locked off */
