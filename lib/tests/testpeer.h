@@ -211,6 +211,10 @@ static inline bool tp_step_wait(struct tp_peer *p, const struct tp_step *s,
 				int handled_before, long deadline)
 {
 	while (tp_now_ms() < deadline) {
+		/* read before the checks: if the function had returned by
+		 * then, the checks below see all it did */
+		bool done = atomic_load(&p->target_done);
+
 		if (s->op == TP_OP_WAIT_CONSUMED && tp_unread(s->fd) == 0)
 			return true;
 		if (s->op == TP_OP_WAIT_BLOCKED) {
@@ -229,7 +233,7 @@ static inline bool tp_step_wait(struct tp_peer *p, const struct tp_step *s,
 		}
 		if (s->op == TP_OP_WAIT_HANDLED && tp_handled > handled_before)
 			return true;
-		if (atomic_load(&p->target_done))
+		if (done)
 			break;  /* it returned: the condition cannot come */
 		tp_pause();
 	}
