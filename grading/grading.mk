@@ -52,7 +52,7 @@ TEST_SUITES += $(GRADING_TESTS)
 $(GRADING_TESTS): $(B)/grading/tests/%: grading/tests/%.py $(SANDBOX) \
 		$(GRADE_FILTER) $(SAMPLE_CLASS)/.done build-lab-03-ref
 	@mkdir -p $(@D)
-	@printf '#!/bin/sh\nexec $(PY) %s/grading/tests/%s.py --build %s "$$@"\n' \
+	@printf '#!/bin/sh\nexec $(PY) "%s/grading/tests/%s.py" --build "%s" "$$@"\n' \
 	  "$(TOP)" "$*" "$(B)" > $@ && chmod +x $@
 
 grade-selftest: deps $(SANDBOX) $(GRADE_FILTER) $(SAMPLE_CLASS)/.done ## grade the whole hostile sample class and check every status

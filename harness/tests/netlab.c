@@ -35,7 +35,7 @@ static int netlab(char *out, size_t len, const char *args)
 	FILE *p;
 	int status;
 
-	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", prog(), args);
+	snprintf(cmd, sizeof(cmd), "\"%s\" %s 2>&1", prog(), args);
 	p = popen(cmd, "r");
 	TK_EXPECT(p != NULL, "cannot run %s", cmd);
 	while (n + 1 < len && fgets(out + n, (int)(len - n), p) != NULL)
@@ -104,7 +104,7 @@ static void up_exec_fault_down(void **st)
 		       "link r1 server 198.51.100.0/24\n");
 	rc = netlab(out, sizeof(out), "up ");
 	TK_EXPECT(rc != 0, "netlab up without a file succeeded");
-	snprintf(out, sizeof(out), "up %s mylab", topo);
+	snprintf(out, sizeof(out), "up \"%s\" mylab", topo);
 	rc = netlab(out, sizeof(out), out);
 	TK_EXPECT(rc == 0 && strstr(out, "network mylab is up") &&
 		  strstr(out, "client   eth0  192.0.2.1"),
@@ -138,7 +138,7 @@ static void a_typo_is_named_and_nothing_stays(void **st)
 	(void)st;
 	down_everything();
 	write_topology("host a b\nlink a b 192.0.2.0/24\nlnk a b 10/8\n");
-	snprintf(args, sizeof(args), "up %s", topo);
+	snprintf(args, sizeof(args), "up \"%s\"", topo);
 	rc = netlab(out, sizeof(out), args);
 	TK_EXPECT(rc == 1 && strstr(out, "line 3: unknown statement "
 				    "\"lnk\"") && strchr(out, '\n') ==
@@ -159,7 +159,7 @@ static void run_is_up_script_down(void **st)
 	(void)st;
 	down_everything();
 	write_topology("host a b\nlink a b 192.0.2.0/24\n");
-	snprintf(args, sizeof(args), "run %s -- sh -c '%s exec b cat "
+	snprintf(args, sizeof(args), "run \"%s\" -- sh -c '\"%s\" exec b cat "
 		 "/proc/net/dev >/dev/null && echo inside; exit 5'", topo,
 		 prog());
 	rc = netlab(out, sizeof(out), args);
