@@ -52,7 +52,10 @@ $(B)/starter-src/lab-$1/$f: $4/$f tools/derive.py
 )
 .PHONY: lab-$1
 lab-$1: deps
-	@$$(MAKE) -s --no-print-directory build-lab-$1-$$(if $$(REF),ref,student)
+	@$$(MAKE) -s --no-print-directory build-lab-$1-$$(if $$(REF),ref,student) \
+	  || { echo "lab-$1: the code in $$(if $$(REF),$4,labs/lab-$1)/ did not" \
+	  "build; fix the first error above, then run make lab-$1 again" >&2; \
+	  exit 2; }
 	@$$(PY) tools/testrun.py --build $$(B) --lab-run $1 --variant $$(if $$(REF),ref,student)
 endef
 
