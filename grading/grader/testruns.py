@@ -17,10 +17,18 @@ with GRADE_TESTS naming the tests it should run (grading/test_filter.c).
 
 All of a submission's runs share its time budget (--submission-timeout);
 a test still waiting when the budget is used up is "not run".
+
+Every run gets a secret (GRADE_SEAL) that test_filter.c takes before the
+first test and writes back after each test, with cmocka's own verdict.
+The student's code runs in the test's process and can print anything,
+but not those lines: a printed pass counts only when its sealed line
+agrees.  Otherwise the code under test wrote it, or the program ended
+before cmocka could say: no points for it either way.
 """
 import json
 import os
 import re
+import secrets
 import signal
 import sys
 import time
@@ -179,19 +187,29 @@ def run_group(session, suite, names, wall):
     limits = session.limits(wall)
     bins = os.path.join(session.work, "out", "bin")
     binds = [(plan.tree, "/tree"), (bins, plan.graded_dir)] + plan.mounts
+    seal = secrets.token_hex(16)
     st = box.run([f"{plan.graded_dir}/{suite}"], limits,
                  os.path.join(session.work, "capture"), binds=binds,
                  env=["CMOCKA_MESSAGE_OUTPUT=TAP",
                       "TK_REPORT=/proc/self/fd/3",
-                      "GRADE_TESTS=" + ",".join(names)])
+                      "GRADE_TESTS=" + ",".join(names),
+                      "HN_CAPTURE_DIR=/tmp",  # the tree is read-only
+                      "GRADE_SEAL=" + seal])
     session.rec["cpu"] += st["cpu"]
     found = {r.name: r for r in testrun.parse_tap(
         suite, st["stdout"], reports_from(st["report"]))}
+    verdicts = sealed_verdicts(st["report"], seal)
+    for name, r in list(found.items()):
+        if r.status != "fail" and verdicts.get(name) != 0:
+            del found[name]     # a pass (or skip) cmocka did not give
     if len(names) == 1:
         one = classify(st, found.get(names[0]), limits)
+        if verdicts.get(names[0]) == 0 and names[0] not in found:
+            one = {"status": "crashed", "message": UNSEALED}
         one["output"] = program_output(st)
         return {names[0]: one}, st
-    clean = ended_cleanly(st, found, names)
+    clean = ended_cleanly(st, found, names) and \
+        all(n in verdicts for n in names)
     printed = output_by_test(st["stdout"])
     results = {}
     for name in names:
@@ -201,6 +219,25 @@ def run_group(session, suite, names, wall):
         results[name] = from_tap(r)
         results[name]["output"] = printed.get(name, "")
     return results, st
+
+
+UNSEALED = ("cmocka passed this test, but the program printed no result "
+            "of the form the grader expects: does the code print lines "
+            "such as \"ok 1 - name\" of its own?")
+
+
+def sealed_verdicts(report, seal):
+    """{test name: cmocka's count of its failures (0 or 1)} from the lines
+    test_filter.c wrote with this run's secret."""
+    verdicts = {}
+    for line in report.splitlines():
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(rec, dict) and rec.get("seal") == seal:
+            verdicts[rec.get("test")] = rec.get("failed")
+    return verdicts
 
 
 def ended_cleanly(st, found, names):
@@ -220,7 +257,7 @@ def reports_from(text):
             rec = json.loads(line)
         except ValueError:
             continue
-        if isinstance(rec, dict):
+        if isinstance(rec, dict) and "seal" not in rec:
             reports.setdefault(rec.get("test", "?"), []).append(rec)
     return reports
 

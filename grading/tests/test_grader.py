@@ -386,6 +386,40 @@ def named(pids, comm):
     return None
 
 
+@t.test
+def a_lab_on_the_harness_grades_too():
+    """Lab 6's tests build a network of namespaces, start the student's
+    server in one host and capture packets.  In the sandbox the tree is
+    read-only (captures go to its /tmp) and PATH is short: the reference
+    must still get every point, and the starter fewer."""
+    cls = tempfile.mkdtemp(prefix="lnp-grade-test-")
+    out = tempfile.mkdtemp(prefix="lnp-grade-test-")
+    try:
+        for who, src in (("reference", "chapters/06-io-multiplexing/lab"),
+                         ("starter", "labs/lab-06")):
+            os.makedirs(os.path.join(cls, who))
+            shutil.copy(os.path.join(TOP, src, "mux_echo.c"),
+                        os.path.join(cls, who))
+        cmd = [sys.executable, os.path.join(TOP, "grading", "grade.py"),
+               "--lab", "06", "--submissions", cls, "--out", out,
+               "--build", ARGS.build, "--jobs", "2", "--quiet",
+               "--skip-reference-check"]
+        p = subprocess.run(cmd, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE)
+        expect(p.returncode == 0, "the grader failed on lab 6:\n" +
+               p.stderr.decode(errors="replace")[-3000:])
+        got = rows(out)
+        ref, bare = got["reference"], got["starter"]
+        expect(ref["status"] == "ok" and ref["total"] == ref["max"],
+               f"lab 6's reference: {ref['status']}, {ref['total']} of "
+               f"{ref['max']}: {ref.get('message', '')}")
+        expect(bare["total"] not in ("", ref["max"]),
+               f"lab 6's starter: {bare['status']}, {bare['total']}")
+    finally:
+        shutil.rmtree(cls)
+        shutil.rmtree(out)
+
+
 # ---- the policy of test runs, with made-up results ------------------------
 
 class FakeRuns:
