@@ -39,6 +39,7 @@ SAMPLE_CLASS := $(B)/grading/sample-class
 
 $(SAMPLE_CLASS)/.done: grading/samples/make_class.py \
 		$(wildcard grading/samples/*.c) lib/readio.c lib/sock_ntop.c \
+		chapters/03-sockets-intro/lab/lab.json \
 		tools/derive.py
 	@rm -rf $(@D) && $(PY) grading/samples/make_class.py $(@D)
 	@touch $@

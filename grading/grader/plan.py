@@ -14,6 +14,7 @@ file: the reference solution and the hidden tests' sources stay outside.
 import glob
 import hashlib
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -44,6 +45,8 @@ class Plan:
         self.starter = None     # folder of derived starter files
         self.build_script = None
         self.builds = None      # builds made so far (builds.py)
+        self.taken = {}         # suite -> names its binary's other parts
+                                # define (interpose_check)
 
     @property
     def graded_dir(self):
@@ -75,6 +78,7 @@ def prepare(lab, manifest, build, san, workdir, log):
         raise PlanError("the reference tree does not build:\n" +
                         p.stdout.decode(errors="replace")[-3000:])
     read_recipe(plan)
+    find_taken_names(plan)
     lay_out_tree(plan, os.path.join(workdir, "tree"))
     write_starters(plan, os.path.join(workdir, "starter"))
     plan.builds = Builds(os.path.join(workdir, "builds"))
@@ -124,6 +128,48 @@ def read_recipe(plan):
     if missing or "public" not in plan.links:
         raise PlanError("could not find how make builds lab "
                         f"{plan.lab} (no command for {missing or 'public'})")
+
+
+def defined_names(path, dynamic=False):
+    """The global names an object, archive or shared library defines."""
+    p = subprocess.run(["nm", "-D" if dynamic else "-g", "--defined-only",
+                        "--format=posix", path], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL)
+    names = set()
+    for line in p.stdout.decode(errors="replace").splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and not parts[0].endswith(":"):
+            names.add(parts[0].split("@")[0])
+    return names
+
+
+def shared_libraries(binary):
+    """The shared libraries a binary loads, from ldd."""
+    p = subprocess.run(["ldd", binary], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL)
+    return re.findall(r"(/\S+\.so[.\d]*) \(", p.stdout.decode())
+
+
+def find_taken_names(plan):
+    """For each test binary, every global name defined by what is linked
+    with the submission's files: the tests, our libraries, cmocka, the C
+    library.  A submission that defines one of these replaces it for the
+    whole test program (cmocka's own result printing, say), so it is
+    refused (run.py).  Programs of the student's own are not checked:
+    they run as processes of their own."""
+    refdir = f"{plan.build}/lab-{plan.lab}/ref/"
+    for suite in ("public", "hidden"):
+        cmd = plan.links.get(suite)
+        if cmd is None:
+            continue
+        taken = set()
+        for a in cmd[1:]:
+            if a.endswith((".o", ".a")) and os.path.isfile(a):
+                taken |= defined_names(a)
+        for lib in shared_libraries(refdir + suite):
+            taken |= defined_names(lib, dynamic=True)
+        taken.discard("")
+        plan.taken[suite] = taken
 
 
 def include_dirs(plan):

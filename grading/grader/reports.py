@@ -76,7 +76,14 @@ def feedback(rec, manifest):
     w.write(f"# Lab {rec['lab']}: {manifest.get('title', '')}\n\n")
     commit = f" (commit {rec['commit'][:12]})" if rec["commit"] else ""
     w.write(f"Feedback for **{rec['student']}**{commit}.\n\n")
-    if rec["status"] == "compile-error":
+    if rec["status"] == "compile-error" and \
+            rec["message"].startswith("defines a name"):
+        w.write("**Not graded: your code defines a name that the test "
+                "program already uses**, which would replace the tests' "
+                "own code.  This is not a score of 0: rename what is "
+                "named below, or make it `static`, and submit again.\n\n"
+                "```\n" + rec["compile_log"].strip() + "\n```\n")
+    elif rec["status"] == "compile-error":
         w.write("**Not graded: your code did not compile.**  This is not a "
                 "score of 0: fix the errors below (`make lab-"
                 f"{rec['lab']}` shows the same ones) and submit again.\n\n"
@@ -143,7 +150,7 @@ def gradescope(rec, visibility):
            "output": f"Status: {rec['status']}. {rec['message']}",
            "tests": tests}
     if rec["status"] == "compile-error":
-        res["output"] = ("Not graded: the code did not compile.\n\n" +
+        res["output"] = (f"Not graded: the code {rec['message']}.\n\n" +
                          rec["compile_log"][-4000:])
         res["tests"] = []
     return res

@@ -6,6 +6,7 @@ import shutil
 import time
 
 from . import intake, testruns
+from . import plan as planmod
 from .box import Limits
 
 # Student statuses, most serious first: the first that applies is shown.
@@ -13,6 +14,8 @@ STATUSES = ["invalid-submission", "compile-error", "grader-error",
             "timeout", "crashed", "output-limit", "flaky", "missing-files",
             "ok"]
 NOT_GRADABLE = {"invalid-submission", "compile-error", "grader-error"}
+# how interpose_check's message starts
+CLASH = "(the files compiled, but "
 
 
 class Config:
@@ -45,6 +48,10 @@ def grade(sub, plan, box, cfg, work):
         os.makedirs(work)
         stage(sub, plan, work)
         if not build_once(rec, plan, box, cfg, work):
+            if CLASH in rec["compile_log"]:
+                return finish(rec, "compile-error", "defines a name that "
+                              "the test program uses; see the build's "
+                              "messages")
             return finish(rec, "compile-error",
                           "did not compile; see the compiler's messages")
         testruns.run_tests(testruns.Session(rec, plan, box, cfg, work))
@@ -132,6 +139,10 @@ def build(rec, plan, box, cfg, work):
     rec["compile_log"] = log[-6000:]
     ended = st["outcome"] == "exited"
     if ended and st["exit_code"] == 0:
+        clash = interpose_check(plan, os.path.join(work, "out", "obj"))
+        if clash:
+            rec["compile_log"] += clash
+            return False, True
         return True, True
     if st["outcome"] == "timeout":
         rec["compile_log"] += ("\n(the build did not finish within "
@@ -141,6 +152,31 @@ def build(rec, plan, box, cfg, work):
     elif not ended:
         rec["compile_log"] += f"\n(the build stopped: {st['message']})"
     return False, ended
+
+
+def interpose_check(plan, objdir):
+    """A message if a file of the submission that is linked into a test
+    program defines a global name the test program's other parts define
+    (plan.find_taken_names): that definition would replace theirs, such
+    as cmocka's way of reporting results.  None if all is well."""
+    found = []
+    for suite, taken in sorted(plan.taken.items()):
+        for a in plan.links[suite]:
+            if not a.startswith("{obj:"):
+                continue
+            name = a[5:-1]
+            obj = os.path.join(objdir, name[:-2] + ".o")
+            for sym in sorted(planmod.defined_names(obj)):
+                if sym in taken or sym.startswith(("__wrap_", "__real_")):
+                    found.append(f"{name} defines {sym}()")
+    if not found:
+        return None
+    found = sorted(set(found))
+    return ("\n" + CLASH + "; ".join(found[:5]) +
+            (" and more" if len(found) > 5 else "") + ": the test program "
+            "or the C library already has that name, and yours would "
+            "replace it for the tests too.  Rename it, or make it "
+            "static.)")
 
 
 def finish(rec, status, message):

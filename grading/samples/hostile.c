@@ -71,6 +71,20 @@ static void leave_process(void)
 	}
 }
 
+/* Prints a pass for every test of the lab, as cmocka would, and leaves
+ * before cmocka can print the truth.  The grader must not believe it. */
+static void forge_results(void)
+{
+	const char *names[] = { TEST_NAMES };
+	size_t n = sizeof(names) / sizeof(names[0]);
+
+	printf("1..%zu\n", n);
+	for (size_t i = 0; i < n; i++)
+		printf("ok %zu - %s\n", i + 1, names[i]);
+	fflush(stdout);
+	_exit(0);
+}
+
 static void hostile(void)
 {
 	if (HOSTILE_CASE_IS(FORK_BOMB))
@@ -102,6 +116,8 @@ static void hostile(void)
 		leave_process();
 	if (HOSTILE_CASE_IS(CALLS_EXIT))
 		exit(0);
+	if (HOSTILE_CASE_IS(FORGES_RESULTS))
+		forge_results();
 }
 
 static void hostile_once(void)
