@@ -19,9 +19,14 @@
  * enforces the wall clock.  The sandbox's first process ("init", PID 1
  * inside) builds the file system, starts the program as the worker, reaps
  * whatever the program forks, and reports how the worker ended and how
- * many processes it left behind.  Run as root, the worker's uid is mapped
- * to an unprivileged host uid (-u, default nobody); run as an ordinary
- * user, the worker keeps that user's uid but loses every capability.
+ * many processes it left behind.  The worker is uid 1000 of the
+ * namespace, with no capability once it runs the program.  Run as root,
+ * that uid is mapped to an unprivileged host uid (-u, default nobody) and
+ * init is the namespace's root; run as an ordinary user, who may map
+ * only their own uid, that uid is 1000 inside for init and worker alike
+ * (never 0: the tests' harness makes user namespaces of its own, and
+ * mapping the parent's uid 0 into one takes a capability the worker has
+ * not got).
  *
  * Options:
  *   -b SRC:DST   bind SRC read-only at DST      -B SRC:DST  ... read-write
@@ -315,14 +320,16 @@ static void drop_capabilities(void)
 		die("capset: %s", strerror(errno));
 }
 
-static void become_worker(const struct config *c, bool mapped_worker)
+static void become_worker(const struct config *c)
 {
-	uid_t uid = mapped_worker ? WORKER_ID : c->worker_uid;
-	gid_t gid = mapped_worker ? WORKER_ID : c->worker_gid;
-	/* Root without namespaces changes to the worker's ids.  An ordinary
-	 * user's sandbox is uid 0 of its own user namespace, where no other
-	 * id is mapped: it keeps that id and drops the capabilities. */
-	bool change = mapped_worker || (c->no_namespaces && getuid() == 0);
+	bool ns = !c->no_namespaces;
+	uid_t uid = ns ? WORKER_ID : c->worker_uid;
+	gid_t gid = ns ? WORKER_ID : c->worker_gid;
+	/* In the namespace, and as root without one, the worker takes its
+	 * ids (for an ordinary user's namespace they are already its own);
+	 * execve() then leaves a uid other than 0 no capability.  An
+	 * ordinary user without namespaces has none to lose. */
+	bool change = ns || getuid() == 0;
 
 	if (change) {
 		if (setgroups(0, NULL) < 0 && errno != EPERM)
@@ -339,8 +346,7 @@ static void become_worker(const struct config *c, bool mapped_worker)
 }
 
 /* Runs in the forked worker: never returns. */
-static void exec_worker(const struct config *c, int out, int err, int rep,
-			bool mapped_worker)
+static void exec_worker(const struct config *c, int out, int err, int rep)
 {
 	const char *base[] = { "PATH=/usr/bin:/bin", "HOME=/tmp",
 			       "TMPDIR=/tmp", "LANG=C.UTF-8" };
@@ -363,7 +369,7 @@ static void exec_worker(const struct config *c, int out, int err, int rep,
 	if (chdir(c->workdir) < 0)
 		die("chdir %s: %s", c->workdir, strerror(errno));
 	apply_rlimits(c);
-	become_worker(c, mapped_worker);
+	become_worker(c);
 	execve(c->argv[0], c->argv, (char **)env);
 	fprintf(stderr, "sandbox: cannot run %s: %s\n", c->argv[0],
 		strerror(errno));
@@ -641,7 +647,10 @@ static void init_main(struct config *c, struct pipes *p, bool namespaces,
 	c->cgroup_memory = go == 'c';
 	dup2(p->status[1], 2);                  /* die() reports through it */
 	if (namespaces) {
-		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		/* root of the namespace when uid 0 is mapped (run as root);
+		 * otherwise uid 1000 with the namespace's capabilities */
+		if (mapped_worker &&
+		    (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 			die("becoming root of the namespace: %s",
 			    strerror(errno));
 		build_root(c);
@@ -652,7 +661,7 @@ static void init_main(struct config *c, struct pipes *p, bool namespaces,
 	if (worker < 0)
 		die("fork: %s", strerror(errno));
 	if (worker == 0)
-		exec_worker(c, p->out[1], p->err[1], p->rep[1], mapped_worker);
+		exec_worker(c, p->out[1], p->err[1], p->rep[1]);
 	close(p->out[1]);
 	close(p->err[1]);
 	close(p->rep[1]);
@@ -768,17 +777,21 @@ static void write_id_maps(pid_t child, const struct config *c,
 	snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)child);
 	if (!mapped_worker && write_file(path, "deny") < 0)
 		die("%s: %s", path, strerror(errno));
-	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)getuid());
 	if (mapped_worker)
-		snprintf(map + strlen(map), sizeof(map) - strlen(map),
-			 "%d %u 1\n", WORKER_ID, (unsigned)c->worker_uid);
+		snprintf(map, sizeof(map), "0 0 1\n%d %u 1\n", WORKER_ID,
+			 (unsigned)c->worker_uid);
+	else
+		snprintf(map, sizeof(map), "%d %u 1\n", WORKER_ID,
+			 (unsigned)getuid());
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)child);
 	if (write_file(path, map) < 0)
 		die("%s: %s", path, strerror(errno));
-	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)getgid());
 	if (mapped_worker)
-		snprintf(map + strlen(map), sizeof(map) - strlen(map),
-			 "%d %u 1\n", WORKER_ID, (unsigned)c->worker_gid);
+		snprintf(map, sizeof(map), "0 0 1\n%d %u 1\n", WORKER_ID,
+			 (unsigned)c->worker_gid);
+	else
+		snprintf(map, sizeof(map), "%d %u 1\n", WORKER_ID,
+			 (unsigned)getgid());
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)child);
 	if (write_file(path, map) < 0)
 		die("%s: %s", path, strerror(errno));
