@@ -43,7 +43,7 @@ class Box:
         self.cgroup, self.san = cgroup, san
 
     def run(self, argv, limits, scratch, binds=(), rw_binds=(), env=(),
-            cwd="/tmp"):
+            cwd="/tmp", single_threaded=False):
         """Runs argv; returns a dict: the sandbox's status ("outcome",
         "exit_code", "signal", "leftover", "cpu", "wall", "message") plus
         "stdout", "stderr" and "report" (fd 3), each cut at the cap."""
@@ -69,8 +69,14 @@ class Box:
         for src, dst in rw_binds:
             cmd += ["-B", f"{src}:{dst}"]
         if self.san:    # no address-space limit: ASan's own instead
-            cmd += ["-e", f"ASAN_OPTIONS=malloc_limit_mb={limits.mem_mib}"
-                    f":hard_rss_limit_mb={limits.mem_mib}"]
+            # hard_rss_limit_mb is watched by a thread of ASan's, and a
+            # program that must stay single-threaded (the harness's
+            # unshare(CLONE_NEWUSER) fails with EINVAL otherwise) goes
+            # without it: only the wall clock bounds its memory then
+            opts = f"malloc_limit_mb={limits.mem_mib}"
+            if not single_threaded:
+                opts += f":hard_rss_limit_mb={limits.mem_mib}"
+            cmd += ["-e", "ASAN_OPTIONS=" + opts]
         for e in env:
             cmd += ["-e", e]
         cmd += ["--"] + list(argv)

@@ -194,7 +194,8 @@ def run_group(session, suite, names, wall):
                       "TK_REPORT=/proc/self/fd/3",
                       "GRADE_TESTS=" + ",".join(names),
                       "HN_CAPTURE_DIR=/tmp",  # the tree is read-only
-                      "GRADE_SEAL=" + seal])
+                      "GRADE_SEAL=" + seal],
+                 single_threaded=plan.uses_harness)
     session.rec["cpu"] += st["cpu"]
     found = {r.name: r for r in testrun.parse_tap(
         suite, st["stdout"], reports_from(st["report"]))}
