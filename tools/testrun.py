@@ -86,6 +86,15 @@ def run_suite(binary, label=None, timeout=SUITE_TIMEOUT):
                               f"the test program stopped early ({how})",
                               notes=tail))
     for r in results:
+        if r.name == "(suite)" and r.message.startswith("only ") and \
+                not timed_out:
+            # say how it stopped, and what it said last (a test's own
+            # watchdog names the test that hung)
+            how = (f"killed by signal {-proc.returncode}"
+                   if proc.returncode < 0
+                   else f"exit status {proc.returncode}")
+            r.message += f" ({how})"
+            r.notes = tail[-5:]
         r.seconds = elapsed / max(1, len(results))
     return results
 
@@ -135,7 +144,7 @@ def parse_tap(label, text, reports):
     if planned is not None and len(results) < planned:
         results.append(Result(label, "(suite)", "fail",
                               f"only {len(results)} of {planned} tests ran: "
-                              "the program crashed in the next one"))
+                              "the program stopped during the next one"))
     return results
 
 
