@@ -34,6 +34,9 @@
  *   -e NAME=VAL  add to the program's (otherwise minimal) environment
  *   -t SEC       wall-clock limit (default 10; fractions allowed)
  *   -c SEC       CPU seconds per process        -m MIB  memory (0: none)
+ *   -R MIB       resident memory of everything it runs together, watched
+ *                from outside (for ASan builds, whose address space can
+ *                not be limited; no thread inside the program needed)
  *   -p N         processes and threads          -f MIB  largest file
  *   -n N         open files                     -T MIB  size of /tmp
  *   -O BYTES     cap on output (stdout + stderr + fd 3 together)
@@ -47,7 +50,8 @@
  *                only (for a container that already isolates, such as
  *                Gradescope's, where user namespaces are often blocked)
  * Exit status: the program's, 128+N if a signal killed it, 124 on the
- * wall-clock limit, 123 on the output cap, 125 if the sandbox failed.
+ * wall-clock limit, 123 on the output cap, 122 on -R, 125 if the sandbox
+ * failed.
  * SIGINT, SIGTERM or SIGHUP, or the death of the process that started
  * us, stop the program and everything it started (exit status 125, and
  * the outcome "interrupted": the run says nothing about the program).
@@ -86,6 +90,8 @@
 #define MAX_ENV 32
 #define EXIT_TIMEOUT 124
 #define EXIT_OUTPUT 123
+#define EXIT_MEMORY 122
+#define RSS_EVERY 0.05          /* seconds between looks at -R's total */
 #define EXIT_SANDBOX 125
 #define NEWROOT "/tmp"          /* overmounted inside: the new root */
 #define WORKER_ID 1000          /* the worker's uid and gid inside */
@@ -104,6 +110,7 @@ struct config {
 	const char *workdir;
 	double wall;
 	long cpu, mem_mib, nproc, fsize_mib, nofile, tmp_mib, output_cap;
+	long rss_mib;                   /* -R: 0 for none */
 	const char *out_path, *err_path, *report_path, *status_path;
 	const char *cgroup_parent;      /* -g: a delegated cgroup v2 */
 	bool cgroup_memory;             /* memory limited by the cgroup */
@@ -115,7 +122,8 @@ struct config {
 
 /* How the run ended, as the supervisor saw it. */
 struct outcome {
-	/* exited, signaled, timeout, output-limit, interrupted or error */
+	/* exited, signaled, timeout, output-limit, memory-limit,
+	 * interrupted or error */
 	const char *what;
 	int code, sig, leftover, oom_kills;
 	const char *limits;     /* "cgroup" or "rlimit" */
@@ -221,7 +229,7 @@ static void parse_ids(struct config *c, const char *s)
 static void parse_args(struct config *c, int argc, char **argv)
 {
 	static const char options[] =
-		"b:B:C:e:t:c:m:p:f:n:T:O:o:E:r:s:u:g:N";
+		"b:B:C:e:t:c:m:p:f:n:T:O:o:E:r:s:u:g:NR:";
 	int opt;
 
 	*c = (struct config){ .workdir = "/tmp", .wall = 10, .cpu = 10,
@@ -255,6 +263,7 @@ static void parse_args(struct config *c, int argc, char **argv)
 		case 'u': parse_ids(c, optarg); break;
 		case 'g': c->cgroup_parent = optarg; break;
 		case 'N': c->no_namespaces = true; break;
+		case 'R': c->rss_mib = number("R", optarg); break;
 		default: die("see the comment at the top of sandbox.c");
 		}
 	}
@@ -882,12 +891,108 @@ static void stop_all(const struct config *c, pid_t init, struct outcome *o,
 	else if (strcmp(why, "output-limit") == 0)
 		snprintf(o->message, sizeof(o->message), "printed more than "
 			 "%ld bytes", c->output_cap);
+	else if (strcmp(why, "memory-limit") == 0)
+		snprintf(o->message, sizeof(o->message), "its processes held "
+			 "more than %ld MiB of memory", c->rss_mib);
 	else
 		snprintf(o->message, sizeof(o->message),
 			 "stopped by signal %d: the grader is stopping",
 			 (int)stop_signal);
 	kill(-init, SIGKILL);   /* the process group, without namespaces */
 	kill(init, SIGKILL);    /* and with them, the PID namespace */
+}
+
+/* ---- -R: the resident memory of everything the sandbox runs ---------- */
+
+struct proc_mem {
+	pid_t pid, ppid;
+	long rss_pages;
+	bool ours;
+};
+
+/* pid, parent and resident pages of one process, from /proc/PID/stat. */
+static bool read_proc_mem(const char *pid, struct proc_mem *m)
+{
+	char path[300], buf[1024], *p;
+	int fd, i;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');          /* the name may hold anything */
+	if (p == NULL)
+		return false;
+	m->pid = (pid_t)atol(pid);
+	/* after ") ": state ppid ... and rss is the 22nd field from state */
+	for (i = 0, p += 2; i < 21 && p != NULL; i++) {
+		if (i == 1)
+			m->ppid = (pid_t)atol(p);
+		p = strchr(p, ' ');
+		if (p != NULL)
+			p++;
+	}
+	m->rss_pages = p != NULL ? atol(p) : 0;
+	m->ours = false;
+	return true;
+}
+
+/* Resident memory, in KiB, of init and all its descendants: the harness's
+ * hosts live in PID namespaces of their own, so descent is by parent. */
+static long sandbox_rss_kib(pid_t init)
+{
+	static struct proc_mem *all;
+	static size_t cap;
+	size_t n = 0;
+	long pages = 0;
+	bool more = true;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			all = realloc(all, cap * sizeof(*all));
+			if (all == NULL)
+				die("out of memory");
+		}
+		if (read_proc_mem(e->d_name, &all[n]))
+			n++;
+	}
+	closedir(d);
+	/* ours[] lists the marked pids (few: the sandbox's process limit);
+	 * each pass marks the children of those marked so far */
+	pid_t ours[4096];
+	size_t nours = 1;
+
+	ours[0] = init;
+	while (more) {
+		more = false;
+		for (size_t i = 0; i < n; i++) {
+			if (all[i].pid == init)
+				all[i].ours = true;
+			for (size_t j = 0; !all[i].ours && j < nours; j++)
+				if (all[i].ppid == ours[j] &&
+				    nours < sizeof(ours) / sizeof(ours[0])) {
+					all[i].ours = more = true;
+					ours[nours++] = all[i].pid;
+				}
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (all[i].ours)
+			pages += all[i].rss_pages;
+	return pages * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
 /* Copies output and waits for init's report, the deadline or the cap. */
@@ -903,16 +1008,25 @@ static void supervise(const struct config *c, struct pipes *p, pid_t init,
 	long room = c->output_cap;
 	bool status_open = true;
 	int open_streams = 3;
+	double next_rss = now();
 
 	while (open_streams > 0 || status_open) {
 		struct pollfd pf[4];
 		double left = deadline - now();
+		bool too_big = false;
 
-		if (stop_signal || left <= 0 || room < 0) {
+		if (c->rss_mib > 0 && now() >= next_rss) {
+			too_big = sandbox_rss_kib(init) > c->rss_mib * 1024;
+			next_rss = now() + RSS_EVERY;
+		}
+		if (stop_signal || left <= 0 || room < 0 || too_big) {
 			stop_all(c, init, o, stop_signal ? "interrupted" :
-				 left <= 0 ? "timeout" : "output-limit");
+				 left <= 0 ? "timeout" : too_big ?
+				 "memory-limit" : "output-limit");
 			break;
 		}
+		if (c->rss_mib > 0 && left > RSS_EVERY)
+			left = RSS_EVERY;       /* wake up to look again */
 		for (int i = 0; i < 3; i++)
 			pf[i] = (struct pollfd){ s[i].from, POLLIN, 0 };
 		pf[3] = (struct pollfd){ status_open ? p->status[0] : -1,
@@ -972,6 +1086,8 @@ static int exit_code_for(const struct outcome *o)
 		return 128 + o->sig;
 	if (strcmp(o->what, "timeout") == 0)
 		return EXIT_TIMEOUT;
+	if (strcmp(o->what, "memory-limit") == 0)
+		return EXIT_MEMORY;
 	if (strcmp(o->what, "output-limit") == 0)
 		return EXIT_OUTPUT;
 	return EXIT_SANDBOX;

@@ -43,7 +43,7 @@ class Box:
         self.cgroup, self.san = cgroup, san
 
     def run(self, argv, limits, scratch, binds=(), rw_binds=(), env=(),
-            cwd="/tmp", single_threaded=False):
+            cwd="/tmp"):
         """Runs argv; returns a dict: the sandbox's status ("outcome",
         "exit_code", "signal", "leftover", "cpu", "wall", "message") plus
         "stdout", "stderr" and "report" (fd 3), each cut at the cap."""
@@ -68,15 +68,15 @@ class Box:
             cmd += ["-b", f"{src}:{dst}"]
         for src, dst in rw_binds:
             cmd += ["-B", f"{src}:{dst}"]
-        if self.san:    # no address-space limit: ASan's own instead
-            # hard_rss_limit_mb is watched by a thread of ASan's, and a
-            # program that must stay single-threaded (the harness's
-            # unshare(CLONE_NEWUSER) fails with EINVAL otherwise) goes
-            # without it: only the wall clock bounds its memory then
-            opts = f"malloc_limit_mb={limits.mem_mib}"
-            if not single_threaded:
-                opts += f":hard_rss_limit_mb={limits.mem_mib}"
-            cmd += ["-e", "ASAN_OPTIONS=" + opts]
+        if self.san:
+            # ASan maps terabytes, so no address-space limit: the sandbox
+            # watches the resident memory of everything it runs (-R), and
+            # ASan refuses a single allocation above the limit.  (Not
+            # ASan's hard_rss_limit_mb: it runs a thread, and the
+            # harness's unshare(CLONE_NEWUSER) fails in a threaded
+            # process.)
+            cmd += ["-R", str(limits.mem_mib), "-e",
+                    f"ASAN_OPTIONS=malloc_limit_mb={limits.mem_mib}"]
         for e in env:
             cmd += ["-e", e]
         cmd += ["--"] + list(argv)

@@ -47,7 +47,6 @@ class Plan:
         self.builds = None      # builds made so far (builds.py)
         self.taken = {}         # suite -> names its binary's other parts
                                 # define (interpose_check)
-        self.uses_harness = False   # its tests build networks (hn_up)
 
     @property
     def graded_dir(self):
@@ -169,8 +168,6 @@ def find_taken_names(plan):
                 taken |= defined_names(a)
         for lib in shared_libraries(refdir + suite):
             taken |= defined_names(lib, dynamic=True)
-        if "hn_up" in defined_names(refdir + suite):
-            plan.uses_harness = True
         taken.discard("")
         plan.taken[suite] = taken
 

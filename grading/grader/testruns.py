@@ -194,8 +194,7 @@ def run_group(session, suite, names, wall):
                       "TK_REPORT=/proc/self/fd/3",
                       "GRADE_TESTS=" + ",".join(names),
                       "HN_CAPTURE_DIR=/tmp",  # the tree is read-only
-                      "GRADE_SEAL=" + seal],
-                 single_threaded=plan.uses_harness)
+                      "GRADE_SEAL=" + seal])
     session.rec["cpu"] += st["cpu"]
     found = {r.name: r for r in testrun.parse_tap(
         suite, st["stdout"], reports_from(st["report"]))}
@@ -297,6 +296,9 @@ def classify(st, result, limits):
                 f"{limits.wall:g} s (the time limit for one test): a "
                 "loop that never ends, or a wait for data that never "
                 "comes?"}
+    if outcome == "memory-limit":
+        return {"status": "crashed", "message": "used more than "
+                f"{limits.mem_mib} MiB of memory and was stopped"}
     if outcome == "output-limit":
         return {"status": "output-limit", "message": "printed more than "
                 f"{limits.output} bytes and was stopped"}

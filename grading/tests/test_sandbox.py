@@ -122,6 +122,22 @@ def wall_clock_limit_stops_it():
 
 
 @t.test
+def resident_memory_of_all_its_processes_is_watched():
+    """-R (used for ASan builds, whose address space cannot be limited):
+    a grandchild that fills 400 MiB is stopped near 100 MiB; a small
+    program is left alone."""
+    hog = ("python3 -c 'x = [bytearray(1 << 20) for i in range(400)]; "
+           "print(\"survived\")'")
+    st, out, _ = sandbox(f"sh -c \"{hog}\"", "-m", "0", "-R", "100",
+                         "-t", "20")
+    expect(st["outcome"] == "memory-limit" and "survived" not in out,
+           f"the hog ended with {st}: {out}")
+    st, out, _ = sandbox("echo small", "-m", "0", "-R", "100")
+    expect(st["outcome"] == "exited" and out == "small\n",
+           f"a small program ended with {st}: {out}")
+
+
+@t.test
 def output_is_capped():
     st, out, _ = sandbox("yes", "-O", "10000")
     expect(st["outcome"] == "output-limit", f"yes ended with {st}")
