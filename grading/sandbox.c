@@ -906,16 +906,15 @@ static void stop_all(const struct config *c, pid_t init, struct outcome *o,
 
 struct proc_mem {
 	pid_t pid, ppid;
-	long rss_pages;
 	bool ours;
 };
 
-/* pid, parent and resident pages of one process, from /proc/PID/stat. */
+/* A process's pid and its parent's, from /proc/PID/stat. */
 static bool read_proc_mem(const char *pid, struct proc_mem *m)
 {
 	char path[300], buf[1024], *p;
-	int fd, i;
 	ssize_t n;
+	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -927,30 +926,41 @@ static bool read_proc_mem(const char *pid, struct proc_mem *m)
 		return false;
 	buf[n] = '\0';
 	p = strrchr(buf, ')');          /* the name may hold anything */
-	if (p == NULL)
+	if (p == NULL || strlen(p) < 5)
 		return false;
 	m->pid = (pid_t)atol(pid);
-	/* after ") ": state ppid ... and rss is the 22nd field from state */
-	for (i = 0, p += 2; i < 21 && p != NULL; i++) {
-		if (i == 1)
-			m->ppid = (pid_t)atol(p);
-		p = strchr(p, ' ');
-		if (p != NULL)
-			p++;
-	}
-	m->rss_pages = p != NULL ? atol(p) : 0;
+	m->ppid = (pid_t)atol(p + 4);   /* ") S 1234 ...": state, parent */
 	m->ours = false;
 	return true;
 }
 
-/* Resident memory, in KiB, of init and all its descendants: the harness's
- * hosts live in PID namespaces of their own, so descent is by parent. */
+/* A process's proportional share of resident memory (Pss), in KiB: pages
+ * that forked processes share count once in all, not once each. */
+static long pss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return 0;               /* gone already */
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "Pss: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+/* Memory, in KiB, of init and all its descendants: the harness's hosts
+ * live in PID namespaces of their own, so descent is by parent. */
 static long sandbox_rss_kib(pid_t init)
 {
 	static struct proc_mem *all;
 	static size_t cap;
 	size_t n = 0;
-	long pages = 0;
+	long kib = 0;
 	bool more = true;
 	DIR *d = opendir("/proc");
 	struct dirent *e;
@@ -989,10 +999,9 @@ static long sandbox_rss_kib(pid_t init)
 				}
 		}
 	}
-	for (size_t i = 0; i < n; i++)
-		if (all[i].ours)
-			pages += all[i].rss_pages;
-	return pages * (sysconf(_SC_PAGESIZE) / 1024);
+	for (size_t i = 0; i < nours; i++)
+		kib += pss_kib(ours[i]);
+	return kib;
 }
 
 /* Copies output and waits for init's report, the deadline or the cap. */
