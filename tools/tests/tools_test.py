@@ -123,6 +123,20 @@ def testrun_shows_exit_77_as_a_skip_with_its_reason():
         ("skip", "user namespaces are blocked")], [vars(r) for r in rs]
 
 
+@test
+def testrun_says_how_a_test_program_stopped_early():
+    with tempfile.TemporaryDirectory() as d:
+        suite = os.path.join(d, "suite")
+        with open(suite, "w") as f:
+            f.write("#!/bin/sh\necho '1..2'\necho 'ok 1 - a'\n"
+                    "echo 'b was still running after 20 s' >&2\nexit 3\n")
+        os.chmod(suite, 0o755)
+        rs = testrun.run_suite(suite, "s")
+    last = rs[-1]
+    assert last.name == "(suite)" and "(exit status 3)" in last.message \
+        and last.notes == ["b was still running after 20 s"], vars(last)
+
+
 def main():
     print(f"1..{len(TESTS)}")
     failed = 0
