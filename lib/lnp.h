@@ -74,7 +74,9 @@ void linebuf_init(struct linebuf *lb, int fd);
 /* Reads one line (up to and including '\n') into buf, at most maxlen-1
  * bytes, and NUL-terminates it.  Returns the number of bytes stored, 0 at
  * end of file with nothing read, -1 on error.  A line longer than the
- * caller's buffer comes back in pieces: the rest arrives on the next call. */
+ * caller's buffer comes back in pieces: the rest arrives on the next call.
+ * After an error, the part of a line already read (up to MAXLINE bytes)
+ * stays in the reader and comes back first on the next call. */
 ssize_t readline(struct linebuf *lb, void *buf, size_t maxlen);
 /* How many bytes the reader holds that readline() has not returned yet. */
 size_t linebuf_pending(const struct linebuf *lb);

@@ -123,6 +123,13 @@ ssize_t readline(struct linebuf *lb, void *buf, size_t maxlen)
 		char c = 0;
 		int r = next_byte(lb, &c);
 
+		if (r < 0 && stored > 0 && stored <= sizeof(lb->data)) {
+			/* keep the part of a line read so far for the next
+			 * call (after EAGAIN, say): the buffer is empty now */
+			memcpy(lb->data, out, stored);
+			lb->start = 0;
+			lb->count = stored;
+		}
 		if (r < 0)
 			return -1;
 		if (r == 0)
@@ -137,7 +144,8 @@ ssize_t readline(struct linebuf *lb, void *buf, size_t maxlen)
 	/* STARTER
 	// TODO (section 3.9): copy bytes from lb's buffer into buf up to and
 	// including '\n'; when the buffer is empty, refill it with ONE read().
-	// Stop at maxlen - 1 bytes, NUL-terminate, return the count.
+	// Stop at maxlen - 1 bytes, NUL-terminate, return the count.  If
+	// read() fails mid-line, put the part read back into lb first.
 	(void)lb;
 	(void)buf;
 	(void)maxlen;

@@ -50,7 +50,8 @@ ssize_t readline(struct linebuf *lb, void *buf, size_t maxlen)
 {
 	// TODO (section 3.9): copy bytes from lb's buffer into buf up to and
 	// including '\n'; when the buffer is empty, refill it with ONE read().
-	// Stop at maxlen - 1 bytes, NUL-terminate, return the count.
+	// Stop at maxlen - 1 bytes, NUL-terminate, return the count.  If
+	// read() fails mid-line, put the part read back into lb first.
 	(void)lb;
 	(void)buf;
 	(void)maxlen;

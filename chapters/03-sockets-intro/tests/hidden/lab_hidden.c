@@ -297,6 +297,34 @@ static void readline_buffers_what_it_reads(void **state)
 		  unread, linebuf_pending(&lb));
 }
 
+/* A non-blocking socket runs dry in the middle of a line: readline fails
+ * with EAGAIN, and the part it had read must come back with the rest. */
+static void readline_keeps_a_partial_line_after_an_error(void **state)
+{
+	int sv[2];
+	struct linebuf lb;
+	char buf[32] = "";
+	ssize_t r;
+
+	(void)state;
+	lab_pair(sv);
+	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+	linebuf_init(&lb, sv[0]);
+	Write(sv[1], "abc", 3);
+	errno = 0;
+	r = readline(&lb, buf, sizeof(buf));
+	TK_EXPECT(r == -1 && errno == EAGAIN, "on a non-blocking socket "
+		  "holding \"abc\" (no newline), readline returned %zd "
+		  "(errno: %s); expected -1 with EAGAIN", r, strerror(errno));
+	Write(sv[1], "def\n", 4);
+	r = readline(&lb, buf, sizeof(buf));
+	lab_close_pair(sv);
+	TK_EXPECT(r == 7 && strcmp(buf, "abcdef\n") == 0, "after EAGAIN in "
+		  "the middle of \"abc\", then \"def\\n\", readline returned "
+		  "%zd (\"%s\"); expected \"abcdef\\n\": the part read before "
+		  "the error must not be lost", r, tk_shown(buf));
+}
+
 #define LINES 1000
 
 struct reader {
@@ -389,6 +417,7 @@ int main(void)
 		LAB_TEST(closed_descriptors_give_ebadf),
 		LAB_TEST(readline_rejects_a_buffer_without_room),
 		LAB_TEST(readline_buffers_what_it_reads),
+		LAB_TEST(readline_keeps_a_partial_line_after_an_error),
 		LAB_TEST(readline_two_threads_at_once),
 	};
 	return TK_RUN("lab03 hidden", tests);
