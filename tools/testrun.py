@@ -261,11 +261,45 @@ def write_junit(path, results):
         f.write("</testsuites>\n")
 
 
+CALLED_LIBS = ("libc.so", "libcmocka.so", "libpcap.so")
+
+
+def replaced_names(build, lab, variant, m):
+    """Functions of the lab's files, linked into its test program, that the
+    program's shared libraries (cmocka, the C library) also define: the
+    lab's would replace theirs for the tests too, so the grader refuses
+    such a submission, and make lab-NN says so first."""
+    binary = os.path.join(build, f"lab-{lab}", variant, "public")
+    if not os.path.exists(binary):
+        return []
+    in_binary = defined_symbols(binary)
+    exports = set()
+    for lib in shared_libraries(binary):    # the ones tests call (quick)
+        if os.path.basename(lib).startswith(CALLED_LIBS):
+            exports |= defined_symbols(lib, dynamic=True)
+    found = []
+    for name, ref in sorted(m["files"].items()):
+        src = ref if variant == "ref" else f"labs/lab-{lab}/{name}"
+        syms = defined_symbols(os.path.join(build, "obj", src[:-2] + ".o"))
+        if name.endswith(".c") and syms and syms <= in_binary:
+            found += [f"{src} defines {s}()" for s in sorted(syms & exports)]
+    return found
+
+
 def lab_run(args):
     ms = manifests()
     m = ms.get(args.lab_run)
     if m is None:
         print(f"no lab {args.lab_run}; labs here: {' '.join(sorted(ms))}")
+        return 2
+    clash = replaced_names(args.build, args.lab_run, args.variant, m)
+    if clash:
+        show_failure(Result(f"lab{args.lab_run} {args.variant}",
+                            "(build)", "fail", "\n".join(clash) +
+                            "\nThe C library or cmocka already has that "
+                            "name: yours would replace it for the tests "
+                            "too, and the grader refuses it.  Rename it, "
+                            "or make it static."))
         return 2
     results = []
     for b, lbl in lab_suites(args.build, args.lab_run, args.variant,
@@ -300,10 +334,24 @@ def lab_run(args):
 # failures; and a suite that uses the code of a lab whose public tests do
 # not all pass yet is skipped, with a word saying which lab it waits for.
 
-def defined_symbols(path):
-    p = subprocess.run(["nm", "-g", "--defined-only", "-P", path],
-                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    return {ln.split()[0] for ln in p.stdout.decode().splitlines() if ln}
+def defined_symbols(path, dynamic=False):
+    """The global names an object, archive or shared library defines."""
+    p = subprocess.run(["nm", "-D" if dynamic else "-g", "--defined-only",
+                        "-P", path], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL)
+    names = set()
+    for line in p.stdout.decode(errors="replace").splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and not parts[0].endswith(":"):
+            names.add(parts[0].split("@")[0])     # no symbol versions
+    return names
+
+
+def shared_libraries(binary):
+    """The shared libraries a binary loads, from ldd."""
+    p = subprocess.run(["ldd", binary], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL)
+    return re.findall(r"(/\S+\.so[.\d]*) \(", p.stdout.decode())
 
 
 def suite_and_programs(suite):

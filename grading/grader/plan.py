@@ -14,13 +14,15 @@ file: the reference solution and the hidden tests' sources stay outside.
 import glob
 import hashlib
 import os
-import re
 import shlex
 import shutil
 import subprocess
 import sys
 
 from .builds import Builds
+
+sys.path.insert(0, "tools")
+import testrun  # noqa: E402  (nm and ldd, shared with make lab-NN)
 
 FILTER_SRC = "grading/test_filter.c"
 # test_filter.c's wrapper sees the test table before cmocka does
@@ -130,26 +132,6 @@ def read_recipe(plan):
                         f"{plan.lab} (no command for {missing or 'public'})")
 
 
-def defined_names(path, dynamic=False):
-    """The global names an object, archive or shared library defines."""
-    p = subprocess.run(["nm", "-D" if dynamic else "-g", "--defined-only",
-                        "--format=posix", path], stdout=subprocess.PIPE,
-                       stderr=subprocess.DEVNULL)
-    names = set()
-    for line in p.stdout.decode(errors="replace").splitlines():
-        parts = line.split()
-        if len(parts) >= 2 and not parts[0].endswith(":"):
-            names.add(parts[0].split("@")[0])
-    return names
-
-
-def shared_libraries(binary):
-    """The shared libraries a binary loads, from ldd."""
-    p = subprocess.run(["ldd", binary], stdout=subprocess.PIPE,
-                       stderr=subprocess.DEVNULL)
-    return re.findall(r"(/\S+\.so[.\d]*) \(", p.stdout.decode())
-
-
 def find_taken_names(plan):
     """For each test binary, every global name defined by what is linked
     with the submission's files: the tests, our libraries, cmocka, the C
@@ -165,9 +147,9 @@ def find_taken_names(plan):
         taken = set()
         for a in cmd[1:]:
             if a.endswith((".o", ".a")) and os.path.isfile(a):
-                taken |= defined_names(a)
-        for lib in shared_libraries(refdir + suite):
-            taken |= defined_names(lib, dynamic=True)
+                taken |= testrun.defined_symbols(a)
+        for lib in testrun.shared_libraries(refdir + suite):
+            taken |= testrun.defined_symbols(lib, dynamic=True)
         taken.discard("")
         plan.taken[suite] = taken
 

@@ -6,8 +6,8 @@ import shutil
 import time
 
 from . import intake, testruns
-from . import plan as planmod
 from .box import Limits
+from .testruns import testrun
 
 # Student statuses, most serious first: the first that applies is shown.
 STATUSES = ["invalid-submission", "compile-error", "grader-error",
@@ -166,7 +166,7 @@ def interpose_check(plan, objdir):
                 continue
             name = a[5:-1]
             obj = os.path.join(objdir, name[:-2] + ".o")
-            for sym in sorted(planmod.defined_names(obj)):
+            for sym in sorted(testrun.defined_symbols(obj)):
                 if sym in taken or sym.startswith(("__wrap_", "__real_")):
                     found.append(f"{name} defines {sym}()")
     if not found:

@@ -137,6 +137,29 @@ def testrun_says_how_a_test_program_stopped_early():
         and last.notes == ["b was still running after 20 s"], vars(last)
 
 
+@test
+def testrun_finds_a_lab_file_that_replaces_a_libc_function():
+    with tempfile.TemporaryDirectory() as b:
+        obj = os.path.join(b, "obj", "labs", "lab-99")
+        bins = os.path.join(b, "lab-99", "student")
+        os.makedirs(obj)
+        os.makedirs(bins)
+        for name, code in (("x", "int puts(const char *s) { return !s; }\n"
+                                 "int helper(void) { return 1; }\n"),
+                           ("t", "int helper(void);\n"
+                                 "int main(void) { return helper(); }\n")):
+            with open(os.path.join(b, name + ".c"), "w") as f:
+                f.write(code)
+            subprocess.run(["cc", "-c", "-o", os.path.join(obj, name + ".o"),
+                            os.path.join(b, name + ".c")], check=True)
+        subprocess.run(["cc", "-o", os.path.join(bins, "public"),
+                        os.path.join(obj, "x.o"), os.path.join(obj, "t.o")],
+                       check=True)
+        found = testrun.replaced_names(b, "99", "student",
+                                       {"files": {"x.c": "lib/x.c"}})
+    assert found == ["labs/lab-99/x.c defines puts()"], found
+
+
 def main():
     print(f"1..{len(TESTS)}")
     failed = 0
