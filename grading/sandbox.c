@@ -904,13 +904,13 @@ static void stop_all(const struct config *c, pid_t init, struct outcome *o,
 
 /* ---- -R: the resident memory of everything the sandbox runs ---------- */
 
-struct proc_mem {
+struct proc_link {
 	pid_t pid, ppid;
-	bool ours;
+	bool ours;              /* init or one of its descendants */
 };
 
 /* A process's pid and its parent's, from /proc/PID/stat. */
-static bool read_proc_mem(const char *pid, struct proc_mem *m)
+static bool read_parent(const char *pid, struct proc_link *m)
 {
 	char path[300], buf[1024], *p;
 	ssize_t n;
@@ -930,7 +930,6 @@ static bool read_proc_mem(const char *pid, struct proc_mem *m)
 		return false;
 	m->pid = (pid_t)atol(pid);
 	m->ppid = (pid_t)atol(p + 4);   /* ") S 1234 ...": state, parent */
-	m->ours = false;
 	return true;
 }
 
@@ -953,11 +952,11 @@ static long pss_kib(pid_t pid)
 	return kib;
 }
 
-/* Memory, in KiB, of init and all its descendants: the harness's hosts
- * live in PID namespaces of their own, so descent is by parent. */
-static long sandbox_rss_kib(pid_t init)
+/* Memory (Pss), in KiB, of init and all its descendants: the harness's
+ * hosts live in PID namespaces of their own, so descent is by parent. */
+static long sandbox_pss_kib(pid_t init)
 {
-	static struct proc_mem *all;
+	static struct proc_link *all;
 	static size_t cap;
 	size_t n = 0;
 	long kib = 0;
@@ -976,8 +975,10 @@ static long sandbox_rss_kib(pid_t init)
 			if (all == NULL)
 				die("out of memory");
 		}
-		if (read_proc_mem(e->d_name, &all[n]))
+		if (read_parent(e->d_name, &all[n])) {
+			all[n].ours = all[n].pid == init;
 			n++;
+		}
 	}
 	closedir(d);
 	/* ours[] lists the marked pids (few: the sandbox's process limit);
@@ -989,8 +990,6 @@ static long sandbox_rss_kib(pid_t init)
 	while (more) {
 		more = false;
 		for (size_t i = 0; i < n; i++) {
-			if (all[i].pid == init)
-				all[i].ours = true;
 			for (size_t j = 0; !all[i].ours && j < nours; j++)
 				if (all[i].ppid == ours[j] &&
 				    nours < sizeof(ours) / sizeof(ours[0])) {
@@ -1025,7 +1024,7 @@ static void supervise(const struct config *c, struct pipes *p, pid_t init,
 		bool too_big = false;
 
 		if (c->rss_mib > 0 && now() >= next_rss) {
-			too_big = sandbox_rss_kib(init) > c->rss_mib * 1024;
+			too_big = sandbox_pss_kib(init) > c->rss_mib * 1024;
 			next_rss = now() + RSS_EVERY;
 		}
 		if (stop_signal || left <= 0 || room < 0 || too_big) {

@@ -18,8 +18,7 @@
  * "ok" lines of its own (and exit before cmocka prints the truth).  The
  * grader gives each run a secret in GRADE_SEAL; we take it before any
  * test runs and wipe it from the environment, so the student's code and
- * the programs the tests start never see it.  We hand cmocka one test at
- * a time, and after each one write
+ * the programs the tests start never see it.  After each test we write
  *
  *   {"seal":"<secret>","test":"<name>","failed":<cmocka's count, 0 or 1>}
  *

@@ -262,6 +262,22 @@ def write_junit(path, results):
 
 
 CALLED_LIBS = ("libc.so", "libcmocka.so", "libpcap.so")
+REPLACES = ("the C library, cmocka or the tests already have that name, "
+            "and yours would replace theirs for the tests too.  Rename it, "
+            "or make it static.")
+
+
+def replacing(objects, taken):
+    """'LABEL defines NAME()' for each global NAME that an object file of
+    a lab (LABEL, path) defines and `taken` already has, or that would
+    subvert the grader's --wrap of cmocka.  Used by make lab-NN and by
+    the grader, which refuses such a submission."""
+    found = []
+    for label, obj in objects:
+        found += [f"{label} defines {s}()"
+                  for s in sorted(defined_symbols(obj))
+                  if s in taken or s.startswith(("__wrap_", "__real_"))]
+    return found
 
 
 def replaced_names(build, lab, variant, m):
@@ -277,13 +293,14 @@ def replaced_names(build, lab, variant, m):
     for lib in shared_libraries(binary):    # the ones tests call (quick)
         if os.path.basename(lib).startswith(CALLED_LIBS):
             exports |= defined_symbols(lib, dynamic=True)
-    found = []
-    for name, ref in sorted(m["files"].items()):
+    linked = []         # the lab's objects in the test program, not its
+    for name, ref in sorted(m["files"].items()):    # own programs
         src = ref if variant == "ref" else f"labs/lab-{lab}/{name}"
-        syms = defined_symbols(os.path.join(build, "obj", src[:-2] + ".o"))
-        if name.endswith(".c") and syms and syms <= in_binary:
-            found += [f"{src} defines {s}()" for s in sorted(syms & exports)]
-    return found
+        obj = os.path.join(build, "obj", src[:-2] + ".o")
+        syms = defined_symbols(obj) if name.endswith(".c") else set()
+        if syms and syms <= in_binary:
+            linked.append((src, obj))
+    return replacing(linked, exports)
 
 
 def lab_run(args):
@@ -296,10 +313,8 @@ def lab_run(args):
     if clash:
         show_failure(Result(f"lab{args.lab_run} {args.variant}",
                             "(build)", "fail", "\n".join(clash) +
-                            "\nThe C library or cmocka already has that "
-                            "name: yours would replace it for the tests "
-                            "too, and the grader refuses it.  Rename it, "
-                            "or make it static."))
+                            "\n" + REPLACES[0].upper() + REPLACES[1:] +
+                            "  The grader refuses this too."))
         return 2
     results = []
     for b, lbl in lab_suites(args.build, args.lab_run, args.variant,

@@ -7,7 +7,7 @@ import time
 
 from . import intake, testruns
 from .box import Limits
-from .testruns import testrun
+from .plan import testrun   # tools/testrun.py, which plan.py imports
 
 # Student statuses, most serious first: the first that applies is shown.
 STATUSES = ["invalid-submission", "compile-error", "grader-error",
@@ -159,24 +159,17 @@ def interpose_check(plan, objdir):
     program defines a global name the test program's other parts define
     (plan.find_taken_names): that definition would replace theirs, such
     as cmocka's way of reporting results.  None if all is well."""
-    found = []
+    found = set()
     for suite, taken in sorted(plan.taken.items()):
-        for a in plan.links[suite]:
-            if not a.startswith("{obj:"):
-                continue
-            name = a[5:-1]
-            obj = os.path.join(objdir, name[:-2] + ".o")
-            for sym in sorted(testrun.defined_symbols(obj)):
-                if sym in taken or sym.startswith(("__wrap_", "__real_")):
-                    found.append(f"{name} defines {sym}()")
+        objs = [(a[5:-1], os.path.join(objdir, a[5:-3] + ".o"))
+                for a in plan.links[suite] if a.startswith("{obj:")]
+        found.update(testrun.replacing(objs, taken))
     if not found:
         return None
-    found = sorted(set(found))
+    found = sorted(found)
     return ("\n" + CLASH + "; ".join(found[:5]) +
-            (" and more" if len(found) > 5 else "") + ": the test program "
-            "or the C library already has that name, and yours would "
-            "replace it for the tests too.  Rename it, or make it "
-            "static.)")
+            (" and more" if len(found) > 5 else "") + ": " +
+            testrun.REPLACES + ")")
 
 
 def finish(rec, status, message):

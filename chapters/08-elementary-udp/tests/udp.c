@@ -223,8 +223,8 @@ static void stop_and_wait(struct tproc *p)
 	tproc_signal(p, SIGSTOP);
 	if (waitpid(p->pid, &status, WUNTRACED) != p->pid ||
 	    !WIFSTOPPED(status))
-		TK_FAIL("could not stop %s's process %d", "udpsink",
-			(int)p->pid);
+		TK_FAIL("could not stop process %d: %s", (int)p->pid,
+			strerror(errno));
 }
 
 static void flood_drops_counted_by_kernel(void **state)
