@@ -168,7 +168,8 @@ static char *loss_rule(int count, int mod, unsigned seed)
 	for (i = 0; i < mod; i++)
 		order[i] = i;
 	for (i = mod - 1; i > 0; i--) {
-		int j = (int)(next_random(&s) % (unsigned)(i + 1)), t = order[i];
+		int j = (int)(next_random(&s) % (unsigned)(i + 1));
+		int t = order[i];
 
 		order[i] = order[j];
 		order[j] = t;
@@ -341,13 +342,14 @@ static int partition_host(hn_net *net, int h, const char *other)
 		const char *dev = host->ifs[i].name;
 
 		fprintf(f, "add table netdev hnpart_%s\n"
-			"add chain netdev hnpart_%s c { type filter hook egress "
-			"device \"%s\" priority -50; }\n", dev, dev, dev);
+			"add chain netdev hnpart_%s c { type filter hook "
+			"egress device \"%s\" priority -50; }\n", dev, dev,
+			dev);
 		for (fam = 0; fam < 2; fam++)
 			if (n[fam] > 0)
-				fprintf(f, "add rule netdev hnpart_%s c %s daddr "
-					"%s drop\n", dev, fam ? "ip6" : "ip",
-					set[fam]);
+				fprintf(f, "add rule netdev hnpart_%s c %s "
+					"daddr %s drop\n", dev,
+					fam ? "ip6" : "ip", set[fam]);
 	}
 	fclose(f);
 	if (rc == 0)

@@ -351,7 +351,8 @@ static int fault(int argc, char **argv)
 	if (argc >= 2 && strcmp(w, "reboot") == 0)
 		return hn_reboot(net, argv[1]);
 	if (argc >= 2 && strcmp(w, "shutdown") == 0)
-		return hn_shutdown(net, argv[1], argc > 2 ? atoi(argv[2]) : 2000);
+		return hn_shutdown(net, argv[1],
+				   argc > 2 ? atoi(argv[2]) : 2000);
 	if (argc >= 2 && strcmp(w, "reachable") == 0)
 		return hn_reachable(net, argv[1]);
 	if (argc >= 3 && strcmp(w, "rst") == 0)

@@ -313,7 +313,8 @@ static int open_stdin(hn_proc *p, const struct hn_spawn_opts *o, int *fd)
 	int pp[2];
 
 	if (o != NULL && o->stdin_data != NULL) {
-		size_t len = o->stdin_len ? o->stdin_len : strlen(o->stdin_data);
+		size_t len = o->stdin_len ? o->stdin_len
+					  : strlen(o->stdin_data);
 
 		*fd = memfd_create("hn-stdin", MFD_CLOEXEC);
 		if (*fd < 0 || write(*fd, o->stdin_data, len) != (ssize_t)len)

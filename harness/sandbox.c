@@ -158,8 +158,8 @@ static void __attribute__((noreturn)) userns_blocked(int err)
 	else
 		snprintf(why, sizeof(why), "cannot create a user namespace "
 			 "(%s) and no known setting explains it (a container's "
-			 "seccomp policy?); either allow user namespaces or run "
-			 "the tests as root", strerror(err));
+			 "seccomp policy?); either allow user namespaces or "
+			 "run the tests as root", strerror(err));
 	skip_all(why);
 }
 

@@ -331,6 +331,7 @@ void tk_transcript(const char *chapter, const char *name, const char *text)
 		TK_FAIL("the program's output changed from the transcript the "
 			"book shows (%s).\n--- book:\n%s--- now:\n%s"
 			"(if the change is right, rerun with "
-			"TK_UPDATE_TRANSCRIPTS=1 and commit)", path, want, text);
+			"TK_UPDATE_TRANSCRIPTS=1 and commit)", path, want,
+			text);
 	free(want);
 }

@@ -229,8 +229,8 @@ static void retransmissions_become_one_dashed_arrow(void **state)
 		  "not marked \"(again, x2)\"");
 	TK_EXPECT(bk_count(svg, "stroke-dasharray=\"5 3\"") == 1, "exactly "
 		  "the retransmission should be dashed");
-	TK_EXPECT(strstr(svg, "seq 1" SEP "ack 1" SEP "len 6") != NULL, "the data "
-		  "segment's label is wrong");
+	TK_EXPECT(strstr(svg, "seq 1" SEP "ack 1" SEP "len 6") != NULL,
+		  "the data segment's label is wrong");
 	free(svg);
 	free(err);
 }

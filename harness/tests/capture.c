@@ -136,7 +136,8 @@ static void capture_on_a_lan(void **state)
 	(void)state;
 	send(tx, "lan", 3, 0);
 	TK_EXPECT(hn_cap_wait(cap, "ip6 and udp and src host 2001:db8:3::3",
-			      1, 2000) == 1, "h1's capture missed h3's datagram");
+			      1, 2000) == 1,
+		  "h1's capture missed h3's datagram");
 	close(rx);
 	close(tx);
 	hn_down(net);

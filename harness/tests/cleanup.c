@@ -110,7 +110,8 @@ static bool read_until(struct victim *v, const char *pattern, int ms)
 
 		if (left <= 0 || poll(&pfd, 1, (int)left) != 1)
 			return false;
-		n = read(v->out, v->text + v->len, sizeof(v->text) - 1 - v->len);
+		n = read(v->out, v->text + v->len,
+			 sizeof(v->text) - 1 - v->len);
 		if (n <= 0)
 			return false;
 		v->len += (size_t)n;
@@ -201,7 +202,8 @@ static void record_family(struct victim *v)
 			for (i = 0; i < v->nfamily; i++)
 				known |= v->family[i] == pid;
 			for (i = 0; !known && i < v->nfamily; i++)
-				if (v->family[i] == pp && v->nfamily < MAX_PIDS) {
+				if (v->family[i] == pp &&
+				    v->nfamily < MAX_PIDS) {
 					v->family[v->nfamily++] = pid;
 					grew = 1;
 					break;

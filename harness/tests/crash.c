@@ -125,7 +125,8 @@ static void shutdown_sends_fins(void **state)
 		  "end of file", n, n < 0 ? strerror(errno) : "data");
 	TK_EXPECT(hn_cap_wait(cap, FROM_B(HN_FIN), 1, 2000) == 1 &&
 		  hn_cap_count(cap, FROM_B(HN_RST)) == 0,
-		  "b did not close with a FIN:\n%s", hn_cap_summary(cap, "tcp"));
+		  "b did not close with a FIN:\n%s",
+		  hn_cap_summary(cap, "tcp"));
 	status = hn_wait_exit(inetd, 1000);
 	TK_EXPECT(WIFEXITED(status) || WTERMSIG(status) == SIGTERM,
 		  "inetd did not end by SIGTERM (wait status 0x%x)", status);

@@ -20,7 +20,8 @@ static void looks_like_daytime(const char *text, ssize_t n)
 	int ok;
 
 	regcomp(&re, "^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} +[0-9]+ "
-		"[0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}", REG_EXTENDED | REG_NOSUB);
+		"[0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}",
+		REG_EXTENDED | REG_NOSUB);
 	ok = n > 0 && regexec(&re, text, 0, NULL, 0) == 0;
 	regfree(&re);
 	TK_EXPECT(ok, "daytime answered %zd bytes: \"%.*s\"", n,

@@ -202,7 +202,8 @@ static void bad_names_reported(void **state)
 					"nosuchservice") != NULL,
 		  "for a service name that does not exist your client "
 		  "exited %d and said \"%s\"; expected status 1 and a "
-		  "message naming the service", status, tk_chomp(hn_stderr(cli)));
+		  "message naming the service", status,
+		  tk_chomp(hn_stderr(cli)));
 	cli = daytime(net, NULL, NULL);
 	status = exit_status(cli, "daytime");
 	TK_EXPECT(status == 2 && strstr(hn_stderr(cli), "usage") != NULL,

@@ -54,8 +54,8 @@ static void next_address_after_unreachable(void **state)
 		  "the router answered \"host unreachable\" for %s, the "
 		  "first address of two.test; your client should have gone "
 		  "on to %s, but it exited %d, printed \"%s\" and said "
-		  "\"%s\"", order[0], order[1], status, tk_shown(hn_stdout(cli)),
-		  tk_chomp(hn_stderr(cli)));
+		  "\"%s\"", order[0], order[1], status,
+		  tk_shown(hn_stdout(cli)), tk_chomp(hn_stderr(cli)));
 	TK_EXPECT(strstr(hn_stderr(cli), order[0]) != NULL &&
 		  strstr(hn_stderr(cli), "No route to host") != NULL,
 		  "your client should say on stderr that %s was unreachable "
@@ -98,7 +98,8 @@ static void closes_each_failed_socket(void **state)
 		  "many.test has 11 addresses and only the last (%s) has a "
 		  "server; with at most 8 open descriptors your client never "
 		  "got there: does it close the socket of each failed "
-		  "connect()? It said: %s", order[10], tk_chomp(hn_stderr(cli)));
+		  "connect()? It said: %s", order[10],
+		  tk_chomp(hn_stderr(cli)));
 	TK_EXPECT(exit_status(cli, "daytime") == 0 &&
 		  strcmp(hn_stdout(cli), "eleventh\r\n") == 0,
 		  "from the eleventh address your client printed \"%s\"",
