@@ -76,9 +76,21 @@ test: deps ## build and run everything; ends with "N passed, N failed"
 
 check: test ## same as test
 
-check-labs: deps ## the lab contract: reference passes, starter fails, starter is derived
+check-labs: deps ## the lab contract: reference passes, starter fails, every mutant is caught
 	@$(MAKE) -s --no-print-directory -j$(JOBS) $(ALL_LAB_BUILDS)
 	@$(PY) tools/testrun.py --build $(B) -j $(JOBS) --labs $(LABS)
+
+mutants: deps ## LAB=NN: each mistake of the lab's mutants, the test that catches it, what the student reads
+	@test -n "$(LAB)" || { echo "make mutants LAB=NN (labs here: $(LABS))" >&2; exit 2; }
+	@$(MAKE) -s --no-print-directory -j$(JOBS) build-lab-$(LAB)-ref
+	@$(PY) tools/mutants.py --build $(B) -j $(JOBS) --table $(LAB)
+
+# `make bench`: the whole mutant check of every lab (target: at most 60 s
+# on 2 cores) and how many mutants are caught.
+BENCHES += bench-mutants
+.PHONY: mutants bench-mutants
+bench-mutants: $(ALL_LAB_BUILDS)
+	@$(PY) tools/mutants.py --build $(B) -j $(JOBS) --bench $(LABS)
 
 derive-starters: ## re-derive labs/lab-NN/ from the reference solutions
 	@for l in $(LABS); do $(PY) tools/derive.py --write $$l || exit 1; done

@@ -32,10 +32,17 @@ static void ordinary_user_limits(void)
 	}
 }
 
+/* Set once a test has failed through tk_fail_at. */
+static int a_test_failed;
+
 int tk_begin(void **state)
 {
 	tk_current_test = *state;
 	ordinary_user_limits();
+	/* The mutant check (tools/mutants.py) needs only the first failure:
+	 * with TK_STOP_AFTER_FAIL set, the tests after it are skipped. */
+	if (a_test_failed && getenv("TK_STOP_AFTER_FAIL") != NULL)
+		skip();
 	return 0;
 }
 
@@ -98,6 +105,7 @@ void tk_fail_at(const char *file, int line, const char *fmt, ...)
 	va_end(ap);
 	snprintf(where, sizeof(where), "%s:%d", file, line);
 	report("fail", where, msg);
+	a_test_failed = 1;
 	_fail(file, line);
 	abort();        /* _fail longjmps out; this is never reached */
 }

@@ -34,7 +34,10 @@ endef
 #   PROGRAMS  which FILES are whole programs: NAME.c -> executable NAME
 #             (the others are linked into the lab's test binaries)
 #   REPLACES  lib objects the student's files stand in for (lib/readio.o ...)
-# Variants: student (labs/lab-NN), ref (REFDIR), starter (derived afresh).
+# Variants: student (labs/lab-NN), ref (REFDIR), starter (derived afresh),
+# and, when make is called with MUTANT_LAB=NN MUTANTS="a b", one variant a
+# mutant (tools/mutants.py writes $(B)/mutant-src/lab-NN/NAME/ and builds
+# build-lab-NN-mutant/NAME).
 # Tests: chapters/CH/tests/lab.c (public), chapters/CH/tests/hidden/lab_hidden.c
 define lab
 LABS += $1
@@ -45,6 +48,7 @@ ALL_LAB_BUILDS += build-lab-$1-ref
 $(B)/liblnp-minus-$1.a: $$(filter-out $(addprefix $(B)/obj/,$6),$$(LIB_OBJS))
 	@rm -f $$@ && ar rcs $$@ $$^
 $(foreach v,student ref starter,$(call lab_variant,$1,$2,$3,$5,$6,$7,$v,$(if $(filter student,$v),labs/lab-$1,$(if $(filter ref,$v),$4,$(B)/starter-src/lab-$1))))
+$(foreach mu,$(if $(filter $1,$(MUTANT_LAB)),$(MUTANTS)),$(call lab_variant,$1,$2,$3,$5,$6,$7,mutant/$(mu),$(B)/mutant-src/lab-$1/$(mu)))
 
 $(foreach f,$3,
 $(B)/starter-src/lab-$1/$f: $4/$f tools/derive.py

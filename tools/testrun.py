@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Run the workbook's cmocka suites and lab contract checks; summarise.
 
-  testrun.py --build B [-j N] --suites BIN... --labs NN...
-      run suites and check the lab contract; last line "N passed, N failed"
+  testrun.py --build B [-j N] --suites BIN... --labs NN... [--no-mutants]
+      run suites and check the lab contract (with each lab's mutants,
+      tools/mutants.py); last line "N passed, N failed"
   testrun.py --build B --lab-run NN --variant student|ref [--hidden]
       a student's run of one lab: each test in words, with sections to reread
 Options: --junit FILE (JUnit XML of every result), --json FILE.
@@ -44,14 +45,15 @@ class Result:
 TAP = re.compile(r"^(ok|not ok) (\d+)(?: - | # SKIP )?(.*)$")
 
 
-def run_suite(binary, label=None, timeout=SUITE_TIMEOUT):
+def run_suite(binary, label=None, timeout=SUITE_TIMEOUT, extra_env=None):
     """Runs one cmocka binary with TAP output; returns its Results."""
     label = label or os.path.relpath(binary)
     if not os.path.exists(binary):
         return [Result(label, "(build)", "fail", f"{binary} was not built")]
     with tempfile.TemporaryDirectory(prefix="tk-") as tmp:
         report = os.path.join(tmp, "report.jsonl")
-        env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP", TK_REPORT=report)
+        env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP", TK_REPORT=report,
+                   **(extra_env or {}))
         start = time.monotonic()
         proc = subprocess.Popen([binary], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, env=env,
@@ -445,6 +447,7 @@ def main():
     ap.add_argument("--lab-run")
     ap.add_argument("--variant", default="student")
     ap.add_argument("--hidden", action="store_true")
+    ap.add_argument("--no-mutants", action="store_true")
     ap.add_argument("--junit")
     ap.add_argument("--json")
     ap.add_argument("--edition", default="full", choices=["full",
@@ -470,6 +473,9 @@ def main():
                  for l in args.labs if l in ms]
         for job in jobs:
             results += job.result()
+    if args.labs and not args.no_mutants:
+        import mutants      # the lab contract's mutants (tools/mutants.py)
+        results += mutants.check_results(args.build, args.labs, args.j)
     for r in results:
         if r.status == "fail":
             show_failure(r, ms.get(r.suite[3:5]) if r.suite.startswith("lab")
