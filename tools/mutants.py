@@ -173,12 +173,15 @@ def write_sources(build, mu, m):
             f.write(text)
 
 
-def build(build_dir, lab, names, jobs):
-    """Builds the lab's mutants; returns {name: build log} of the ones
-    that did not build."""
+def build(build_dir, lab, mus, jobs):
+    """Builds the lab's mutants (the hidden suite only for those that may
+    be caught there); returns {name: build log} of the ones that did not
+    build."""
+    names = [mu.name for mu in mus]
     base = ["make", "--no-print-directory", "-s", f"MUTANT_LAB={lab}",
             "MUTANTS=" + " ".join(names)]
-    targets = [f"build-lab-{lab}-mutant/{n}" for n in names]
+    targets = [f"build-lab-{lab}-mutant/{mu.name}" +
+               ("" if mu.hidden else "-public") for mu in mus]
     p = subprocess.run(base + [f"-j{jobs}", "-k"] + targets,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     if p.returncode == 0:
@@ -253,7 +256,7 @@ def check(build_dir, labs, jobs):
                 "at least 8 (CONTRIBUTING.md, Labs)"))
         if not mus:
             continue
-        broken = build(build_dir, lab, [mu.name for mu in mus], jobs)
+        broken = build(build_dir, lab, mus, jobs)
         for mu in mus:
             if mu.name in broken:
                 log = broken[mu.name].strip().splitlines()[-6:]
@@ -284,6 +287,12 @@ def verdict_result(mu, verdict, r, kind, m):
         msg = (f"mutant {mu.name} survived: no test fails when "
                f"{mu.mistake} ({mu.where})")
         return Result(suite, name, "fail", msg)
+    if r.name == "(suite)":
+        return Result(suite, name, "fail", (
+            f"mutant {mu.name} ({mu.where}) is not caught by a test that "
+            f"says what is wrong: the {kind} test program stopped or "
+            f"hung ({r.message.splitlines()[0]}); a wrong answer must "
+            "fail at once, naming its section"))
     t = testrun.lab_tests(m).get(r.name, {})
     msg = (f"mutant {mu.name} ({mu.where}) is caught first by "
            f"{kind} test {r.name}, which sends the student to "

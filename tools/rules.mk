@@ -67,8 +67,9 @@ endef
 define lab_variant
 LAB_$1_$7_OBJS := $(patsubst %.c,$(B)/obj/$8/%.o,$(filter-out $(addsuffix .c,$4),$(filter %.c,$3)))
 $(patsubst %.c,$(B)/obj/$8/%.o,$(filter %.c,$3)): EXTRA_CFLAGS += -Ichapters/$2/lab
-.PHONY: build-lab-$1-$7
+.PHONY: build-lab-$1-$7 build-lab-$1-$7-public
 build-lab-$1-$7: $(addprefix $(B)/lab-$1/$7/,$4 public) $(if $(wildcard chapters/$2/tests/hidden/lab_hidden.c),$(B)/lab-$1/$7/hidden)
+build-lab-$1-$7-public: $(addprefix $(B)/lab-$1/$7/,$4 public)
 $(foreach p,$4,
 $(B)/lab-$1/$7/$p: $(B)/obj/$8/$p.o $(B)/liblnp.a
 	$$(LINK) $$^ $6
