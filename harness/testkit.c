@@ -234,6 +234,37 @@ char *tk_sibling(const char *name)
 	return remember(out);
 }
 
+/* A path of tk_path() or tk_sibling() for (CH, NAME), made once;
+ * CH NULL means a sibling. */
+static const char *path_once(const char *ch, const char *name)
+{
+	static struct { char key[192]; const char *path; } seen[64];
+	static int nseen;
+	char key[192];
+	int i;
+
+	snprintf(key, sizeof(key), "%s/%s", ch != NULL ? ch : "", name);
+	for (i = 0; i < nseen; i++)
+		if (strcmp(seen[i].key, key) == 0)
+			return seen[i].path;
+	if (nseen == 64)
+		TK_FAIL("tk_prog: more than 64 programs");
+	snprintf(seen[nseen].key, sizeof(seen[nseen].key), "%s", key);
+	seen[nseen].path = ch != NULL ? tk_path("ch/%s/%s", ch, name)
+				      : tk_sibling(name);
+	return seen[nseen++].path;
+}
+
+const char *tk_prog(const char *ch, const char *name)
+{
+	return path_once(ch, name);
+}
+
+const char *tk_lab_prog(const char *name)
+{
+	return path_once(NULL, name);
+}
+
 #include <regex.h>
 #include <sys/stat.h>
 

@@ -63,6 +63,12 @@ const char *tk_build_root(void);
 char *tk_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A program built next to the running test binary (lab programs). */
 char *tk_sibling(const char *name);
+/* The same two, made once a program and remembered, so a test may ask
+ * in a loop: tk_prog("01-introduction", "daytimetcpcli") is
+ * build/ch/01-introduction/daytimetcpcli, tk_lab_prog("daytime") the
+ * lab's program next to the test binary. */
+const char *tk_prog(const char *ch, const char *name);
+const char *tk_lab_prog(const char *name);
 
 #endif
 
