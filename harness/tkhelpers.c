@@ -56,9 +56,19 @@ int tk_listening_port(hn_proc *p, int timeout_ms)
 	return port;
 }
 
-bool tk_exits_within(hn_proc *p, int timeout_ms)
+bool tk_exited(hn_proc *p, int within_ms)
 {
-	return hn_exited_within(p, timeout_ms) != -1;
+	return hn_exited_within(p, within_ms) != -1;
+}
+
+int tk_exit_code(hn_proc *p)
+{
+	int status = hn_exit_status(p);
+
+	if (status == -1)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status)
+				 : 128 + WTERMSIG(status);
 }
 
 /* "exited with status 2", "killed by signal 11" or "still running". */
@@ -164,6 +174,11 @@ int tk_listen(hn_net *net, const char *host, const char *addr, int port,
 			port, net != NULL ? " in host " : "",
 			net != NULL ? host : "", strerror(errno));
 	return fd;
+}
+
+int tk_connect_here(const char *addr, int port)
+{
+	return tk_connect(NULL, NULL, addr, port);
 }
 
 void tk_close_rst(int fd)

@@ -35,9 +35,13 @@ bool tk_saw(hn_proc *p, const char *needle, int timeout_ms);
  * come within timeout_ms. */
 int tk_listening_port(hn_proc *p, int timeout_ms);
 
-/* Whether the program exited within timeout_ms (hn_exit_status(p) then
+/* Whether the program exited within within_ms (hn_exit_status(p) then
  * gives its wait status). */
-bool tk_exits_within(hn_proc *p, int timeout_ms);
+bool tk_exited(hn_proc *p, int within_ms);
+
+/* How the program ended, as a shell says it: its exit status, 128 +
+ * the signal's number if a signal killed it, -1 while it runs. */
+int tk_exit_code(hn_proc *p);
 
 /* A program run with bad arguments, and what it must say on stderr. */
 struct tk_bad_args {
@@ -58,6 +62,8 @@ void tk_expect_bad_args(const char *ch, const struct tk_bad_args *c,
  * naming both ends, if connect() fails.  Close-on-exec, so a program the
  * test starts later does not keep the connection open. */
 int tk_connect(hn_net *net, const char *host, const char *addr, int port);
+/* The same from where the calling thread is: tk_connect(NULL, ...). */
+int tk_connect_here(const char *addr, int port);
 
 /* A TCP socket listening in HOST (NET NULL: here) on ADDR ("0.0.0.0",
  * "::", or one address) and PORT, with SO_REUSEADDR and this backlog; it
