@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *tk_current_test = "?";
@@ -263,6 +264,13 @@ const char *tk_prog(const char *ch, const char *name)
 const char *tk_lab_prog(const char *name)
 {
 	return path_once(NULL, name);
+}
+
+void tk_tick(void)
+{
+	struct timespec tick = { 0, 1000000 };
+
+	nanosleep(&tick, NULL);
 }
 
 #include <regex.h>

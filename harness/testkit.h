@@ -70,6 +70,11 @@ char *tk_sibling(const char *name);
 const char *tk_prog(const char *ch, const char *name);
 const char *tk_lab_prog(const char *name);
 
+/* Waits 1 ms: the pause between two looks at a state that sends no
+ * notification (a process's state in /proc, a socket's queue), in a
+ * loop that stops at the event or at its deadline. */
+void tk_tick(void);
+
 #endif
 
 /*

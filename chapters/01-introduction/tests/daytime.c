@@ -100,7 +100,7 @@ static const char *const pieces[] = {
  * and waits for each to be read; returns the client's output. */
 static const char *read_pieces(hn_net *net, const char *client)
 {
-	int listenfd = listen_in(net, "b", "192.0.2.2", 13);
+	int listenfd = tk_listen(net, "b", "192.0.2.2", 13, LISTENQ);
 	hn_proc *cli = hn_run(net, "a", ch_prog(client), "192.0.2.2", NULL);
 	int status;
 

@@ -10,12 +10,9 @@
 
 #define CH "04-elementary-tcp"
 
-static char *prog(const char *name)
+static const char *prog(const char *name)
 {
-	char rel[128];
-
-	snprintf(rel, sizeof(rel), "ch/%s/%s", CH, name);
-	return ct_prog(rel);
+	return tk_prog(CH, name);
 }
 
 /* How many sockets the process has open (its /proc/PID/fd links). */
@@ -71,7 +68,7 @@ struct daytime_scene {
  * row; each gets the time. */
 static void daytime_up(struct daytime_scene *s, const char *server)
 {
-	char *client = ct_prog("ch/01-introduction/daytimetcpcli");
+	const char *client = tk_prog("01-introduction", "daytimetcpcli");
 
 	s->net = hn_up("host client server\n"
 		       "link client server 192.0.2.0/24\n");
@@ -160,7 +157,7 @@ static void daytime_noclose_never_ends(void **state)
 	 * the parent's descriptors keep the connections open.  From now
 	 * on no FIN can come. */
 	for (int ms = 0; ms < 2000 && hn_zombies(s.srv) < 3; ms++)
-		ct_nap();
+		tk_tick();
 	TK_EXPECT(hn_zombies(s.srv) == 3, "the three children should have "
 		  "exited");
 	for (int i = 0; i < 3; i++)
@@ -248,8 +245,8 @@ static void connect_errors_measured(void **state)
 		   "\"host unreachable\"", "EHOSTUNREACH", 2000);
 
 	/* the three slow ones run side by side */
-	listener = ct_listen_in(net, "busy", AF_INET, 7, 0);
-	filler = ct_connect_from(net, "client", "203.0.113.2", 7);
+	listener = tk_listen(net, "busy", "0.0.0.0", 7, 0);
+	filler = tk_connect(net, "client", "203.0.113.2", 7);
 	TK_EXPECT(ct_wait_queued(listener, 1, 2000), "the first connection "
 		  "never reached busy's accept queue");
 	hn_reachable(net, "r1");

@@ -13,9 +13,10 @@
 #define DATA "tcp and (ip[2:2] - ((ip[0] & 0xf) << 2) - " \
 	     "((tcp[12] & 0xf0) >> 2)) > 0"
 
-static char *prog(const char *name)
+/* A program of chapter 5 (built under build/ch/05-tcp-client-server/). */
+static const char *prog(const char *name)
 {
-	return pt_prog(name);
+	return tk_prog("05-tcp-client-server", name);
 }
 
 /* ---- a scene: the two hosts, a capture, a server ---------------------- */
@@ -303,14 +304,14 @@ static void v3_survives_abort_before_accept(void **state)
 	scene_up(&s, "echosrv_v3");
 	srv = hn_pid(s.srv);
 	TK_EXPECT(pt_stop(srv), "could not stop the server");
-	fd = pt_connect_from(s.net, "client", s.srvaddr, PORT);
-	pt_close_rst(fd);
+	fd = tk_connect(s.net, "client", s.srvaddr, PORT);
+	tk_close_rst(fd);
 	hn_cap_wait(s.cap, HN_RST, 1, 2000);
 	TK_EXPECT(pt_wait_conns(s.net, "server", PORT, 0, 2000),
 		  "the server's kernel kept the aborted connection");
 	kill(srv, SIGCONT);
 	hn_wait_line(s.srv, "str_echo: Connection reset by peer", 2000);
-	fd = pt_connect_from(s.net, "client", s.srvaddr, PORT);
+	fd = tk_connect(s.net, "client", s.srvaddr, PORT);
 	TK_EXPECT(pt_echoes(fd, "still here\n", 2000), "after accepting an "
 		  "aborted connection the server no longer echoes");
 	close(fd);
@@ -412,8 +413,8 @@ static void writes_after_rst(struct scene *s, bool fin_first, int want1,
 	sigset_t pipe_set, pending;
 	struct timespec zero = { 0, 0 };
 
-	listener = pt_listen_in(s->net, "server", PORT);
-	cfd = pt_connect_from(s->net, "client", s->srvaddr, PORT);
+	listener = tk_listen(s->net, "server", "0.0.0.0", PORT, 5);
+	cfd = tk_connect(s->net, "client", s->srvaddr, PORT);
 	sfd = accept(listener, NULL, NULL);
 	TK_EXPECT(sfd >= 0, "accept: %s", strerror(errno));
 	if (fin_first) {
@@ -421,7 +422,7 @@ static void writes_after_rst(struct scene *s, bool fin_first, int want1,
 		TK_EXPECT(pt_read_line(cfd, (char[8]){ 0 }, 8, 2000) == 0,
 			  "the client saw no end of file");
 	}
-	pt_close_rst(sfd);
+	tk_close_rst(sfd);
 	close(listener);
 	hn_cap_wait(s->cap, HN_RST, 1, 2000);
 	/* the RST has reached the client's socket when poll() says POLLHUP */
@@ -550,7 +551,7 @@ static void server_host_shutdown(void **state)
 static char *sums(struct scene *s, const char *shown, const char *input)
 {
 	struct hn_spawn_opts opts = { .stdin_data = input };
-	char *argv[] = { prog("echocli"), (char *)s->srvaddr, NULL };
+	char *argv[] = { (char *)prog("echocli"), (char *)s->srvaddr, NULL };
 	hn_proc *cli = hn_spawn(s->net, "client", argv, &opts);
 	int status = hn_wait_exit(cli, 3000);
 

@@ -19,7 +19,7 @@ static void echo_serves_a_client(void **state)
 
 	(void)state;
 	echo_up(&s);
-	fd = pt_connect_from(s.net, "client", s.addr, PORT);
+	fd = tk_connect(s.net, "client", s.addr, PORT);
 	TK_EXPECT(pt_echoes(fd, "hello, echo\n", 2000),
 		  "a client sent \"hello, echo\" and got no echo within 2 s");
 	snprintf(regex, sizeof(regex), "^connection from %s:[0-9]+$",
@@ -47,7 +47,7 @@ static void no_zombies_after_five_clients_at_once(void **state)
 	echo_up(&s);
 	srv = hn_pid(s.srv);
 	for (int i = 0; i < 5; i++) {
-		fds[i] = pt_connect_from(s.net, "client", s.addr, PORT);
+		fds[i] = tk_connect(s.net, "client", s.addr, PORT);
 		TK_EXPECT(pt_echoes(fds[i], "hi\n", 2000),
 			  "client %d of 5 got no echo", i + 1);
 	}
@@ -75,7 +75,7 @@ static void accept_restarted_after_sigchld(void **state)
 
 	(void)state;
 	echo_up(&s);
-	fd = pt_connect_from(s.net, "client", s.addr, PORT);
+	fd = tk_connect(s.net, "client", s.addr, PORT);
 	TK_EXPECT(pt_echoes(fd, "hello\n", 2000), "the first client got no "
 		  "echo");
 	child = echo_child(&s);
@@ -100,8 +100,8 @@ static void survives_connection_aborted_before_accept(void **state)
 	srv = hn_pid(s.srv);
 	/* freeze the server so the connection waits in the accept queue */
 	TK_EXPECT(pt_stop(srv), "could not freeze the server");
-	fd = pt_connect_from(s.net, "client", s.addr, PORT);
-	pt_close_rst(fd);
+	fd = tk_connect(s.net, "client", s.addr, PORT);
+	tk_close_rst(fd);
 	hn_cap_wait(s.cap, HN_RST, 1, 2000);
 	TK_EXPECT(pt_wait_conns(s.net, "server", PORT, 0, 2000),
 		  "the server host kept the aborted connection");
@@ -132,14 +132,14 @@ static void child_not_killed_by_sigpipe(void **state)
 	(void)state;
 	echo_up(&s);
 	srv = hn_pid(s.srv);
-	fd = pt_connect_from(s.net, "client", s.addr, PORT);
+	fd = tk_connect(s.net, "client", s.addr, PORT);
 	TK_EXPECT(pt_echoes(fd, "first\n", 2000), "no echo");
 	child = echo_child(&s);
 	TK_EXPECT(pt_stop(child), "could not freeze the child");
 	pt_send(fd, "second\n", 7);
 	shutdown(fd, SHUT_WR);
 	hn_cap_wait(s.cap, HN_FIN, 1, 2000);
-	pt_close_rst(fd);
+	tk_close_rst(fd);
 	hn_cap_wait(s.cap, HN_RST, 1, 2000);
 	TK_EXPECT(pt_wait_conns(s.net, "server", PORT, 0, 2000),
 		  "the server host kept the reset connection");

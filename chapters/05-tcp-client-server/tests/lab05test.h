@@ -27,7 +27,7 @@ static inline void echo_up(struct echo_scene *s)
 		       "link client server 192.0.2.0/24\n");
 	s->cap = hn_capture(s->net, "server", "client");
 	s->addr = hn_addr(s->net, "server", AF_INET);
-	s->srv = hn_run(s->net, "server", pt_sibling("echosrv"), "9877",
+	s->srv = hn_run(s->net, "server", tk_lab_prog("echosrv"), "9877",
 			NULL);
 	hn_wait_port(s->srv, IPPROTO_TCP, PORT, 2000);
 }
@@ -63,7 +63,7 @@ static inline void expect_settled(struct echo_scene *s, const char *after)
 			break;
 		if (hn_zombies(s->srv) == 0 && pt_state(srv) == 'S')
 			return;
-		pt_nap();
+		tk_tick();
 	}
 	expect_alive(s, after);
 	TK_FAIL("%s, %d of the server's children stayed zombies for 2 s",
@@ -76,7 +76,7 @@ static inline void expect_serving(struct echo_scene *s, const char *after)
 	int fd;
 
 	expect_alive(s, after);
-	fd = pt_connect_from(s->net, "client", s->addr, PORT);
+	fd = tk_connect(s->net, "client", s->addr, PORT);
 	TK_EXPECT(pt_echoes(fd, "are you still there?\n", 2000),
 		  "%s, a new client got no echo within 2 s", after);
 	close(fd);
@@ -98,7 +98,7 @@ static inline bool pt_wait_dead(pid_t pid, int timeout_ms)
 	for (int ms = 0; pt_state(pid) != 'Z' && pt_state(pid) != 0; ms++) {
 		if (ms >= timeout_ms)
 			return false;
-		pt_nap();
+		tk_tick();
 	}
 	return true;
 }
