@@ -374,3 +374,17 @@ void tk_transcript(const char *chapter, const char *name, const char *text)
 			text);
 	free(want);
 }
+
+void tk_transcript_of(const char *chapter, const char *name,
+		      const char *command, const char *output)
+{
+	char *text;
+
+	size_t len = strlen(output);
+
+	if (asprintf(&text, "$ %s\n%s%s", command, output,
+		     len > 0 && output[len - 1] != '\n' ? "\n" : "") < 0)
+		abort();
+	tk_transcript(chapter, name, text);
+	free(text);
+}

@@ -89,3 +89,7 @@ void tk_tick(void);
  * new string (the old one is freed). */
 char *tk_scrub(char *text, const char *regex, const char *repl);
 void tk_transcript(const char *chapter, const char *name, const char *text);
+/* The transcript of one command: "$ COMMAND", then its OUTPUT (which
+ * gets a final newline if it has none). */
+void tk_transcript_of(const char *chapter, const char *name,
+		      const char *command, const char *output);

@@ -249,3 +249,31 @@ size_t tk_read_line(int fd, char *buf, size_t size, int timeout_ms)
 	buf[got] = '\0';
 	return got;
 }
+
+/* ---- echo servers ----------------------------------------------------- */
+
+static char last_echo[1024];
+
+bool tk_echoes(int fd, const char *line, int timeout_ms)
+{
+	size_t len = strlen(line), done = 0;
+
+	last_echo[0] = '\0';
+	while (done < len) {
+		/* MSG_NOSIGNAL: a server that has gone gives an error */
+		ssize_t n = send(fd, line + done, len - done, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return false;
+		done += (size_t)n;
+	}
+	tk_read_line(fd, last_echo, sizeof(last_echo), timeout_ms);
+	return strcmp(last_echo, line) == 0;
+}
+
+const char *tk_last_echo(void)
+{
+	return last_echo;
+}

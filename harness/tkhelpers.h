@@ -89,4 +89,13 @@ size_t tk_read_n(int fd, void *buf, size_t n, int timeout_ms);
  * number of bytes read. */
 size_t tk_read_line(int fd, char *buf, size_t size, int timeout_ms);
 
+/* ---- echo servers ----------------------------------------------------- */
+
+/* Sends LINE (ending in '\n') on fd and reads one line back within
+ * timeout_ms: true if it is the same line.  tk_last_echo() then gives
+ * what came back (a line, part of one at the deadline, or ""), for the
+ * failure message. */
+bool tk_echoes(int fd, const char *line, int timeout_ms);
+const char *tk_last_echo(void);
+
 #endif

@@ -170,16 +170,6 @@ static inline ssize_t pt_read_line(int fd, char *buf, size_t size,
 	return (ssize_t)len;
 }
 
-/* Sends line and expects it back within timeout_ms. */
-static inline bool pt_echoes(int fd, const char *line, int timeout_ms)
-{
-	char got[MAXLINE];
-
-	return pt_send(fd, line, strlen(line)) == (ssize_t)strlen(line) &&
-	       pt_read_line(fd, got, sizeof(got), timeout_ms) > 0 &&
-	       strcmp(got, line) == 0;
-}
-
 /* How many TCP sockets in HOST, other than listening ones, have local
  * port lport (IPv4 and IPv6 tables of the host's namespace). */
 static inline int pt_conn_count(hn_net *net, const char *host, int lport)

@@ -312,7 +312,7 @@ static void v3_survives_abort_before_accept(void **state)
 	kill(srv, SIGCONT);
 	hn_wait_line(s.srv, "str_echo: Connection reset by peer", 2000);
 	fd = tk_connect(s.net, "client", s.srvaddr, PORT);
-	TK_EXPECT(pt_echoes(fd, "still here\n", 2000), "after accepting an "
+	TK_EXPECT(tk_echoes(fd, "still here\n", 2000), "after accepting an "
 		  "aborted connection the server no longer echoes");
 	close(fd);
 	scene_down(&s, NULL);
@@ -604,8 +604,8 @@ static void str_echo_until_eof(void **state)
 		_exit(str_echo(sv[1]) == 0 ? 0 : 1);
 	}
 	close(sv[1]);
-	TK_EXPECT(pt_echoes(sv[0], "one\n", 2000) &&
-		  pt_echoes(sv[0], "two\n", 2000), "str_echo did not echo");
+	TK_EXPECT(tk_echoes(sv[0], "one\n", 2000) &&
+		  tk_echoes(sv[0], "two\n", 2000), "str_echo did not echo");
 	shutdown(sv[0], SHUT_WR);
 	TK_EXPECT(pt_read_line(sv[0], buf, sizeof(buf), 2000) == 0,
 		  "str_echo did not close after end of file");

@@ -20,7 +20,7 @@ static void echo_serves_a_client(void **state)
 	(void)state;
 	echo_up(&s);
 	fd = tk_connect(s.net, "client", s.addr, PORT);
-	TK_EXPECT(pt_echoes(fd, "hello, echo\n", 2000),
+	TK_EXPECT(tk_echoes(fd, "hello, echo\n", 2000),
 		  "a client sent \"hello, echo\" and got no echo within 2 s");
 	snprintf(regex, sizeof(regex), "^connection from %s:[0-9]+$",
 		 hn_addr(s.net, "client", AF_INET));
@@ -48,7 +48,7 @@ static void no_zombies_after_five_clients_at_once(void **state)
 	srv = hn_pid(s.srv);
 	for (int i = 0; i < 5; i++) {
 		fds[i] = tk_connect(s.net, "client", s.addr, PORT);
-		TK_EXPECT(pt_echoes(fds[i], "hi\n", 2000),
+		TK_EXPECT(tk_echoes(fds[i], "hi\n", 2000),
 			  "client %d of 5 got no echo", i + 1);
 	}
 	n = pt_wait_children(srv, 5, kids, 8, 2000);
@@ -76,7 +76,7 @@ static void accept_restarted_after_sigchld(void **state)
 	(void)state;
 	echo_up(&s);
 	fd = tk_connect(s.net, "client", s.addr, PORT);
-	TK_EXPECT(pt_echoes(fd, "hello\n", 2000), "the first client got no "
+	TK_EXPECT(tk_echoes(fd, "hello\n", 2000), "the first client got no "
 		  "echo");
 	child = echo_child(&s);
 	close(fd);              /* its child exits: SIGCHLD in accept() */
@@ -133,7 +133,7 @@ static void child_not_killed_by_sigpipe(void **state)
 	echo_up(&s);
 	srv = hn_pid(s.srv);
 	fd = tk_connect(s.net, "client", s.addr, PORT);
-	TK_EXPECT(pt_echoes(fd, "first\n", 2000), "no echo");
+	TK_EXPECT(tk_echoes(fd, "first\n", 2000), "no echo");
 	child = echo_child(&s);
 	TK_EXPECT(pt_stop(child), "could not freeze the child");
 	pt_send(fd, "second\n", 7);

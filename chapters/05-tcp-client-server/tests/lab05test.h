@@ -77,7 +77,7 @@ static inline void expect_serving(struct echo_scene *s, const char *after)
 
 	expect_alive(s, after);
 	fd = tk_connect(s->net, "client", s->addr, PORT);
-	TK_EXPECT(pt_echoes(fd, "are you still there?\n", 2000),
+	TK_EXPECT(tk_echoes(fd, "are you still there?\n", 2000),
 		  "%s, a new client got no echo within 2 s", after);
 	close(fd);
 }

@@ -97,7 +97,7 @@ static void shutdown_client_gets_every_echo(void **state)
 static void selcli_session_transcript(void **state)
 {
 	const char *in = "hello, select\nsecond line\n";
-	char portarg[16], *text;
+	char portarg[16];
 	hn_proc *cli;
 	int port;
 
@@ -109,11 +109,8 @@ static void selcli_session_transcript(void **state)
 	TK_EXPECT(tk_exited(cli, 2000), "selcli did not exit");
 	TK_EXPECT(strcmp(hn_stdout(cli), in) == 0, "selcli printed \"%s\"",
 		  hn_stdout(cli));
-	if (asprintf(&text, "$ printf 'hello, select\\nsecond line\\n' | "
-		     "./selcli 127.0.0.1 9877\n%s", hn_stdout(cli)) < 0)
-		abort();
-	tk_transcript(CH, "selcli", text);
-	free(text);
+	tk_transcript_of(CH, "selcli", "printf 'hello, select\\nsecond "
+			 "line\\n' | ./selcli 127.0.0.1 9877", hn_stdout(cli));
 }
 
 /* Three clients talk in turns; one resets; the others go on. */
@@ -249,15 +246,8 @@ static void pselect_server_stops_on_sigterm(void **state)
 		  "pselserv did not exit with status 0 after SIGTERM");
 	TK_EXPECT(tk_read_n(fd, buf, 1, 2000) == 0,
 		  "the client did not see end of file when pselserv stopped");
-	{
-		char *text;
-
-		if (asprintf(&text, "$ kill -TERM $(pidof pselserv)\n%s\n",
-			     line) < 0)
-			abort();
-		tk_transcript(CH, "pselserv_sigterm", text);
-		free(text);
-	}
+	tk_transcript_of(CH, "pselserv_sigterm", "kill -TERM $(pidof pselserv)",
+			 line);
 	free(line);
 	Close(fd);
 }

@@ -41,15 +41,12 @@ static void echoes_and_reports_peers(void **state)
 {
 	hn_proc *srv = start_server("60,5,3", 0);
 	int fd = tk_connect_here(server_ip, tk_listening_port(srv, 2000));
-	char buf[32];
 
 	(void)state;
 	TK_EXPECT(tk_saw(srv, "connected", 2000), "the server "
 		  "did not print \"peer ... connected\" for a new client");
-	Writen(fd, "ping\n", 5);
-	TK_EXPECT(tk_read_line(fd, buf, sizeof(buf), 2000) == 5 &&
-		  strcmp(buf, "ping\n") == 0, "a client sent \"ping\" and got "
-		  "\"%s\" back", buf);
+	TK_EXPECT(tk_echoes(fd, "ping\n", 2000), "a client sent \"ping\" and "
+		  "got \"%s\" back", tk_last_echo());
 	Close(fd);
 	TK_EXPECT(tk_saw(srv, "closed", 2000), "the server did "
 		  "not print \"peer ... closed\" when a client closed");

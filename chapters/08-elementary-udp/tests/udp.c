@@ -50,7 +50,6 @@ static void echo_round_trip(void **state)
 {
 	hn_proc *srv = tk_run(CH, "udpserv", "0", NULL), *cli;
 	const char *in = "hello over UDP\nsecond datagram\n";
-	char *text;
 
 	(void)state;
 	cli = client("udpcli", tk_listening_port(srv, 2000));
@@ -59,11 +58,9 @@ static void echo_round_trip(void **state)
 		  "udpcli did not finish: %s", hn_stderr(cli));
 	TK_EXPECT(strcmp(hn_stdout(cli), in) == 0, "udpcli printed \"%s\"",
 		  hn_stdout(cli));
-	if (asprintf(&text, "$ printf 'hello over UDP\\nsecond datagram\\n'"
-		     " | ./udpcli 127.0.0.1 9877\n%s", hn_stdout(cli)) < 0)
-		abort();
-	tk_transcript(CH, "udpcli", text);
-	free(text);
+	tk_transcript_of(CH, "udpcli", "printf 'hello over UDP\\nsecond "
+			 "datagram\\n' | ./udpcli 127.0.0.1 9877",
+			 hn_stdout(cli));
 }
 
 static void naive_client_hangs_when_datagram_lost(void **state)
@@ -121,7 +118,6 @@ static void server_absent_unconnected_vs_connected(void **state)
 	int port = dead_port();
 	hn_proc *naive = client("udpcli", port);
 	hn_proc *conn = client("udpcli_connect", port);
-	char *text;
 
 	(void)state;
 	hn_feed(naive, "anyone?\n", 8, 1000);
@@ -135,18 +131,14 @@ static void server_absent_unconnected_vs_connected(void **state)
 	 * hears of it */
 	TK_EXPECT(!tk_exited(naive, 1000), "the unconnected udpcli exited: "
 		  "it was expected to wait for ever (%s)", hn_stderr(naive));
-	if (asprintf(&text, "$ echo anyone? | ./udpcli_connect 127.0.0.1 "
-		     "9877\n%s", hn_stderr(conn)) < 0)
-		abort();
-	tk_transcript(CH, "udpcli_connect_refused", text);
-	free(text);
+	tk_transcript_of(CH, "udpcli_connect_refused", "echo anyone? | "
+			 "./udpcli_connect 127.0.0.1 9877", hn_stderr(conn));
 }
 
 static void tcp_and_udp_on_one_port(void **state)
 {
 	hn_proc *srv = tk_run(CH, "udptcpserv", "0", NULL), *cli;
 	int port = tk_listening_port(srv, 2000), fd;
-	char buf[32];
 
 	(void)state;
 	cli = client("udpcli", port);
@@ -156,10 +148,8 @@ static void tcp_and_udp_on_one_port(void **state)
 		  hn_stdout(cli));
 	for (int i = 0; i < 2; i++) {   /* two TCP clients, one after other */
 		fd = tk_connect_here(TK_LOOPBACK, port);
-		Writen(fd, "by TCP\n", 7);
-		TK_EXPECT(tk_read_line(fd, buf, sizeof(buf), 2000) == 7 &&
-			  strcmp(buf, "by TCP\n") == 0, "TCP echo through "
-			  "udptcpserv gave \"%s\"", buf);
+		TK_EXPECT(tk_echoes(fd, "by TCP\n", 2000), "TCP echo "
+			  "through udptcpserv gave \"%s\"", tk_last_echo());
 		Close(fd);
 	}
 	TK_EXPECT(!tk_exited(srv, 0), "udptcpserv exited: %s", hn_stderr(srv));

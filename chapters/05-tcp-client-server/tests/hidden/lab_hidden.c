@@ -20,7 +20,7 @@ static void echo_twenty_clients_in_turn(void **state)
 		expect_alive(&s, line);
 		fd = tk_connect(s.net, "client", s.addr, PORT);
 		snprintf(line, sizeof(line), "client %d\n", i + 1);
-		TK_EXPECT(pt_echoes(fd, line, 2000), "client %d of 20, one "
+		TK_EXPECT(tk_echoes(fd, line, 2000), "client %d of 20, one "
 			  "after another, got no echo", i + 1);
 		close(fd);
 	}
@@ -89,7 +89,7 @@ static void echo_child_killed_server_carries_on(void **state)
 	(void)state;
 	echo_up(&s);
 	fd = tk_connect(s.net, "client", s.addr, PORT);
-	TK_EXPECT(pt_echoes(fd, "hello\n", 2000), "no echo");
+	TK_EXPECT(tk_echoes(fd, "hello\n", 2000), "no echo");
 	kill(echo_child(&s), SIGKILL);
 	TK_EXPECT(pt_read_line(fd, buf, sizeof(buf), 2000) == 0,
 		  "when its child was killed, the client should see end "
@@ -150,7 +150,7 @@ static int echo_client(struct echo_scene *s)
 {
 	int fd = tk_connect(s->net, "client", s->addr, PORT);
 
-	TK_EXPECT(pt_echoes(fd, "hello\n", 2000), "no echo");
+	TK_EXPECT(tk_echoes(fd, "hello\n", 2000), "no echo");
 	return fd;
 }
 
