@@ -42,9 +42,12 @@ int tk_begin(void **state)
 
 void (*tk_test_end_hook)(void);
 
+static void close_open_transcripts(void);
+
 int tk_end(void **state)
 {
 	(void)state;
+	close_open_transcripts();
 	if (tk_test_end_hook != NULL)
 		tk_test_end_hook();
 	return 0;
@@ -387,4 +390,46 @@ void tk_transcript_of(const char *chapter, const char *name,
 		abort();
 	tk_transcript(chapter, name, text);
 	free(text);
+}
+
+/* The transcripts being written, with the buffers their streams fill. */
+static struct open_transcript {
+	FILE *tr;
+	char *text;
+	size_t len;
+} open_tr[4];
+
+FILE *tk_transcript_open(void)
+{
+	for (int i = 0; i < 4; i++)
+		if (open_tr[i].tr == NULL) {
+			open_tr[i].tr = open_memstream(&open_tr[i].text,
+						       &open_tr[i].len);
+			if (open_tr[i].tr == NULL)
+				abort();
+			return open_tr[i].tr;
+		}
+	TK_FAIL("tk_transcript_open: more than 4 transcripts open");
+}
+
+void tk_transcript_close(FILE *tr, const char *chapter, const char *name)
+{
+	for (int i = 0; i < 4; i++)
+		if (open_tr[i].tr == tr && tr != NULL) {
+			char *text;
+
+			fclose(tr);
+			text = open_tr[i].text;
+			open_tr[i] = (struct open_transcript){ 0 };
+			if (name != NULL)
+				tk_transcript(chapter, name, text);
+			free(text);
+			return;
+		}
+}
+
+static void close_open_transcripts(void)
+{
+	for (int i = 0; i < 4; i++)
+		tk_transcript_close(open_tr[i].tr, NULL, NULL);
 }

@@ -23,6 +23,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <cmocka.h>
 
 /* The name of the test that is running (set by TK_TEST's setup). */
@@ -89,6 +90,12 @@ void tk_tick(void);
  * new string (the old one is freed). */
 char *tk_scrub(char *text, const char *regex, const char *repl);
 void tk_transcript(const char *chapter, const char *name, const char *text);
+/* A transcript written as the test goes: fprintf() to the stream that
+ * tk_transcript_open() returns, then tk_transcript_close() checks it as
+ * tk_transcript() does (NAME NULL: only throws it away).  One left open
+ * when a test fails is thrown away at the test's end. */
+FILE *tk_transcript_open(void);
+void tk_transcript_close(FILE *tr, const char *chapter, const char *name);
 /* The transcript of one command: "$ COMMAND", then its OUTPUT (which
  * gets a final newline if it has none). */
 void tk_transcript_of(const char *chapter, const char *name,

@@ -59,9 +59,7 @@ struct daytime_scene {
 	hn_net *net;
 	hn_cap *cap;
 	hn_proc *srv, *cli[3];
-	FILE *tr;
-	char *text;
-	size_t len;
+	FILE *tr;               /* the transcript being written */
 };
 
 /* Starts the server, then chapter 1's daytime client three times in a
@@ -73,7 +71,7 @@ static void daytime_up(struct daytime_scene *s, const char *server)
 	s->net = hn_up("host client server\n"
 		       "link client server 192.0.2.0/24\n");
 	s->cap = hn_capture(s->net, "client", "server");
-	s->tr = open_memstream(&s->text, &s->len);
+	s->tr = tk_transcript_open();
 	s->srv = hn_run(s->net, "server", prog(server), "13", NULL);
 	hn_wait_port(s->srv, IPPROTO_TCP, 13, 2000);
 	fprintf(s->tr, "server$ %s &\n%s", server, hn_stdout(s->srv));
@@ -102,9 +100,7 @@ static void server_sockets(struct daytime_scene *s)
 
 static void daytime_down(struct daytime_scene *s, const char *transcript)
 {
-	fclose(s->tr);
-	tk_transcript(CH, transcript, s->text);
-	free(s->text);
+	tk_transcript_close(s->tr, CH, transcript);
 	hn_down(s->net);
 }
 
@@ -222,9 +218,7 @@ static double probe_says(hn_proc *p, FILE *tr, const char *shown,
 static void connect_errors_measured(void **state)
 {
 	hn_net *net = hn_up(connect_topology);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *tr = open_memstream(&text, &len);
+	FILE *tr = tk_transcript_open();
 	hn_proc *absent, *crashed, *full;
 	double t_arp, t_crash, t_full;
 	struct hn_impair delay = { .delay_ms = 5 };
@@ -274,9 +268,7 @@ static void connect_errors_measured(void **state)
 		  hn_cap_summary(busy, NULL));
 	close(filler);
 	close(listener);
-	fclose(tr);
-	tk_transcript(CH, "connect-errors", text);
-	free(text);
+	tk_transcript_close(tr, CH, "connect-errors");
 	hn_down(net);
 }
 
@@ -286,9 +278,7 @@ static void backlog_measured(void **state)
 {
 	hn_net *net = hn_up("host server\n");
 	hn_proc *p = hn_run(net, "server", prog("backlog"), NULL);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *tr = open_memstream(&text, &len);
+	FILE *tr = tk_transcript_open();
 	static const int backlogs[] = { 0, 1, 2, 4, 8 };
 	char want[128];
 
@@ -305,9 +295,7 @@ static void backlog_measured(void **state)
 			  "in:\n%s", want, hn_stdout(p));
 	}
 	fprintf(tr, "server$ backlog\n%s", hn_stdout(p));
-	fclose(tr);
-	tk_transcript(CH, "backlog", text);
-	free(text);
+	tk_transcript_close(tr, CH, "backlog");
 	hn_down(net);
 }
 

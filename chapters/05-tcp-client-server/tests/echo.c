@@ -28,8 +28,6 @@ struct scene {
 	const char *srvaddr;    /* 192.0.2.2 */
 	const char *cliaddr;    /* 192.0.2.1 */
 	FILE *tr;               /* the transcript being written */
-	char *text;
-	size_t textlen;
 };
 
 static void scene_up(struct scene *s, const char *server)
@@ -40,7 +38,7 @@ static void scene_up(struct scene *s, const char *server)
 	s->cap = hn_capture(s->net, "client", "server");
 	s->srvaddr = hn_addr(s->net, "server", AF_INET);
 	s->cliaddr = hn_addr(s->net, "client", AF_INET);
-	s->tr = open_memstream(&s->text, &s->textlen);
+	s->tr = tk_transcript_open();
 	if (server != NULL) {
 		s->srv = hn_run(s->net, "server", prog(server), "9877", NULL);
 		hn_wait_line(s->srv, "^listening on port", 2000);
@@ -51,10 +49,7 @@ static void scene_up(struct scene *s, const char *server)
 /* Checks the transcript against the book's copy, and tears down. */
 static void scene_down(struct scene *s, const char *transcript)
 {
-	fclose(s->tr);
-	if (transcript != NULL)
-		tk_transcript(CH, transcript, s->text);
-	free(s->text);
+	tk_transcript_close(s->tr, CH, transcript);
 	hn_down(s->net);
 }
 
