@@ -4,7 +4,9 @@
  */
 #include "tkhelpers.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -109,6 +111,106 @@ void tk_expect_bad_args(const char *ch, const struct tk_bad_args *c,
 			  line, c[i].want, how_it_ended(status, how,
 			  sizeof(how)), tk_chomp(hn_stderr(p)));
 	}
+}
+
+/* ---- processes, as /proc shows them ---------------------------------- */
+
+/* The fields of /proc/PID/stat after "pid (comm)": fields[0] is the
+ * state, fields[1] the parent's pid ... (field N of proc(5) is
+ * fields[N - 3]).  Returns how many were read, 0 if the process is gone. */
+static int proc_stat(pid_t pid, long long fields[], int max, char *state)
+{
+	char path[64], line[1024], *p, *save = NULL;
+	FILE *f;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	p = fgets(line, sizeof(line), f);
+	fclose(f);
+	if (p == NULL || (p = strrchr(line, ')')) == NULL || p[1] == '\0')
+		return 0;
+	*state = p[2];
+	for (char *t = strtok_r(p + 2, " \n", &save); t != NULL && n < max;
+	     t = strtok_r(NULL, " \n", &save))
+		fields[n++] = t[0] == '-' || (t[0] >= '0' && t[0] <= '9') ?
+			      atoll(t) : 0;
+	return n;
+}
+
+/* 'R', 'S', 'T' (stopped), 'Z' (zombie) ..., or 0 if there is none. */
+char tk_proc_state(pid_t pid)
+{
+	long long f[2];
+	char state = 0;
+
+	return proc_stat(pid, f, 2, &state) > 0 ? state : 0;
+}
+
+/* The wait status (as from waitpid) of a zombie: field 52 of stat. */
+int tk_zombie_status(pid_t pid)
+{
+	long long f[50];
+	char state;
+
+	if (proc_stat(pid, f, 50, &state) < 50 || state != 'Z')
+		return -1;
+	return (int)f[49];
+}
+
+/* The children of parent now, up to max of them; returns how many. */
+int tk_children(pid_t parent, pid_t out[], int max)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	long long f[2];
+	char state;
+	int n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL && n < max) {
+		pid_t pid = (pid_t)atoi(e->d_name);
+
+		if (pid > 0 && proc_stat(pid, f, 2, &state) == 2 &&
+		    f[1] == parent)
+			out[n++] = pid;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Waits until parent has at least n children; fills out[].  Returns how
+ * many it has at the end. */
+int tk_wait_children(pid_t parent, int n, pid_t out[], int max,
+		     int timeout_ms)
+{
+	int have = tk_children(parent, out, max);
+
+	for (int ms = 0; have < n && ms < timeout_ms; ms++) {
+		tk_tick();
+		have = tk_children(parent, out, max);
+	}
+	return have;
+}
+
+/* Waits until the process is in state (0: gone).  Returns true if so. */
+bool tk_wait_state(pid_t pid, char state, int timeout_ms)
+{
+	for (int ms = 0; tk_proc_state(pid) != state; ms++) {
+		if (ms >= timeout_ms)
+			return false;
+		tk_tick();
+	}
+	return true;
+}
+
+/* Stops a process and waits until it is stopped. */
+bool tk_stop(pid_t pid)
+{
+	return kill(pid, SIGSTOP) == 0 && tk_wait_state(pid, 'T', 2000);
 }
 
 /* ---- sockets the test makes -------------------------------------------- */

@@ -54,6 +54,28 @@ struct tk_bad_args {
 void tk_expect_bad_args(const char *ch, const struct tk_bad_args *c,
 			size_t n);
 
+/* ---- processes, as /proc shows them ---------------------------------- */
+
+/* A server's children, their states and how a zombie ended, read from
+ * /proc; a wait looks again every millisecond (nothing notifies a state
+ * change) until the event or the deadline.  PIDs are those of the
+ * sandbox (hn_pid()). */
+
+/* 'R', 'S', 'T' (stopped), 'Z' (zombie) ..., or 0 if there is none. */
+char tk_proc_state(pid_t pid);
+/* The wait status (as from waitpid) of a zombie: field 52 of stat. */
+int tk_zombie_status(pid_t pid);
+/* The children of parent now, up to max of them; returns how many. */
+int tk_children(pid_t parent, pid_t out[], int max);
+/* Waits until parent has at least n children; fills out[].  Returns how
+ * many it has at the end. */
+int tk_wait_children(pid_t parent, int n, pid_t out[], int max,
+		     int timeout_ms);
+/* Waits until the process is in state (0: gone).  Returns true if so. */
+bool tk_wait_state(pid_t pid, char state, int timeout_ms);
+/* Stops a process (SIGSTOP) and waits until it is stopped. */
+bool tk_stop(pid_t pid);
+
 /* ---- sockets the test makes -------------------------------------------- */
 
 /* A TCP connection from HOST of NET to ADDR (IPv4 or IPv6 text) and

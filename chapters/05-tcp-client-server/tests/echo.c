@@ -111,7 +111,7 @@ static void server_sh(struct scene *s, const char *cmd)
 static pid_t the_child(struct scene *s)
 {
 	pid_t kids[8];
-	int n = pt_wait_children(hn_pid(s->srv), 1, kids, 8, 2000);
+	int n = tk_wait_children(hn_pid(s->srv), 1, kids, 8, 2000);
 
 	TK_EXPECT(n == 1, "expected the server to have 1 child serving the "
 		  "client, found %d", n);
@@ -125,7 +125,7 @@ static void kill_the_child(struct scene *s)
 	pid_t child = the_child(s);
 
 	server_sh(s, "kill -9 $(pgrep -n -x echosrv_v3)");
-	TK_EXPECT(pt_wait_state(child, 0, 2000), "the server's child "
+	TK_EXPECT(tk_wait_state(child, 0, 2000), "the server's child "
 		  "survived kill -9");
 }
 
@@ -169,20 +169,20 @@ static int zombies_after_five_at_once(struct scene *s, const char *server)
 	fprintf(s->tr, "5 connections open\n");
 	client_echo(s, cli, "hello");
 	srv = hn_pid(s->srv);
-	n = pt_wait_children(srv, 5, kids, 8, 2000);
+	n = tk_wait_children(srv, 5, kids, 8, 2000);
 	TK_EXPECT(n == 5, "%s should have 5 children for 5 connections, "
 		  "has %d", server, n);
-	TK_EXPECT(pt_stop(srv), "could not stop the server");
+	TK_EXPECT(tk_stop(srv), "could not stop the server");
 	fprintf(s->tr, "server$ kill -STOP %%1\n");
 	client_eof(s, cli);
 	for (int i = 0; i < 5; i++)
-		TK_EXPECT(pt_wait_state(kids[i], 'Z', 2000), "child %d of 5 "
+		TK_EXPECT(tk_wait_state(kids[i], 'Z', 2000), "child %d of 5 "
 			  "did not exit when its client closed", i + 1);
 	kill(srv, SIGCONT);
 	fprintf(s->tr, "server$ kill -CONT %%1\n");
 	/* Thawed, it runs the handler for the one pending SIGCHLD, then
 	 * blocks in accept() again: once it sleeps, the handler is done. */
-	TK_EXPECT(pt_wait_state(srv, 'S', 2000), "%s did not go back to "
+	TK_EXPECT(tk_wait_state(srv, 'S', 2000), "%s did not go back to "
 		  "accept() after SIGCONT", server);
 	return hn_zombies(s->srv);
 }
@@ -298,7 +298,7 @@ static void v3_survives_abort_before_accept(void **state)
 	(void)state;
 	scene_up(&s, "echosrv_v3");
 	srv = hn_pid(s.srv);
-	TK_EXPECT(pt_stop(srv), "could not stop the server");
+	TK_EXPECT(tk_stop(srv), "could not stop the server");
 	fd = tk_connect(s.net, "client", s.srvaddr, PORT);
 	tk_close_rst(fd);
 	hn_cap_wait(s.cap, HN_RST, 1, 2000);

@@ -51,14 +51,14 @@ static void no_zombies_after_five_clients_at_once(void **state)
 		TK_EXPECT(tk_echoes(fds[i], "hi\n", 2000),
 			  "client %d of 5 got no echo", i + 1);
 	}
-	n = pt_wait_children(srv, 5, kids, 8, 2000);
+	n = tk_wait_children(srv, 5, kids, 8, 2000);
 	TK_EXPECT(n == 5, "with 5 clients connected the server should have "
 		  "5 children; it has %d", n);
-	TK_EXPECT(pt_stop(srv), "could not freeze the server");
+	TK_EXPECT(tk_stop(srv), "could not freeze the server");
 	for (int i = 0; i < 5; i++)
 		close(fds[i]);
 	for (int i = 0; i < 5; i++)
-		TK_EXPECT(pt_wait_state(kids[i], 'Z', 2000),
+		TK_EXPECT(tk_wait_state(kids[i], 'Z', 2000),
 			  "a child did not exit after its client closed");
 	kill(srv, SIGCONT);
 	expect_settled(&s, "after 5 clients closed at the same moment");
@@ -99,7 +99,7 @@ static void survives_connection_aborted_before_accept(void **state)
 	echo_up(&s);
 	srv = hn_pid(s.srv);
 	/* freeze the server so the connection waits in the accept queue */
-	TK_EXPECT(pt_stop(srv), "could not freeze the server");
+	TK_EXPECT(tk_stop(srv), "could not freeze the server");
 	fd = tk_connect(s.net, "client", s.addr, PORT);
 	tk_close_rst(fd);
 	hn_cap_wait(s.cap, HN_RST, 1, 2000);
@@ -135,7 +135,7 @@ static void child_not_killed_by_sigpipe(void **state)
 	fd = tk_connect(s.net, "client", s.addr, PORT);
 	TK_EXPECT(tk_echoes(fd, "first\n", 2000), "no echo");
 	child = echo_child(&s);
-	TK_EXPECT(pt_stop(child), "could not freeze the child");
+	TK_EXPECT(tk_stop(child), "could not freeze the child");
 	pt_send(fd, "second\n", 7);
 	shutdown(fd, SHUT_WR);
 	hn_cap_wait(s.cap, HN_FIN, 1, 2000);
@@ -146,11 +146,11 @@ static void child_not_killed_by_sigpipe(void **state)
 	/* a stopped child sends its parent a SIGCHLD too */
 	expect_settled(&s, "when one of its children was stopped (which "
 		       "sends the parent a SIGCHLD)");
-	TK_EXPECT(pt_stop(srv), "could not freeze the server");
+	TK_EXPECT(tk_stop(srv), "could not freeze the server");
 	kill(child, SIGCONT);
-	TK_EXPECT(pt_wait_state(child, 'Z', 2000), "the child did not end "
+	TK_EXPECT(tk_wait_state(child, 'Z', 2000), "the child did not end "
 		  "after writing to a reset connection");
-	status = pt_exit_status(child);
+	status = tk_zombie_status(child);
 	kill(srv, SIGCONT);
 	TK_EXPECT(!(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE),
 		  "the child echoing to a client that had reset the "

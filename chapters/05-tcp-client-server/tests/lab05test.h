@@ -61,7 +61,7 @@ static inline void expect_settled(struct echo_scene *s, const char *after)
 	for (int ms = 0; ms < 2000; ms++) {
 		if (echo_exited(s) != -1)
 			break;
-		if (hn_zombies(s->srv) == 0 && pt_state(srv) == 'S')
+		if (hn_zombies(s->srv) == 0 && tk_proc_state(srv) == 'S')
 			return;
 		tk_tick();
 	}
@@ -87,7 +87,7 @@ static inline pid_t echo_child(struct echo_scene *s)
 {
 	pid_t kids[2];
 
-	TK_EXPECT(pt_wait_children(hn_pid(s->srv), 1, kids, 2, 2000) == 1,
+	TK_EXPECT(tk_wait_children(hn_pid(s->srv), 1, kids, 2, 2000) == 1,
 		  "no child of the server serves the client");
 	return kids[0];
 }
@@ -95,12 +95,14 @@ static inline pid_t echo_child(struct echo_scene *s)
 /* Waits until the process has exited (a zombie, or gone). */
 static inline bool pt_wait_dead(pid_t pid, int timeout_ms)
 {
-	for (int ms = 0; pt_state(pid) != 'Z' && pt_state(pid) != 0; ms++) {
-		if (ms >= timeout_ms)
-			return false;
+	for (int ms = 0; ms < timeout_ms; ms++) {
+		char state = tk_proc_state(pid);
+
+		if (state == 'Z' || state == 0)
+			return true;
 		tk_tick();
 	}
-	return true;
+	return false;
 }
 
 /* ---- the sum service ---------------------------------------------------- */

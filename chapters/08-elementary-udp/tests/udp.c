@@ -205,18 +205,6 @@ static long snmp_rcvbuf_errors(void)
 	return snmp_udp("RcvbufErrors");
 }
 
-/* Stops p and waits until the kernel says it is stopped. */
-static void stop_and_wait(hn_proc *p)
-{
-	int status;
-
-	hn_signal(p, SIGSTOP);
-	if (waitpid(hn_pid(p), &status, WUNTRACED) != hn_pid(p) ||
-	    !WIFSTOPPED(status))
-		TK_FAIL("could not stop process %d: %s", (int)hn_pid(p),
-			strerror(errno));
-}
-
 static void flood_drops_counted_by_kernel(void **state)
 {
 	hn_proc *sink = tk_run(CH, "udpsink", "-r", "8192", "0",
@@ -231,7 +219,8 @@ static void flood_drops_counted_by_kernel(void **state)
 	/* A receiver that is busy elsewhere while the sender sends: stopped
 	 * (and seen stopped) before the first datagram, so the outcome does
 	 * not depend on which of the two the scheduler favours. */
-	stop_and_wait(sink);
+	TK_EXPECT(tk_stop(hn_pid(sink)), "could not stop udpsink (process "
+		  "%d)", (int)hn_pid(sink));
 	flood = tk_run(CH, "udpflood", "127.0.0.1", portarg, "2000",
 			  "1000", NULL);
 	TK_EXPECT(tk_exited(flood, 5000) && hn_exit_status(flood) == 0,

@@ -111,8 +111,8 @@ static void echo_sigchld_storm(void **state)
 	srv = hn_pid(s.srv);
 	for (int i = 0; i < 50; i++) {
 		kill(srv, SIGCHLD);
-		TK_EXPECT(pt_wait_state(srv, 'S', 2000) ||
-			  pt_state(srv) == 0, "the server did not go back "
+		TK_EXPECT(tk_wait_state(srv, 'S', 2000) ||
+			  tk_proc_state(srv) == 0, "the server did not go back "
 			  "to accept()");
 	}
 	expect_serving(&s, "after 50 SIGCHLDs interrupted accept()");
