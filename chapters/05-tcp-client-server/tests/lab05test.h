@@ -95,7 +95,7 @@ static inline pid_t echo_child(struct echo_scene *s)
 /* Waits until the process has exited (a zombie, or gone). */
 static inline bool pt_wait_dead(pid_t pid, int timeout_ms)
 {
-	for (int ms = 0; ms < timeout_ms; ms++) {
+	for (int ms = 0; ms <= timeout_ms; ms++) {
 		char state = tk_proc_state(pid);
 
 		if (state == 'Z' || state == 0)
