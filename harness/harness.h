@@ -205,8 +205,8 @@ int hn_leave(hn_net *net);
  * close), for setns(2).  -1 if unknown.  Changes when the host reboots. */
 int hn_netns_fd(hn_net *net, const char *host);
 
-/* Runs a shell command line in HOST and waits for it (at most
- * timeout_ms).  Returns its exit status (0..255), or -1 if it could not
+/* Runs a shell command line in HOST (NET NULL: here) and waits for it (at
+ * most timeout_ms).  Returns its exit status (0..255), or -1 if it could not
  * run or timed out.  If out is not NULL, *out receives its stdout
  * (malloc'd; free it). */
 int hn_sh(hn_net *net, const char *host, int timeout_ms, char **out,

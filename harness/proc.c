@@ -1032,6 +1032,6 @@ int hn_sh(hn_net *net, const char *host, int timeout_ms, char **out,
 	status = p->status;
 	if (out != NULL)
 		*out = strdup(hn_stdout(p));
-	forget(net, p);
+	forget(p->net, p);      /* net may be NULL: here */
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
