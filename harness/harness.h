@@ -37,6 +37,7 @@
 #ifndef HARNESS_H
 #define HARNESS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -244,6 +245,9 @@ hn_proc *hn_spawn(hn_net *net, const char *host, char *const argv[],
  *   hn_run(NULL, NULL, "./echosrv", "9877", NULL)     (here, loopback) */
 hn_proc *hn_run(hn_net *net, const char *host, const char *prog, ...)
 	__attribute__((sentinel));
+/* The same with the arguments in a va_list (for wrappers of hn_run). */
+hn_proc *hn_vrun(hn_net *net, const char *host, const char *prog,
+		 va_list args);
 
 /*
  * Waits until the program's host has a socket listening on PORT (TCP:

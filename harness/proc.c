@@ -512,19 +512,28 @@ hn_proc *hn_spawn(hn_net *net, const char *host, char *const argv[],
 	return hn_check_ptr(spawn(net, host, argv, opts));
 }
 
-hn_proc *hn_run(hn_net *net, const char *host, const char *prog, ...)
+hn_proc *hn_vrun(hn_net *net, const char *host, const char *prog,
+		 va_list args)
 {
 	const char *argv[64];
-	va_list ap;
 	int n = 0;
 
 	argv[n++] = prog;
-	va_start(ap, prog);
-	while (n < 63 && (argv[n] = va_arg(ap, const char *)) != NULL)
+	while (n < 63 && (argv[n] = va_arg(args, const char *)) != NULL)
 		n++;
-	va_end(ap);
 	argv[n] = NULL;
 	return hn_spawn(net, host, (char *const *)argv, NULL);
+}
+
+hn_proc *hn_run(hn_net *net, const char *host, const char *prog, ...)
+{
+	va_list ap;
+	hn_proc *p;
+
+	va_start(ap, prog);
+	p = hn_vrun(net, host, prog, ap);
+	va_end(ap);
+	return p;
 }
 
 /* ---- output ------------------------------------------------------------- */

@@ -386,7 +386,7 @@ void tk_transcript_of(const char *chapter, const char *name,
 	size_t len = strlen(output);
 
 	if (asprintf(&text, "$ %s\n%s%s", command, output,
-		     len > 0 && output[len - 1] != '\n' ? "\n" : "") < 0)
+		     len > 0 && output[len - 1] != '\n' ? "$\n" : "") < 0)
 		abort();
 	tk_transcript(chapter, name, text);
 	free(text);

@@ -96,7 +96,8 @@ void tk_transcript(const char *chapter, const char *name, const char *text);
  * when a test fails is thrown away at the test's end. */
 FILE *tk_transcript_open(void);
 void tk_transcript_close(FILE *tr, const char *chapter, const char *name);
-/* The transcript of one command: "$ COMMAND", then its OUTPUT (which
- * gets a final newline if it has none). */
+/* The transcript of one command: "$ COMMAND", then its OUTPUT; output
+ * without a final newline is followed by the next prompt, "$", as a
+ * terminal shows it. */
 void tk_transcript_of(const char *chapter, const char *name,
 		      const char *command, const char *output);

@@ -23,17 +23,13 @@
 
 hn_proc *tk_run(const char *ch, const char *name, ...)
 {
-	const char *argv[32];
 	va_list ap;
-	int argc = 0;
+	hn_proc *p;
 
-	argv[argc++] = tk_prog(ch, name);
 	va_start(ap, name);
-	while (argc < 31 && (argv[argc] = va_arg(ap, const char *)) != NULL)
-		argc++;
+	p = hn_vrun(NULL, NULL, tk_prog(ch, name), ap);
 	va_end(ap);
-	argv[argc] = NULL;
-	return hn_spawn(NULL, NULL, (char *const *)argv, NULL);
+	return p;
 }
 
 bool tk_saw(hn_proc *p, const char *needle, int timeout_ms)

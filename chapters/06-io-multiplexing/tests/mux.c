@@ -229,7 +229,7 @@ static void pselect_server_stops_on_sigterm(void **state)
 {
 	int port, fd;
 	char buf[16];
-	char *line;
+	char *line, shown[256];
 	hn_proc *srv;
 
 	(void)state;
@@ -246,8 +246,9 @@ static void pselect_server_stops_on_sigterm(void **state)
 		  "pselserv did not exit with status 0 after SIGTERM");
 	TK_EXPECT(tk_read_n(fd, buf, 1, 2000) == 0,
 		  "the client did not see end of file when pselserv stopped");
+	snprintf(shown, sizeof(shown), "%s\n", line);  /* a whole line */
 	tk_transcript_of(CH, "pselserv_sigterm", "kill -TERM $(pidof pselserv)",
-			 line);
+			 shown);
 	free(line);
 	Close(fd);
 }
