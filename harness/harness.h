@@ -37,6 +37,7 @@
 #ifndef HARNESS_H
 #define HARNESS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -205,8 +206,8 @@ int hn_leave(hn_net *net);
  * close), for setns(2).  -1 if unknown.  Changes when the host reboots. */
 int hn_netns_fd(hn_net *net, const char *host);
 
-/* Runs a shell command line in HOST and waits for it (at most
- * timeout_ms).  Returns its exit status (0..255), or -1 if it could not
+/* Runs a shell command line in HOST (NET NULL: here) and waits for it (at
+ * most timeout_ms).  Returns its exit status (0..255), or -1 if it could not
  * run or timed out.  If out is not NULL, *out receives its stdout
  * (malloc'd; free it). */
 int hn_sh(hn_net *net, const char *host, int timeout_ms, char **out,
@@ -229,14 +230,24 @@ struct hn_spawn_opts {
  * the network: hn_down() kills what is left.  Returns NULL if the program
  * does not exist or cannot run ("no program ./x in host client: build it
  * with make ...").
+ *
+ * With NET NULL (HOST is then ignored) the program runs here, in the
+ * sandbox's own network namespace, where the test talks to it on
+ * loopback; messages call that host "local".  It is killed and reaped
+ * when the test ends, passed or failed.  Either way the program starts
+ * with SIGPIPE at its default (the test itself ignores it: hn_init).
  */
 hn_proc *hn_spawn(hn_net *net, const char *host, char *const argv[],
 		  const struct hn_spawn_opts *opts);
 
 /* The same with the arguments listed, ending with NULL:
- *   hn_run(net, "server", "./echosrv", "9877", NULL) */
+ *   hn_run(net, "server", "./echosrv", "9877", NULL)
+ *   hn_run(NULL, NULL, "./echosrv", "9877", NULL)     (here, loopback) */
 hn_proc *hn_run(hn_net *net, const char *host, const char *prog, ...)
 	__attribute__((sentinel));
+/* The same with the arguments in a va_list (for wrappers of hn_run). */
+hn_proc *hn_vrun(hn_net *net, const char *host, const char *prog,
+		 va_list args);
 
 /*
  * Waits until the program's host has a socket listening on PORT (TCP:
@@ -259,6 +270,29 @@ int hn_wait_exit(hn_proc *p, int timeout_ms);
  * question, so it never fails the test, even in strict mode. */
 int hn_exit_status(hn_proc *p);
 
+/* Questions that wait: like hn_exit_status they never fail the test, so
+ * the test says in its own words what went wrong. */
+
+/* The next line of stdout, after the lines earlier calls looked at, that
+ * contains NEEDLE (plain text): malloc'd (free it), or NULL if none came
+ * within timeout_ms or the program ended first.  Lines passed over are
+ * consumed, so a second call finds a later line. */
+char *hn_next_line(hn_proc *p, const char *needle, int timeout_ms);
+
+/* 1 once everything on stderr so far contains NEEDLE, within
+ * timeout_ms; else 0. */
+int hn_stderr_has(hn_proc *p, const char *needle, int timeout_ms);
+
+/* Waits up to timeout_ms for the program to exit: its wait status, or
+ * -1 if it is still running. */
+int hn_exited_within(hn_proc *p, int timeout_ms);
+
+/* Writes LEN bytes to the program's stdin pipe, never blocking past
+ * timeout_ms, then closes it (end of file).  A program that stops
+ * reading and closes its stdin is not an error.  Returns 0, or -1 if the
+ * deadline passed first (or stdin is not a pipe). */
+int hn_feed(hn_proc *p, const void *buf, size_t len, int timeout_ms);
+
 /* Sends SIG to the program.  Returns 0, or -1 if it has already exited. */
 int hn_signal(hn_proc *p, int sig);
 
@@ -266,7 +300,7 @@ int hn_signal(hn_proc *p, int sig);
 int hn_kill(hn_proc *p);
 
 /* Everything the program wrote so far (NUL-terminated; valid until the
- * next call on the same stream). */
+ * test ends, so two calls may stand in one message). */
 const char *hn_stdout(hn_proc *p);
 const char *hn_stderr(hn_proc *p);
 

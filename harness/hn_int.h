@@ -96,6 +96,12 @@ struct hn_net {
 	hn_net *next_live;          /* list of networks still up */
 };
 
+/* Output a test was given earlier, kept until the program is freed. */
+struct hn_text {
+	char *text;
+	struct hn_text *next;
+};
+
 struct hn_proc {
 	hn_net *net;
 	int host;
@@ -107,6 +113,8 @@ struct hn_proc {
 	char *name;                 /* argv[0], for messages */
 	char outpath[2][64];        /* stdout and stderr files */
 	char *text[2];              /* what was last read of each */
+	struct hn_text *retired;    /* earlier texts, still valid */
+	size_t seen;                /* stdout consumed by hn_next_line */
 	char *peerdir, *peerconf;   /* a peer's temporary directory */
 	hn_proc *next;
 };
@@ -210,6 +218,8 @@ int hn_nft_quiet(hn_net *net, int h, const char *cmds);
 /* ---- processes (proc.c) ------------------------------------------------- */
 void hn_proc_reap(hn_proc *p, bool block);
 void hn_procs_free(hn_net *net);
+/* Kills and reaps the programs run here (net NULL). */
+void hn_local_procs_free(void);
 /* Processes in a network namespace, by the inode of its descriptor. */
 int hn_pids_in_ns(int nsfd, pid_t *pids, int max);
 /* The last lines of the program's output, for messages. */

@@ -504,6 +504,7 @@ void hn_down_all(void)
 	hn_ns_leave();       /* a failed test may have left us in a host */
 	while (live_nets != NULL)
 		hn_down(live_nets);
+	hn_local_procs_free();  /* and the programs it ran here */
 }
 
 const char *hn_spec(const hn_net *net)

@@ -2,6 +2,11 @@
  * proc.c - programs running in hosts: start, wait for an event with a
  * deadline, signal, reap; their output; zombies they leave.
  *
+ * A program runs in a host of a network, or "here" (net NULL): in the
+ * sandbox's own network namespace, on loopback.  Programs run here belong
+ * to a network of one host, "local", that is never up or down: the test's
+ * teardown (hn_down_all) reaps them like any network's.
+ *
  * Each program runs in its own session (setsid), so everything it forks
  * shares its session id and can be found, counted and killed even after
  * the program itself is gone.  Output goes to files in the sandbox's
@@ -219,6 +224,13 @@ static void proc_free(hn_proc *p)
 	free(p->peerdir);
 	free(p->text[0]);
 	free(p->text[1]);
+	while (p->retired != NULL) {
+		struct hn_text *t = p->retired;
+
+		p->retired = t->next;
+		free(t->text);
+		free(t);
+	}
 	free(p->name);
 	free(p);
 }
@@ -244,6 +256,26 @@ void hn_procs_free(hn_net *net)
 		net->procs = p->next;
 		proc_free(p);
 	}
+}
+
+/* The network of programs run here: one host, "local", whose namespace is
+ * the sandbox's own. */
+static hn_net local_net;
+
+static hn_net *local(void)
+{
+	if (local_net.t.nhosts == 0) {
+		strcpy(local_net.t.hosts[0].name, "local");
+		local_net.t.hosts[0].nsfd = hn_sandbox_nsfd();
+		local_net.t.nhosts = 1;
+		local_net.fabric_nsfd = -1;
+	}
+	return &local_net;
+}
+
+void hn_local_procs_free(void)
+{
+	hn_procs_free(&local_net);
 }
 
 int hn_host_kill_all(hn_net *net, int h, int sig)
@@ -363,6 +395,8 @@ child(int nsfd, int in, int out, int err, int errpipe, const char *path,
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);       /* the test ignores it; programs
+					   get the kernel's default */
 	setsid();
 	if (setns(nsfd, CLONE_NEWNET) < 0 || dup2(in, 0) < 0 ||
 	    dup2(out, 1) < 0 || dup2(err, 2) < 0 ||
@@ -438,9 +472,15 @@ out:
 static hn_proc *spawn(hn_net *net, const char *host, char *const argv[],
 		      const struct hn_spawn_opts *opts)
 {
-	int h = net == NULL ? -1 : hn_host_find(&net->t, host);
 	char *path;
 	hn_proc *p;
+	int h;
+
+	if (net == NULL) {
+		net = local();
+		host = "local";
+	}
+	h = hn_host_find(&net->t, host);
 
 	if (h < 0) {
 		hn_no_host(net, host);
@@ -472,41 +512,79 @@ hn_proc *hn_spawn(hn_net *net, const char *host, char *const argv[],
 	return hn_check_ptr(spawn(net, host, argv, opts));
 }
 
-hn_proc *hn_run(hn_net *net, const char *host, const char *prog, ...)
+hn_proc *hn_vrun(hn_net *net, const char *host, const char *prog,
+		 va_list args)
 {
 	const char *argv[64];
-	va_list ap;
 	int n = 0;
 
 	argv[n++] = prog;
-	va_start(ap, prog);
-	while (n < 63 && (argv[n] = va_arg(ap, const char *)) != NULL)
+	while (n < 63 && (argv[n] = va_arg(args, const char *)) != NULL)
 		n++;
-	va_end(ap);
 	argv[n] = NULL;
 	return hn_spawn(net, host, (char *const *)argv, NULL);
 }
 
+hn_proc *hn_run(hn_net *net, const char *host, const char *prog, ...)
+{
+	va_list ap;
+	hn_proc *p;
+
+	va_start(ap, prog);
+	p = hn_vrun(net, host, prog, ap);
+	va_end(ap);
+	return p;
+}
+
 /* ---- output ------------------------------------------------------------- */
+
+/* Keeps TEXT until the program is freed, so that every pointer
+ * hn_stdout() and hn_stderr() gave stays valid until the test ends. */
+static void retire(hn_proc *p, char *text)
+{
+	struct hn_text *t;
+
+	if (text == NULL)
+		return;
+	t = malloc(sizeof(*t));
+	if (t == NULL)
+		abort();
+	t->text = text;
+	t->next = p->retired;
+	p->retired = t;
+}
 
 static const char *slurp_output(hn_proc *p, int which)
 {
 	int fd = open(p->outpath[which], O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	ssize_t n = 0;
+	char *text;
 
-	free(p->text[which]);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		if (fd >= 0)
 			close(fd);
-		p->text[which] = strdup("");
+		st.st_size = 0;
+		fd = -1;
+	}
+	/* the file only grows (O_APPEND): same size, same text */
+	if (p->text[which] != NULL &&
+	    strlen(p->text[which]) == (size_t)st.st_size) {
+		if (fd >= 0)
+			close(fd);
 		return p->text[which];
 	}
-	p->text[which] = malloc((size_t)st.st_size + 1);
-	n = read(fd, p->text[which], (size_t)st.st_size);
-	close(fd);
-	p->text[which][n > 0 ? n : 0] = '\0';
-	return p->text[which];
+	text = malloc((size_t)st.st_size + 1);
+	if (text == NULL)
+		abort();
+	if (fd >= 0) {
+		n = read(fd, text, (size_t)st.st_size);
+		close(fd);
+	}
+	text[n > 0 ? n : 0] = '\0';
+	retire(p, p->text[which]);
+	p->text[which] = text;
+	return text;
 }
 
 const char *hn_stdout(hn_proc *p)
@@ -701,23 +779,18 @@ static bool line_matches(const char *text, regex_t *re, bool final)
 	return false;
 }
 
-static bool output_matches(hn_proc *p, regex_t *re, bool final)
-{
-	return line_matches(hn_stdout(p), re, final) ||
-	       line_matches(hn_stderr(p), re, final);
-}
-
-int hn_wait_line(hn_proc *p, const char *regex, int timeout_ms)
+/* Waits until DONE(p, arg, final) holds, where FINAL says the program
+ * has exited (its output is complete), or until the deadline: inotify
+ * wakes it when the output files grow, the pidfd when the program ends.
+ * Returns whether it held. */
+static bool wait_output(hn_proc *p, bool (*done)(hn_proc *, void *, bool),
+			void *arg, int timeout_ms)
 {
 	long deadline = hn_now_ms() + timeout_ms;
-	int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK), rc = -1;
-	char what[256], junk[4096];
-	regex_t re;
+	int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	char junk[4096];
+	bool held;
 
-	if (regcomp(&re, regex, REG_EXTENDED | REG_NOSUB) != 0) {
-		close(in);
-		return hn_check(hn_err("bad regular expression \"%s\"", regex));
-	}
 	inotify_add_watch(in, p->outpath[0], IN_MODIFY);
 	inotify_add_watch(in, p->outpath[1], IN_MODIFY);
 	for (;;) {
@@ -725,11 +798,8 @@ int hn_wait_line(hn_proc *p, const char *regex, int timeout_ms)
 					 { .fd = p->pidfd, .events = POLLIN } };
 		long left = deadline - hn_now_ms();
 
-		if (output_matches(p, &re, p->exited)) {
-			rc = 0;
-			break;
-		}
-		if (p->exited || left <= 0)
+		held = done(p, arg, p->exited);
+		if (held || p->exited || left <= 0)
 			break;
 		if (poll(pfd, p->pidfd >= 0 ? 2 : 1, (int)left) > 0 &&
 		    (pfd[1].revents & POLLIN))
@@ -737,12 +807,83 @@ int hn_wait_line(hn_proc *p, const char *regex, int timeout_ms)
 		while (read(in, junk, sizeof(junk)) > 0)
 			;
 	}
-	regfree(&re);
 	close(in);
-	if (rc == 0)
+	return held;
+}
+
+static bool output_matches(hn_proc *p, void *re, bool final)
+{
+	return line_matches(hn_stdout(p), re, final) ||
+	       line_matches(hn_stderr(p), re, final);
+}
+
+int hn_wait_line(hn_proc *p, const char *regex, int timeout_ms)
+{
+	char what[256];
+	regex_t re;
+	bool seen;
+
+	if (regcomp(&re, regex, REG_EXTENDED | REG_NOSUB) != 0)
+		return hn_check(hn_err("bad regular expression \"%s\"", regex));
+	seen = wait_output(p, output_matches, &re, timeout_ms);
+	regfree(&re);
+	if (seen)
 		return 0;
 	snprintf(what, sizeof(what), "print a line matching /%s/", regex);
 	return hn_check(waited_in_vain(p, what, timeout_ms));
+}
+
+struct next_line {
+	const char *needle;
+	char *line;                 /* the line found, malloc'd */
+};
+
+/* Is there a complete line of stdout, after those consumed, that holds
+ * the needle?  Lines looked at are consumed. */
+static bool next_line_found(hn_proc *p, void *arg, bool final)
+{
+	struct next_line *want = arg;
+	const char *out = hn_stdout(p), *line, *nl;
+
+	(void)final;
+	if (p->seen > strlen(out))
+		return false;
+	for (line = out + p->seen; (nl = strchr(line, '\n')) != NULL;
+	     line = nl + 1) {
+		size_t len = (size_t)(nl - line);
+
+		p->seen += len + 1;
+		want->line = strndup(line, len);
+		if (strstr(want->line, want->needle) != NULL)
+			return true;
+		free(want->line);
+		want->line = NULL;
+	}
+	return false;
+}
+
+char *hn_next_line(hn_proc *p, const char *needle, int timeout_ms)
+{
+	struct next_line want = { .needle = needle };
+
+	wait_output(p, next_line_found, &want, timeout_ms);
+	return want.line;
+}
+
+static bool stderr_holds(hn_proc *p, void *needle, bool final)
+{
+	(void)final;
+	return strstr(hn_stderr(p), needle) != NULL;
+}
+
+int hn_stderr_has(hn_proc *p, const char *needle, int timeout_ms)
+{
+	return wait_output(p, stderr_holds, (void *)needle, timeout_ms);
+}
+
+int hn_exited_within(hn_proc *p, int timeout_ms)
+{
+	return exited_within(p, timeout_ms) ? p->status : -1;
 }
 
 /* ---- signals and the rest ----------------------------------------------- */
@@ -828,6 +969,50 @@ int hn_write_stdin(hn_proc *p, const void *buf, size_t len)
 	return 0;
 }
 
+/* Writes what it can of BUF to a stdin pipe without blocking; a reader
+ * that has gone gives EPIPE, never a SIGPIPE (the test ignores it, see
+ * hn_init).  Returns the bytes written, 0 if the pipe is full, -1 when
+ * nobody reads any more. */
+static ssize_t feed_some(hn_proc *p, const char *buf, size_t len)
+{
+	ssize_t n = write(p->stdin_fd, buf, len > 65536 ? 65536 : len);
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	return n;
+}
+
+int hn_feed(hn_proc *p, const void *buf, size_t len, int timeout_ms)
+{
+	long deadline = hn_now_ms() + timeout_ms;
+	const char *next = buf;
+	int rc = 0;
+
+	if (p->stdin_fd < 0)
+		return -1;
+	fcntl(p->stdin_fd, F_SETFL, O_NONBLOCK);
+	while (len > 0) {
+		struct pollfd pfd = { .fd = p->stdin_fd, .events = POLLOUT };
+		long left = deadline - hn_now_ms();
+		ssize_t n;
+
+		if (left <= 0) {
+			rc = -1;
+			break;
+		}
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;
+		n = feed_some(p, next, len);
+		if (n < 0)
+			break;          /* it closed its stdin: fine */
+		next += n;
+		len -= (size_t)n;
+	}
+	close(p->stdin_fd);
+	p->stdin_fd = -1;
+	return rc;
+}
+
 /* ---- one-shot shell commands -------------------------------------------- */
 
 int hn_sh(hn_net *net, const char *host, int timeout_ms, char **out,
@@ -856,6 +1041,6 @@ int hn_sh(hn_net *net, const char *host, int timeout_ms, char **out,
 	status = p->status;
 	if (out != NULL)
 		*out = strdup(hn_stdout(p));
-	forget(net, p);
+	forget(p->net, p);      /* net may be NULL: here */
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *tk_current_test = "?";
@@ -48,9 +49,12 @@ int tk_begin(void **state)
 
 void (*tk_test_end_hook)(void);
 
+static void close_open_transcripts(void);
+
 int tk_end(void **state)
 {
 	(void)state;
+	close_open_transcripts();
 	if (tk_test_end_hook != NULL)
 		tk_test_end_hook();
 	return 0;
@@ -242,6 +246,44 @@ char *tk_sibling(const char *name)
 	return remember(out);
 }
 
+/* A path of tk_path() or tk_sibling() for (CH, NAME), made once;
+ * CH NULL means a sibling. */
+static const char *path_once(const char *ch, const char *name)
+{
+	static struct { char key[192]; const char *path; } seen[64];
+	static int nseen;
+	char key[192];
+	int i;
+
+	snprintf(key, sizeof(key), "%s/%s", ch != NULL ? ch : "", name);
+	for (i = 0; i < nseen; i++)
+		if (strcmp(seen[i].key, key) == 0)
+			return seen[i].path;
+	if (nseen == 64)
+		TK_FAIL("tk_prog: more than 64 programs");
+	snprintf(seen[nseen].key, sizeof(seen[nseen].key), "%s", key);
+	seen[nseen].path = ch != NULL ? tk_path("ch/%s/%s", ch, name)
+				      : tk_sibling(name);
+	return seen[nseen++].path;
+}
+
+const char *tk_prog(const char *ch, const char *name)
+{
+	return path_once(ch, name);
+}
+
+const char *tk_lab_prog(const char *name)
+{
+	return path_once(NULL, name);
+}
+
+void tk_tick(void)
+{
+	struct timespec tick = { 0, 1000000 };
+
+	nanosleep(&tick, NULL);
+}
+
 #include <regex.h>
 #include <sys/stat.h>
 
@@ -342,4 +384,60 @@ void tk_transcript(const char *chapter, const char *name, const char *text)
 			"TK_UPDATE_TRANSCRIPTS=1 and commit)", path, want,
 			text);
 	free(want);
+}
+
+void tk_transcript_of(const char *chapter, const char *name,
+		      const char *command, const char *output)
+{
+	char *text;
+
+	size_t len = strlen(output);
+
+	if (asprintf(&text, "$ %s\n%s%s", command, output,
+		     len > 0 && output[len - 1] != '\n' ? "$\n" : "") < 0)
+		abort();
+	tk_transcript(chapter, name, text);
+	free(text);
+}
+
+/* The transcripts being written, with the buffers their streams fill. */
+static struct open_transcript {
+	FILE *tr;
+	char *text;
+	size_t len;
+} open_tr[4];
+
+FILE *tk_transcript_open(void)
+{
+	for (int i = 0; i < 4; i++)
+		if (open_tr[i].tr == NULL) {
+			open_tr[i].tr = open_memstream(&open_tr[i].text,
+						       &open_tr[i].len);
+			if (open_tr[i].tr == NULL)
+				abort();
+			return open_tr[i].tr;
+		}
+	TK_FAIL("tk_transcript_open: more than 4 transcripts open");
+}
+
+void tk_transcript_close(FILE *tr, const char *chapter, const char *name)
+{
+	for (int i = 0; i < 4; i++)
+		if (open_tr[i].tr == tr && tr != NULL) {
+			char *text;
+
+			fclose(tr);
+			text = open_tr[i].text;
+			open_tr[i] = (struct open_transcript){ 0 };
+			if (name != NULL)
+				tk_transcript(chapter, name, text);
+			free(text);
+			return;
+		}
+}
+
+static void close_open_transcripts(void)
+{
+	for (int i = 0; i < 4; i++)
+		tk_transcript_close(open_tr[i].tr, NULL, NULL);
 }

@@ -23,6 +23,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <cmocka.h>
 
 /* The name of the test that is running (set by TK_TEST's setup). */
@@ -63,6 +64,17 @@ const char *tk_build_root(void);
 char *tk_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A program built next to the running test binary (lab programs). */
 char *tk_sibling(const char *name);
+/* The same two, made once a program and remembered, so a test may ask
+ * in a loop: tk_prog("01-introduction", "daytimetcpcli") is
+ * build/ch/01-introduction/daytimetcpcli, tk_lab_prog("daytime") the
+ * lab's program next to the test binary. */
+const char *tk_prog(const char *ch, const char *name);
+const char *tk_lab_prog(const char *name);
+
+/* Waits 1 ms: the pause between two looks at a state that sends no
+ * notification (a process's state in /proc, a socket's queue), in a
+ * loop that stops at the event or at its deadline. */
+void tk_tick(void);
 
 #endif
 
@@ -78,3 +90,14 @@ char *tk_sibling(const char *name);
  * new string (the old one is freed). */
 char *tk_scrub(char *text, const char *regex, const char *repl);
 void tk_transcript(const char *chapter, const char *name, const char *text);
+/* A transcript written as the test goes: fprintf() to the stream that
+ * tk_transcript_open() returns, then tk_transcript_close() checks it as
+ * tk_transcript() does (NAME NULL: only throws it away).  One left open
+ * when a test fails is thrown away at the test's end. */
+FILE *tk_transcript_open(void);
+void tk_transcript_close(FILE *tr, const char *chapter, const char *name);
+/* The transcript of one command: "$ COMMAND", then its OUTPUT; output
+ * without a final newline is followed by the next prompt, "$", as a
+ * terminal shows it. */
+void tk_transcript_of(const char *chapter, const char *name,
+		      const char *command, const char *output);

@@ -3,19 +3,12 @@ CH06 := 06-io-multiplexing
 CH06_PROGRAMS := selcli_naive selcli selserv pollserv epollserv pselserv
 $(foreach p,$(CH06_PROGRAMS),$(eval $(call example,$(CH06),$p)))
 
-# tproc.c: the test helpers of chapters 6, 7 and 8 (run a program, wait
-# for its output or exit with a deadline), linked into their test binaries.
-TPROC_OBJ := $(B)/obj/chapters/$(CH06)/tests/tproc.o
-
 $(eval $(call suite,$(CH06),mux))
-$(B)/ch/$(CH06)/tests/mux: $(TPROC_OBJ)
 # the suite runs the programs: build them first
 $(B)/ch/$(CH06)/tests/mux: | $(foreach p,$(CH06_PROGRAMS),$(B)/ch/$(CH06)/$p)
 
 # Lab 6: the student writes mux_echo.c, a whole program.
 $(eval $(call lab,06,$(CH06),mux_echo.c,chapters/$(CH06)/lab,mux_echo,,))
-$(foreach v,student ref starter,$(eval \
-  $(B)/lab-06/$v/public $(B)/lab-06/$v/hidden: $(TPROC_OBJ)))
 
 # make bench: the wall time of `make lab-06 REF=1` (the public tests
 # against the reference), which must stay within a few seconds.

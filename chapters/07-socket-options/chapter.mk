@@ -5,13 +5,11 @@ CH07_PROGRAMS := checkopts lingerclose keepalive_cli restartserv \
 $(foreach p,$(CH07_PROGRAMS),$(eval $(call example,$(CH07),$p)))
 
 $(eval $(call suite,$(CH07),opts))
-$(B)/ch/$(CH07)/tests/opts: $(TPROC_OBJ) \
+$(B)/ch/$(CH07)/tests/opts: \
   | $(foreach p,$(CH07_PROGRAMS),$(B)/ch/$(CH07)/$p)
 
 # Lab 7: the student writes keepalive_serv.c, a whole program.
 $(eval $(call lab,07,$(CH07),keepalive_serv.c,chapters/$(CH07)/lab,keepalive_serv,,))
-$(foreach v,student ref starter,$(eval \
-  $(B)/lab-07/$v/public $(B)/lab-07/$v/hidden: $(TPROC_OBJ)))
 
 # make bench: the wall time of `make lab-07 REF=1` (the public tests
 # against the reference), which must stay within a few seconds.

@@ -5,13 +5,11 @@ CH08_PROGRAMS := udpserv udpcli udpcli_connect udptcpserv udpflood udpsink \
 $(foreach p,$(CH08_PROGRAMS),$(eval $(call example,$(CH08),$p)))
 
 $(eval $(call suite,$(CH08),udp))
-$(B)/ch/$(CH08)/tests/udp: $(TPROC_OBJ) \
+$(B)/ch/$(CH08)/tests/udp: \
   | $(foreach p,$(CH08_PROGRAMS),$(B)/ch/$(CH08)/$p)
 
 # Lab 8: the student writes udpcli_retry.c, a whole program.
 $(eval $(call lab,08,$(CH08),udpcli_retry.c,chapters/$(CH08)/lab,udpcli_retry,,))
-$(foreach v,student ref starter,$(eval \
-  $(B)/lab-08/$v/public $(B)/lab-08/$v/hidden: $(TPROC_OBJ)))
 
 # make bench: the wall time of `make lab-08 REF=1` (the public tests
 # against the reference), which must stay within a few seconds.

@@ -205,6 +205,48 @@ static void signal_and_kill(void **state)
 	hn_down(net);
 }
 
+/* net NULL: the program runs here, in the sandbox's namespace, where
+ * the test reaches it on loopback. */
+static void programs_run_here_on_loopback(void **state)
+{
+	hn_proc *p = hn_run(NULL, NULL, listener(), "tcp", "7002", NULL);
+	char *out = NULL;
+
+	(void)state;
+	hn_write_stdin(p, "go\n", 3);   /* it listens after a line */
+	hn_wait_port(p, IPPROTO_TCP, 7002, 2000);
+	TK_EXPECT(hn_sh(NULL, NULL, 2000, &out, "cat /proc/net/dev") == 0 &&
+		  strstr(out, "eth0") == NULL && strstr(out, "lo:") != NULL,
+		  "a program run here should see only lo:\n%s", out);
+	free(out);
+}
+
+/* The waiting questions: lines consumed in order, stderr, exit, and
+ * stdin fed with a deadline; none fails the test when the answer is no. */
+static void questions_that_wait(void **state)
+{
+	hn_proc *p = hn_run(NULL, NULL, "/bin/sh", "-c", "echo one; echo two;"
+			    " echo one; echo warn >&2; cat; exit 4", NULL);
+	char *line;
+
+	(void)state;
+	line = hn_next_line(p, "one", 2000);
+	TK_EXPECT(line != NULL && strcmp(line, "one") == 0, "first line: %s",
+		  line != NULL ? line : "(none)");
+	free(line);
+	line = hn_next_line(p, "one", 2000);
+	TK_EXPECT(line != NULL, "the second \"one\" was not found");
+	free(line);
+	TK_EXPECT(hn_next_line(p, "one", 100) == NULL, "a third \"one\"");
+	TK_EXPECT(hn_stderr_has(p, "warn", 2000), "stderr: %s",
+		  hn_stderr(p));
+	TK_EXPECT(hn_exited_within(p, 50) == -1, "sh ended before its stdin");
+	TK_EXPECT(hn_feed(p, "fed\n", 4, 2000) == 0, "feeding stdin failed");
+	TK_EXPECT(hn_exited_within(p, 2000) == 4 << 8, "sh did not exit 4");
+	TK_EXPECT(strstr(hn_stdout(p), "fed\n") != NULL, "stdout: %s",
+		  hn_stdout(p));
+}
+
 int main(void)
 {
 	hn_init();
@@ -218,6 +260,8 @@ int main(void)
 		TK_TEST(stdin_from_a_buffer_or_a_file),
 		TK_TEST(zombies_are_counted),
 		TK_TEST(signal_and_kill),
+		TK_TEST(programs_run_here_on_loopback),
+		TK_TEST(questions_that_wait),
 	};
 	return TK_RUN("harness_procs", tests);
 }

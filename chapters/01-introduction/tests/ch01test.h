@@ -13,6 +13,7 @@
 #include "lnp.h"
 #include "harness.h"
 #include "testkit.h"
+#include "tkhelpers.h"
 
 #include <regex.h>
 #include <sys/ioctl.h>
@@ -49,37 +50,10 @@ static inline char *scrub_time(const char *text)
 	return tk_scrub(copy, "\r", "");
 }
 
-/* The path of a built program, made once and remembered, so that
- * nothing is allocated per call: ch_prog("daytimetcpcli") is one of
- * chapter 1's examples, lab_prog("daytime") the lab's program built next
- * to the test binary. */
-static inline const char *path_once(const char *name, int sibling)
-{
-	static struct { const char *name; int sibling; char *path; } seen[32];
-	static int nseen;
-	int i;
-
-	for (i = 0; i < nseen; i++)
-		if (seen[i].sibling == sibling &&
-		    strcmp(seen[i].name, name) == 0)
-			return seen[i].path;
-	if (nseen == 32)
-		TK_FAIL("path_once: too many programs");
-	seen[nseen].name = name;
-	seen[nseen].sibling = sibling;
-	seen[nseen].path = sibling ? tk_sibling(name)
-				   : tk_path("ch/%s/%s", CH01, name);
-	return seen[nseen++].path;
-}
-
+/* Chapter 1's example NAME (build/ch/01-introduction/NAME). */
 static inline const char *ch_prog(const char *name)
 {
-	return path_once(name, 0);
-}
-
-static inline const char *lab_prog(const char *name)
-{
-	return path_once(name, 1);
+	return tk_prog(CH01, name);
 }
 
 /* ---- /etc/hosts and /etc/resolv.conf under the test's control -------- */
@@ -144,41 +118,6 @@ static inline int resolve_in(hn_net *net, const char *host,
 }
 
 /* ---- the test as a daytime server ---------------------------------- */
-
-/* A listening socket in HOST on ADDR (text) and PORT. */
-static inline int listen_in(hn_net *net, const char *host,
-			    const char *addr, int port)
-{
-	struct sockaddr_storage ss;
-	socklen_t len;
-	int fd, on = 1;
-
-	memset(&ss, 0, sizeof(ss));
-	if (strchr(addr, ':') != NULL) {
-		struct sockaddr_in6 *in6 = (void *)&ss;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)port);
-		Inet_pton(AF_INET6, addr, &in6->sin6_addr);
-		len = sizeof(*in6);
-	} else {
-		struct sockaddr_in *in = (void *)&ss;
-
-		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t)port);
-		Inet_pton(AF_INET, addr, &in->sin_addr);
-		len = sizeof(*in);
-	}
-	hn_enter(net, host);
-	fd = Socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	Setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
-		TK_FAIL("the test's server cannot bind %s port %d in %s: %s",
-			addr, port, host, strerror(errno));
-	Listen(fd, LISTENQ);
-	hn_leave(net);
-	return fd;
-}
 
 /* The client program a test waits to hear from, if it set one: once it
  * has exited, no connection from it can come any more. */

@@ -34,14 +34,9 @@ static const char *daytime_from(hn_net *net, const char *client,
 static void transcript(const char *name, const char *command,
 		       const char *output)
 {
-	char *text, *clean = scrub_time(output);
-	size_t len = strlen(clean);
+	char *clean = scrub_time(output);
 
-	if (asprintf(&text, "$ %s\n%s%s", command, clean,
-		     len > 0 && clean[len - 1] != '\n' ? "$\n" : "") < 0)
-		abort();
-	tk_transcript(CH01, name, text);
-	free(text);
+	tk_transcript_of(CH01, name, command, clean);
 	free(clean);
 }
 
@@ -100,7 +95,7 @@ static const char *const pieces[] = {
  * and waits for each to be read; returns the client's output. */
 static const char *read_pieces(hn_net *net, const char *client)
 {
-	int listenfd = listen_in(net, "b", "192.0.2.2", 13);
+	int listenfd = tk_listen(net, "b", "192.0.2.2", 13, LISTENQ);
 	hn_proc *cli = hn_run(net, "a", ch_prog(client), "192.0.2.2", NULL);
 	int status;
 

@@ -8,7 +8,7 @@
 /* Runs the student's client in host a with up to two arguments. */
 static hn_proc *daytime(hn_net *net, const char *arg1, const char *arg2)
 {
-	awaited_client = hn_run(net, "a", lab_prog("daytime"), arg1, arg2,
+	awaited_client = hn_run(net, "a", tk_lab_prog("daytime"), arg1, arg2,
 			       NULL);
 	return awaited_client;
 }
@@ -63,7 +63,7 @@ static void reply_in_pieces(void **state)
 		"Tue Mar", "  4 10:11", ":12 2025\r\n",
 	};
 	hn_net *net = captured_hosts();
-	int listenfd = listen_in(net, "b", "192.0.2.2", 13);
+	int listenfd = tk_listen(net, "b", "192.0.2.2", 13, LISTENQ);
 	hn_proc *cli = daytime(net, "192.0.2.2", NULL);
 	int status;
 
@@ -95,7 +95,7 @@ static void next_address_after_refusal(void **state)
 	n = resolve_in(net, "a", "daytime.test", order, 2);
 	TK_EXPECT(n == 2, "daytime.test should resolve to 2 addresses");
 	/* Only the address getaddrinfo() puts second has a server. */
-	listenfd = listen_in(net, "b", order[1], 13);
+	listenfd = tk_listen(net, "b", order[1], 13, LISTENQ);
 	cli = daytime(net, "daytime.test", NULL);
 	TK_EXPECT(serve_once(listenfd, "second address\r\n", 16) == 0,
 		  "daytime.test resolves to %s, then %s; nothing listens on "
@@ -163,7 +163,7 @@ static void server_absent(void **state)
 static void service_by_name_or_number(void **state)
 {
 	hn_net *net = captured_hosts();
-	int listenfd = listen_in(net, "b", "192.0.2.2", 5013);
+	int listenfd = tk_listen(net, "b", "192.0.2.2", 5013, LISTENQ);
 	hn_proc *cli;
 
 	(void)state;

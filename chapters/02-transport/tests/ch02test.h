@@ -14,6 +14,7 @@
 #include "lnp.h"
 #include "harness.h"
 #include "testkit.h"
+#include "tkhelpers.h"
 
 #include <pcap/pcap.h>
 #include <sys/stat.h>
@@ -21,95 +22,13 @@
 #define CH02 "02-transport"
 #define WAIT_MS 5000          /* the longest any step may take */
 
-/* The path of a built program, made once and remembered, so that
- * nothing is allocated per call: ch_prog("daytimetcpcli") is one of
- * chapter 2's examples, lab_prog("capscan") the lab's program built next
- * to the test binary. */
-static inline const char *path_once(const char *name, int sibling)
-{
-	static struct { const char *name; int sibling; char *path; } seen[32];
-	static int nseen;
-	int i;
-
-	for (i = 0; i < nseen; i++)
-		if (seen[i].sibling == sibling &&
-		    strcmp(seen[i].name, name) == 0)
-			return seen[i].path;
-	if (nseen == 32)
-		TK_FAIL("path_once: too many programs");
-	seen[nseen].name = name;
-	seen[nseen].sibling = sibling;
-	seen[nseen].path = sibling ? tk_sibling(name)
-				   : tk_path("ch/%s/%s", CH02, name);
-	return seen[nseen++].path;
-}
-
+/* Chapter 2's program NAME (build/ch/02-transport/NAME). */
 static inline const char *ch_prog(const char *name)
 {
-	return path_once(name, 0);
-}
-
-static inline const char *lab_prog(const char *name)
-{
-	return path_once(name, 1);
+	return tk_prog(CH02, name);
 }
 
 /* ---- sockets of the test, in a host ---------------------------------- */
-
-/* A TCP socket in HOST connected to ADDR (either family) and PORT.
- * Fails the test if the connection is refused or times out. */
-static inline int connect_in(hn_net *net, const char *host,
-			     const char *addr, int port)
-{
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_NUMERICHOST |
-					      AI_NUMERICSERV };
-	struct addrinfo *ai;
-	char service[8];
-	int fd, rc;
-
-	snprintf(service, sizeof(service), "%d", port);
-	rc = getaddrinfo(addr, service, &hints, &ai);
-	if (rc != 0)
-		TK_FAIL("bad address %s: %s", addr, gai_strerror(rc));
-	hn_enter(net, host);
-	fd = Socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
-	hn_leave(net);
-	freeaddrinfo(ai);
-	if (rc < 0)
-		TK_FAIL("the test could not connect from %s to %s port %d: "
-			"%s", host, addr, port, strerror(errno));
-	return fd;
-}
-
-/* A listening TCP socket in HOST on ADDR and PORT. */
-static inline int listen_in(hn_net *net, const char *host,
-			    const char *addr, int port)
-{
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_NUMERICHOST |
-					      AI_NUMERICSERV | AI_PASSIVE };
-	struct addrinfo *ai;
-	char service[8];
-	int fd, rc, on = 1;
-
-	snprintf(service, sizeof(service), "%d", port);
-	rc = getaddrinfo(addr, service, &hints, &ai);
-	if (rc != 0)
-		TK_FAIL("bad address %s: %s", addr, gai_strerror(rc));
-	hn_enter(net, host);
-	fd = Socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	Setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	rc = bind(fd, ai->ai_addr, ai->ai_addrlen);
-	hn_leave(net);
-	freeaddrinfo(ai);
-	if (rc < 0)
-		TK_FAIL("the test cannot bind %s port %d in %s: %s", addr,
-			port, host, strerror(errno));
-	Listen(fd, LISTENQ);
-	return fd;
-}
 
 /* Accepts one connection, waiting at most WAIT_MS. */
 static inline int accept_within(int listenfd)
@@ -399,7 +318,7 @@ static inline struct exchange capture_exchange(hn_net *net, int family,
 	int fd;
 
 	hn_inetd(net, "b", "daytime echo");
-	fd = connect_in(net, "a", addr, ending == SERVER_CLOSES ? 13 : 7);
+	fd = tk_connect(net, "a", addr, ending == SERVER_CLOSES ? 13 : 7);
 	local_end(fd, x.client, sizeof(x.client));
 	peer_end(fd, x.server, sizeof(x.server));
 	if (ending == SERVER_CLOSES) {

@@ -9,7 +9,7 @@
 /* Runs the student's capscan on PATH; fills *status. */
 static hn_proc *capscan(hn_net *net, const char *path, int *status)
 {
-	hn_proc *p = hn_run(net, "a", lab_prog("capscan"), path, NULL);
+	hn_proc *p = hn_run(net, "a", tk_lab_prog("capscan"), path, NULL);
 	int st = hn_wait_exit(p, WAIT_MS);
 
 	if (st < 0)
@@ -193,11 +193,11 @@ static void bad_captures_reported(void **state)
 	expect_refusal(net, "a file that does not exist",
 		       "/nonexistent.pcap", "/nonexistent.pcap");
 	snprintf(junk, sizeof(junk), "%s/junk.pcap", hn_tmpdir());
-	copy_prefix(lab_prog("capscan"), junk, 4096);
+	copy_prefix(tk_lab_prog("capscan"), junk, 4096);
 	expect_refusal(net, "a file that is not a capture", junk, junk);
 
 	/* A capture that starts after the handshake has none to show. */
-	fd = connect_in(net, "a", "192.0.2.2", 7);
+	fd = tk_connect(net, "a", "192.0.2.2", 7);
 	late = hn_capture(net, "a", "b");
 	Writen(fd, "hi\n", 3);
 	close(fd);

@@ -200,8 +200,8 @@ static void measure_mss(hn_net *net, int family, int *syn_mss,
 {
 	const char *addr = hn_addr(net, "b", family);
 	hn_cap *cap = hn_capture(net, "a", "b");
-	int lfd = listen_in(net, "b", addr, 5000);
-	int cfd = connect_in(net, "a", addr, 5000);
+	int lfd = tk_listen(net, "b", addr, 5000, LISTENQ);
+	int cfd = tk_connect(net, "a", addr, 5000);
 	int sfd = accept_within(lfd);
 	socklen_t len = sizeof(*maxseg);
 
@@ -300,8 +300,8 @@ static void smaller_mtu_further_on(void **state)
 				    "mtu r1 r2 1280\n");
 		const char *addr = hn_addr(net, "b", families[f]);
 		hn_cap *cap = hn_capture(net, "a", "r1");
-		int lfd = listen_in(net, "b", addr, 5000);
-		int cfd = connect_in(net, "a", addr, 5000);
+		int lfd = tk_listen(net, "b", addr, 5000, LISTENQ);
+		int cfd = tk_connect(net, "a", addr, 5000);
 		int sfd = accept_within(lfd);
 		int before, pmtu, maxseg, syn;
 

@@ -1,8 +1,8 @@
 /*
- * ch04test.h - what the tests of chapter 4 and lab 4 share: sockets the
- * test makes inside a host of a harness network (a listener, a client),
- * the length of a listener's accept queue, and times rounded for
- * transcripts.
+ * ch04test.h - what the tests of chapter 4 and lab 4 share: short ARP
+ * timers, the length of a listener's accept queue, and times rounded for
+ * transcripts.  Sockets the test makes in a host (tk_listen,
+ * tk_connect) come from the test kit, harness/tkhelpers.h.
  */
 #ifndef CH04TEST_H
 #define CH04TEST_H
@@ -10,47 +10,7 @@
 #include "lnp.h"
 #include "harness.h"
 #include "testkit.h"
-
-/* A path made by tk_path() or tk_sibling(), kept for the test binary's
- * life so it is found again (and is not a leak). */
-static inline char *ct_keep(const char *key, char *(*make)(const char *))
-{
-	static struct { char key[128]; char *path; } kept[16];
-	int i;
-
-	for (i = 0; i < 16 && kept[i].path != NULL; i++)
-		if (strcmp(kept[i].key, key) == 0)
-			return kept[i].path;
-	if (i == 16)
-		abort();
-	snprintf(kept[i].key, sizeof(kept[i].key), "%s", key);
-	kept[i].path = make(key);
-	return kept[i].path;
-}
-
-static inline char *ct_make_path(const char *rel)
-{
-	return tk_path("%s", rel);
-}
-
-/* A program under the build root: ct_prog("ch/04-elementary-tcp/x"). */
-static inline char *ct_prog(const char *rel)
-{
-	return ct_keep(rel, ct_make_path);
-}
-
-/* The lab's program, next to the test binary. */
-static inline char *ct_sibling(const char *name)
-{
-	return ct_keep(name, tk_sibling);
-}
-
-static inline void ct_nap(void)
-{
-	struct timespec tick = { 0, 1000000 };          /* 1 ms */
-
-	nanosleep(&tick, NULL);
-}
+#include "tkhelpers.h"
 
 /* Makes HOST give up on an unanswered ARP request after one probe and
  * 200 ms (the kernel's default is 3 probes, 1 s apart).  The harness
@@ -69,50 +29,6 @@ static inline void ct_fast_arp(hn_net *net, const char *host,
 		  "could not shorten the ARP timers of %s", host);
 }
 
-/* A TCP socket in HOST listening on its addresses of FAMILY, port, with
- * this backlog; it never accepts unless the test does. */
-static inline int ct_listen_in(hn_net *net, const char *host, int family,
-			       int port, int backlog)
-{
-	struct sockaddr_storage ss;
-	socklen_t len;
-	int fd;
-
-	memset(&ss, 0, sizeof(ss));
-	ss.ss_family = (sa_family_t)family;
-	len = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
-				   sizeof(struct sockaddr_in);
-	sock_set_port((struct sockaddr *)&ss, len, port);
-	hn_enter(net, host);
-	fd = socket(family, SOCK_STREAM, 0);
-	hn_leave(net);
-	TK_EXPECT(fd >= 0 && bind(fd, (struct sockaddr *)&ss, len) == 0 &&
-		  listen(fd, backlog) == 0, "could not listen on port %d "
-		  "in host %s: %s", port, host, strerror(errno));
-	return fd;
-}
-
-/* A TCP connection from HOST to addr:port, made by the test. */
-static inline int ct_connect_from(hn_net *net, const char *host,
-				  const char *addr, int port)
-{
-	struct sockaddr_storage ss;
-	socklen_t len;
-	char portstr[8];
-	int fd;
-
-	snprintf(portstr, sizeof(portstr), "%d", port);
-	TK_EXPECT(sock_parse(addr, portstr, &ss, &len) == 0,
-		  "bad test address %s", addr);
-	hn_enter(net, host);
-	fd = socket(ss.ss_family, SOCK_STREAM, 0);
-	hn_leave(net);
-	TK_EXPECT(fd >= 0 && connect(fd, (struct sockaddr *)&ss, len) == 0,
-		  "host %s could not connect to %s port %d: %s", host, addr,
-		  port, strerror(errno));
-	return fd;
-}
-
 /* Waits until the listener's accept queue holds n connections (for a
  * listening socket, TCP_INFO's tcpi_unacked is the queue's length). */
 static inline bool ct_wait_queued(int listenfd, unsigned n, int timeout_ms)
@@ -125,7 +41,7 @@ static inline bool ct_wait_queued(int listenfd, unsigned n, int timeout_ms)
 		if (getsockopt(listenfd, IPPROTO_TCP, TCP_INFO, &ti, &len) ==
 		    0 && ti.tcpi_unacked >= n)
 			return true;
-		ct_nap();
+		tk_tick();
 	}
 	return false;
 }

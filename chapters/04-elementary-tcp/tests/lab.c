@@ -48,7 +48,7 @@ static struct outcome outcome_of(hn_proc *p, int status)
 static struct outcome connclass(hn_net *net, const char *addr,
 				const char *port, int timeout_ms)
 {
-	hn_proc *p = hn_run(net, "client", ct_sibling("connclass"), addr,
+	hn_proc *p = hn_run(net, "client", tk_lab_prog("connclass"), addr,
 			    port, NULL);
 	int status;
 
@@ -103,7 +103,7 @@ static void refused_when_nothing_listens(void **state)
 static void connected_says_from_where(void **state)
 {
 	hn_net *net = lab_net();
-	int listener = ct_listen_in(net, "server", AF_INET, 7, 5);
+	int listener = tk_listen(net, "server", "0.0.0.0", 7, 5);
 	struct outcome o;
 
 	(void)state;
@@ -166,14 +166,14 @@ static void timed_out_crashed_host_and_full_queue(void **state)
 	int status;
 
 	(void)state;
-	listener = ct_listen_in(net, "busy", AF_INET, 7, 0);
-	filler = ct_connect_from(net, "client", "203.0.113.2", 7);
+	listener = tk_listen(net, "busy", "0.0.0.0", 7, 0);
+	filler = tk_connect(net, "client", "203.0.113.2", 7);
 	TK_EXPECT(ct_wait_queued(listener, 1, 2000), "the first connection "
 		  "never reached busy's accept queue");
 	hn_crash(net, "server");
-	crashed = hn_run(net, "client", ct_sibling("connclass"),
+	crashed = hn_run(net, "client", tk_lab_prog("connclass"),
 			 "198.51.100.2", "13", NULL);
-	full = hn_run(net, "client", ct_sibling("connclass"), "203.0.113.2",
+	full = hn_run(net, "client", tk_lab_prog("connclass"), "203.0.113.2",
 		      "7", NULL);
 	hn_set_strict(0);
 	status = hn_wait_exit(crashed, 8000);

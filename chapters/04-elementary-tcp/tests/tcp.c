@@ -10,12 +10,9 @@
 
 #define CH "04-elementary-tcp"
 
-static char *prog(const char *name)
+static const char *prog(const char *name)
 {
-	char rel[128];
-
-	snprintf(rel, sizeof(rel), "ch/%s/%s", CH, name);
-	return ct_prog(rel);
+	return tk_prog(CH, name);
 }
 
 /* How many sockets the process has open (its /proc/PID/fd links). */
@@ -62,21 +59,19 @@ struct daytime_scene {
 	hn_net *net;
 	hn_cap *cap;
 	hn_proc *srv, *cli[3];
-	FILE *tr;
-	char *text;
-	size_t len;
+	FILE *tr;               /* the transcript being written */
 };
 
 /* Starts the server, then chapter 1's daytime client three times in a
  * row; each gets the time. */
 static void daytime_up(struct daytime_scene *s, const char *server)
 {
-	char *client = ct_prog("ch/01-introduction/daytimetcpcli");
+	const char *client = tk_prog("01-introduction", "daytimetcpcli");
 
 	s->net = hn_up("host client server\n"
 		       "link client server 192.0.2.0/24\n");
 	s->cap = hn_capture(s->net, "client", "server");
-	s->tr = open_memstream(&s->text, &s->len);
+	s->tr = tk_transcript_open();
 	s->srv = hn_run(s->net, "server", prog(server), "13", NULL);
 	hn_wait_port(s->srv, IPPROTO_TCP, 13, 2000);
 	fprintf(s->tr, "server$ %s &\n%s", server, hn_stdout(s->srv));
@@ -105,9 +100,7 @@ static void server_sockets(struct daytime_scene *s)
 
 static void daytime_down(struct daytime_scene *s, const char *transcript)
 {
-	fclose(s->tr);
-	tk_transcript(CH, transcript, s->text);
-	free(s->text);
+	tk_transcript_close(s->tr, CH, transcript);
 	hn_down(s->net);
 }
 
@@ -160,7 +153,7 @@ static void daytime_noclose_never_ends(void **state)
 	 * the parent's descriptors keep the connections open.  From now
 	 * on no FIN can come. */
 	for (int ms = 0; ms < 2000 && hn_zombies(s.srv) < 3; ms++)
-		ct_nap();
+		tk_tick();
 	TK_EXPECT(hn_zombies(s.srv) == 3, "the three children should have "
 		  "exited");
 	for (int i = 0; i < 3; i++)
@@ -225,9 +218,7 @@ static double probe_says(hn_proc *p, FILE *tr, const char *shown,
 static void connect_errors_measured(void **state)
 {
 	hn_net *net = hn_up(connect_topology);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *tr = open_memstream(&text, &len);
+	FILE *tr = tk_transcript_open();
 	hn_proc *absent, *crashed, *full;
 	double t_arp, t_crash, t_full;
 	struct hn_impair delay = { .delay_ms = 5 };
@@ -248,8 +239,8 @@ static void connect_errors_measured(void **state)
 		   "\"host unreachable\"", "EHOSTUNREACH", 2000);
 
 	/* the three slow ones run side by side */
-	listener = ct_listen_in(net, "busy", AF_INET, 7, 0);
-	filler = ct_connect_from(net, "client", "203.0.113.2", 7);
+	listener = tk_listen(net, "busy", "0.0.0.0", 7, 0);
+	filler = tk_connect(net, "client", "203.0.113.2", 7);
 	TK_EXPECT(ct_wait_queued(listener, 1, 2000), "the first connection "
 		  "never reached busy's accept queue");
 	hn_reachable(net, "r1");
@@ -277,9 +268,7 @@ static void connect_errors_measured(void **state)
 		  hn_cap_summary(busy, NULL));
 	close(filler);
 	close(listener);
-	fclose(tr);
-	tk_transcript(CH, "connect-errors", text);
-	free(text);
+	tk_transcript_close(tr, CH, "connect-errors");
 	hn_down(net);
 }
 
@@ -289,9 +278,7 @@ static void backlog_measured(void **state)
 {
 	hn_net *net = hn_up("host server\n");
 	hn_proc *p = hn_run(net, "server", prog("backlog"), NULL);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *tr = open_memstream(&text, &len);
+	FILE *tr = tk_transcript_open();
 	static const int backlogs[] = { 0, 1, 2, 4, 8 };
 	char want[128];
 
@@ -308,9 +295,7 @@ static void backlog_measured(void **state)
 			  "in:\n%s", want, hn_stdout(p));
 	}
 	fprintf(tr, "server$ backlog\n%s", hn_stdout(p));
-	fclose(tr);
-	tk_transcript(CH, "backlog", text);
-	free(text);
+	tk_transcript_close(tr, CH, "backlog");
 	hn_down(net);
 }
 

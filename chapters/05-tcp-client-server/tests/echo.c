@@ -13,9 +13,10 @@
 #define DATA "tcp and (ip[2:2] - ((ip[0] & 0xf) << 2) - " \
 	     "((tcp[12] & 0xf0) >> 2)) > 0"
 
-static char *prog(const char *name)
+/* A program of chapter 5 (built under build/ch/05-tcp-client-server/). */
+static const char *prog(const char *name)
 {
-	return pt_prog(name);
+	return tk_prog("05-tcp-client-server", name);
 }
 
 /* ---- a scene: the two hosts, a capture, a server ---------------------- */
@@ -27,8 +28,6 @@ struct scene {
 	const char *srvaddr;    /* 192.0.2.2 */
 	const char *cliaddr;    /* 192.0.2.1 */
 	FILE *tr;               /* the transcript being written */
-	char *text;
-	size_t textlen;
 };
 
 static void scene_up(struct scene *s, const char *server)
@@ -39,7 +38,7 @@ static void scene_up(struct scene *s, const char *server)
 	s->cap = hn_capture(s->net, "client", "server");
 	s->srvaddr = hn_addr(s->net, "server", AF_INET);
 	s->cliaddr = hn_addr(s->net, "client", AF_INET);
-	s->tr = open_memstream(&s->text, &s->textlen);
+	s->tr = tk_transcript_open();
 	if (server != NULL) {
 		s->srv = hn_run(s->net, "server", prog(server), "9877", NULL);
 		hn_wait_line(s->srv, "^listening on port", 2000);
@@ -50,10 +49,7 @@ static void scene_up(struct scene *s, const char *server)
 /* Checks the transcript against the book's copy, and tears down. */
 static void scene_down(struct scene *s, const char *transcript)
 {
-	fclose(s->tr);
-	if (transcript != NULL)
-		tk_transcript(CH, transcript, s->text);
-	free(s->text);
+	tk_transcript_close(s->tr, CH, transcript);
 	hn_down(s->net);
 }
 
@@ -115,7 +111,7 @@ static void server_sh(struct scene *s, const char *cmd)
 static pid_t the_child(struct scene *s)
 {
 	pid_t kids[8];
-	int n = pt_wait_children(hn_pid(s->srv), 1, kids, 8, 2000);
+	int n = tk_wait_children(hn_pid(s->srv), 1, kids, 8, 2000);
 
 	TK_EXPECT(n == 1, "expected the server to have 1 child serving the "
 		  "client, found %d", n);
@@ -129,7 +125,7 @@ static void kill_the_child(struct scene *s)
 	pid_t child = the_child(s);
 
 	server_sh(s, "kill -9 $(pgrep -n -x echosrv_v3)");
-	TK_EXPECT(pt_wait_state(child, 0, 2000), "the server's child "
+	TK_EXPECT(tk_wait_state(child, 0, 2000), "the server's child "
 		  "survived kill -9");
 }
 
@@ -173,20 +169,20 @@ static int zombies_after_five_at_once(struct scene *s, const char *server)
 	fprintf(s->tr, "5 connections open\n");
 	client_echo(s, cli, "hello");
 	srv = hn_pid(s->srv);
-	n = pt_wait_children(srv, 5, kids, 8, 2000);
+	n = tk_wait_children(srv, 5, kids, 8, 2000);
 	TK_EXPECT(n == 5, "%s should have 5 children for 5 connections, "
 		  "has %d", server, n);
-	TK_EXPECT(pt_stop(srv), "could not stop the server");
+	TK_EXPECT(tk_stop(srv), "could not stop the server");
 	fprintf(s->tr, "server$ kill -STOP %%1\n");
 	client_eof(s, cli);
 	for (int i = 0; i < 5; i++)
-		TK_EXPECT(pt_wait_state(kids[i], 'Z', 2000), "child %d of 5 "
+		TK_EXPECT(tk_wait_state(kids[i], 'Z', 2000), "child %d of 5 "
 			  "did not exit when its client closed", i + 1);
 	kill(srv, SIGCONT);
 	fprintf(s->tr, "server$ kill -CONT %%1\n");
 	/* Thawed, it runs the handler for the one pending SIGCHLD, then
 	 * blocks in accept() again: once it sleeps, the handler is done. */
-	TK_EXPECT(pt_wait_state(srv, 'S', 2000), "%s did not go back to "
+	TK_EXPECT(tk_wait_state(srv, 'S', 2000), "%s did not go back to "
 		  "accept() after SIGCONT", server);
 	return hn_zombies(s->srv);
 }
@@ -302,16 +298,16 @@ static void v3_survives_abort_before_accept(void **state)
 	(void)state;
 	scene_up(&s, "echosrv_v3");
 	srv = hn_pid(s.srv);
-	TK_EXPECT(pt_stop(srv), "could not stop the server");
-	fd = pt_connect_from(s.net, "client", s.srvaddr, PORT);
-	pt_close_rst(fd);
+	TK_EXPECT(tk_stop(srv), "could not stop the server");
+	fd = tk_connect(s.net, "client", s.srvaddr, PORT);
+	tk_close_rst(fd);
 	hn_cap_wait(s.cap, HN_RST, 1, 2000);
 	TK_EXPECT(pt_wait_conns(s.net, "server", PORT, 0, 2000),
 		  "the server's kernel kept the aborted connection");
 	kill(srv, SIGCONT);
 	hn_wait_line(s.srv, "str_echo: Connection reset by peer", 2000);
-	fd = pt_connect_from(s.net, "client", s.srvaddr, PORT);
-	TK_EXPECT(pt_echoes(fd, "still here\n", 2000), "after accepting an "
+	fd = tk_connect(s.net, "client", s.srvaddr, PORT);
+	TK_EXPECT(tk_echoes(fd, "still here\n", 2000), "after accepting an "
 		  "aborted connection the server no longer echoes");
 	close(fd);
 	scene_down(&s, NULL);
@@ -412,8 +408,8 @@ static void writes_after_rst(struct scene *s, bool fin_first, int want1,
 	sigset_t pipe_set, pending;
 	struct timespec zero = { 0, 0 };
 
-	listener = pt_listen_in(s->net, "server", PORT);
-	cfd = pt_connect_from(s->net, "client", s->srvaddr, PORT);
+	listener = tk_listen(s->net, "server", "0.0.0.0", PORT, 5);
+	cfd = tk_connect(s->net, "client", s->srvaddr, PORT);
 	sfd = accept(listener, NULL, NULL);
 	TK_EXPECT(sfd >= 0, "accept: %s", strerror(errno));
 	if (fin_first) {
@@ -421,7 +417,7 @@ static void writes_after_rst(struct scene *s, bool fin_first, int want1,
 		TK_EXPECT(pt_read_line(cfd, (char[8]){ 0 }, 8, 2000) == 0,
 			  "the client saw no end of file");
 	}
-	pt_close_rst(sfd);
+	tk_close_rst(sfd);
 	close(listener);
 	hn_cap_wait(s->cap, HN_RST, 1, 2000);
 	/* the RST has reached the client's socket when poll() says POLLHUP */
@@ -550,7 +546,7 @@ static void server_host_shutdown(void **state)
 static char *sums(struct scene *s, const char *shown, const char *input)
 {
 	struct hn_spawn_opts opts = { .stdin_data = input };
-	char *argv[] = { prog("echocli"), (char *)s->srvaddr, NULL };
+	char *argv[] = { (char *)prog("echocli"), (char *)s->srvaddr, NULL };
 	hn_proc *cli = hn_spawn(s->net, "client", argv, &opts);
 	int status = hn_wait_exit(cli, 3000);
 
@@ -603,8 +599,8 @@ static void str_echo_until_eof(void **state)
 		_exit(str_echo(sv[1]) == 0 ? 0 : 1);
 	}
 	close(sv[1]);
-	TK_EXPECT(pt_echoes(sv[0], "one\n", 2000) &&
-		  pt_echoes(sv[0], "two\n", 2000), "str_echo did not echo");
+	TK_EXPECT(tk_echoes(sv[0], "one\n", 2000) &&
+		  tk_echoes(sv[0], "two\n", 2000), "str_echo did not echo");
 	shutdown(sv[0], SHUT_WR);
 	TK_EXPECT(pt_read_line(sv[0], buf, sizeof(buf), 2000) == 0,
 		  "str_echo did not close after end of file");

@@ -19,8 +19,8 @@ static void echo_serves_a_client(void **state)
 
 	(void)state;
 	echo_up(&s);
-	fd = pt_connect_from(s.net, "client", s.addr, PORT);
-	TK_EXPECT(pt_echoes(fd, "hello, echo\n", 2000),
+	fd = tk_connect(s.net, "client", s.addr, PORT);
+	TK_EXPECT(tk_echoes(fd, "hello, echo\n", 2000),
 		  "a client sent \"hello, echo\" and got no echo within 2 s");
 	snprintf(regex, sizeof(regex), "^connection from %s:[0-9]+$",
 		 hn_addr(s.net, "client", AF_INET));
@@ -47,18 +47,18 @@ static void no_zombies_after_five_clients_at_once(void **state)
 	echo_up(&s);
 	srv = hn_pid(s.srv);
 	for (int i = 0; i < 5; i++) {
-		fds[i] = pt_connect_from(s.net, "client", s.addr, PORT);
-		TK_EXPECT(pt_echoes(fds[i], "hi\n", 2000),
+		fds[i] = tk_connect(s.net, "client", s.addr, PORT);
+		TK_EXPECT(tk_echoes(fds[i], "hi\n", 2000),
 			  "client %d of 5 got no echo", i + 1);
 	}
-	n = pt_wait_children(srv, 5, kids, 8, 2000);
+	n = tk_wait_children(srv, 5, kids, 8, 2000);
 	TK_EXPECT(n == 5, "with 5 clients connected the server should have "
 		  "5 children; it has %d", n);
-	TK_EXPECT(pt_stop(srv), "could not freeze the server");
+	TK_EXPECT(tk_stop(srv), "could not freeze the server");
 	for (int i = 0; i < 5; i++)
 		close(fds[i]);
 	for (int i = 0; i < 5; i++)
-		TK_EXPECT(pt_wait_state(kids[i], 'Z', 2000),
+		TK_EXPECT(tk_wait_state(kids[i], 'Z', 2000),
 			  "a child did not exit after its client closed");
 	kill(srv, SIGCONT);
 	expect_settled(&s, "after 5 clients closed at the same moment");
@@ -75,8 +75,8 @@ static void accept_restarted_after_sigchld(void **state)
 
 	(void)state;
 	echo_up(&s);
-	fd = pt_connect_from(s.net, "client", s.addr, PORT);
-	TK_EXPECT(pt_echoes(fd, "hello\n", 2000), "the first client got no "
+	fd = tk_connect(s.net, "client", s.addr, PORT);
+	TK_EXPECT(tk_echoes(fd, "hello\n", 2000), "the first client got no "
 		  "echo");
 	child = echo_child(&s);
 	close(fd);              /* its child exits: SIGCHLD in accept() */
@@ -99,9 +99,9 @@ static void survives_connection_aborted_before_accept(void **state)
 	echo_up(&s);
 	srv = hn_pid(s.srv);
 	/* freeze the server so the connection waits in the accept queue */
-	TK_EXPECT(pt_stop(srv), "could not freeze the server");
-	fd = pt_connect_from(s.net, "client", s.addr, PORT);
-	pt_close_rst(fd);
+	TK_EXPECT(tk_stop(srv), "could not freeze the server");
+	fd = tk_connect(s.net, "client", s.addr, PORT);
+	tk_close_rst(fd);
 	hn_cap_wait(s.cap, HN_RST, 1, 2000);
 	TK_EXPECT(pt_wait_conns(s.net, "server", PORT, 0, 2000),
 		  "the server host kept the aborted connection");
@@ -132,25 +132,25 @@ static void child_not_killed_by_sigpipe(void **state)
 	(void)state;
 	echo_up(&s);
 	srv = hn_pid(s.srv);
-	fd = pt_connect_from(s.net, "client", s.addr, PORT);
-	TK_EXPECT(pt_echoes(fd, "first\n", 2000), "no echo");
+	fd = tk_connect(s.net, "client", s.addr, PORT);
+	TK_EXPECT(tk_echoes(fd, "first\n", 2000), "no echo");
 	child = echo_child(&s);
-	TK_EXPECT(pt_stop(child), "could not freeze the child");
+	TK_EXPECT(tk_stop(child), "could not freeze the child");
 	pt_send(fd, "second\n", 7);
 	shutdown(fd, SHUT_WR);
 	hn_cap_wait(s.cap, HN_FIN, 1, 2000);
-	pt_close_rst(fd);
+	tk_close_rst(fd);
 	hn_cap_wait(s.cap, HN_RST, 1, 2000);
 	TK_EXPECT(pt_wait_conns(s.net, "server", PORT, 0, 2000),
 		  "the server host kept the reset connection");
 	/* a stopped child sends its parent a SIGCHLD too */
 	expect_settled(&s, "when one of its children was stopped (which "
 		       "sends the parent a SIGCHLD)");
-	TK_EXPECT(pt_stop(srv), "could not freeze the server");
+	TK_EXPECT(tk_stop(srv), "could not freeze the server");
 	kill(child, SIGCONT);
-	TK_EXPECT(pt_wait_state(child, 'Z', 2000), "the child did not end "
+	TK_EXPECT(tk_wait_state(child, 'Z', 2000), "the child did not end "
 		  "after writing to a reset connection");
-	status = pt_exit_status(child);
+	status = tk_zombie_status(child);
 	kill(srv, SIGCONT);
 	TK_EXPECT(!(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE),
 		  "the child echoing to a client that had reset the "

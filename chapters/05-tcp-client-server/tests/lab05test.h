@@ -27,7 +27,7 @@ static inline void echo_up(struct echo_scene *s)
 		       "link client server 192.0.2.0/24\n");
 	s->cap = hn_capture(s->net, "server", "client");
 	s->addr = hn_addr(s->net, "server", AF_INET);
-	s->srv = hn_run(s->net, "server", pt_sibling("echosrv"), "9877",
+	s->srv = hn_run(s->net, "server", tk_lab_prog("echosrv"), "9877",
 			NULL);
 	hn_wait_port(s->srv, IPPROTO_TCP, PORT, 2000);
 }
@@ -61,9 +61,9 @@ static inline void expect_settled(struct echo_scene *s, const char *after)
 	for (int ms = 0; ms < 2000; ms++) {
 		if (echo_exited(s) != -1)
 			break;
-		if (hn_zombies(s->srv) == 0 && pt_state(srv) == 'S')
+		if (hn_zombies(s->srv) == 0 && tk_proc_state(srv) == 'S')
 			return;
-		pt_nap();
+		tk_tick();
 	}
 	expect_alive(s, after);
 	TK_FAIL("%s, %d of the server's children stayed zombies for 2 s",
@@ -76,8 +76,8 @@ static inline void expect_serving(struct echo_scene *s, const char *after)
 	int fd;
 
 	expect_alive(s, after);
-	fd = pt_connect_from(s->net, "client", s->addr, PORT);
-	TK_EXPECT(pt_echoes(fd, "are you still there?\n", 2000),
+	fd = tk_connect(s->net, "client", s->addr, PORT);
+	TK_EXPECT(tk_echoes(fd, "are you still there?\n", 2000),
 		  "%s, a new client got no echo within 2 s", after);
 	close(fd);
 }
@@ -87,7 +87,7 @@ static inline pid_t echo_child(struct echo_scene *s)
 {
 	pid_t kids[2];
 
-	TK_EXPECT(pt_wait_children(hn_pid(s->srv), 1, kids, 2, 2000) == 1,
+	TK_EXPECT(tk_wait_children(hn_pid(s->srv), 1, kids, 2, 2000) == 1,
 		  "no child of the server serves the client");
 	return kids[0];
 }
@@ -95,12 +95,14 @@ static inline pid_t echo_child(struct echo_scene *s)
 /* Waits until the process has exited (a zombie, or gone). */
 static inline bool pt_wait_dead(pid_t pid, int timeout_ms)
 {
-	for (int ms = 0; pt_state(pid) != 'Z' && pt_state(pid) != 0; ms++) {
-		if (ms >= timeout_ms)
-			return false;
-		pt_nap();
+	for (int ms = 0; ms <= timeout_ms; ms++) {
+		char state = tk_proc_state(pid);
+
+		if (state == 'Z' || state == 0)
+			return true;
+		tk_tick();
 	}
-	return true;
+	return false;
 }
 
 /* ---- the sum service ---------------------------------------------------- */

@@ -8,8 +8,8 @@
 
 static void expect_server_alive(const char *after)
 {
-	TK_EXPECT(!tproc_wait(server, 0), "mux_echo exited %s; its "
-		  "stderr: %s", after, server->errbuf);
+	TK_EXPECT(!tk_exited(server, 0), "mux_echo exited %s; its "
+		  "stderr: %s", after, hn_stderr(server));
 }
 
 /* For a message about a closed connection: whether the server is gone,
@@ -18,10 +18,10 @@ static const char *server_fate(void)
 {
 	static char said[1024];
 
-	if (!tproc_wait(server, 50))
+	if (!tk_exited(server, 50))
 		return "";
 	snprintf(said, sizeof(said), " (mux_echo had exited, saying: %s)",
-		 tk_chomp(server->errbuf));
+		 tk_chomp(hn_stderr(server)));
 	return said;
 }
 
@@ -39,7 +39,7 @@ static void expect_line(int fd, const char *want, int timeout_ms,
 {
 	char got[MAXLINE];
 
-	tp_read_line(fd, got, sizeof(got), timeout_ms);
+	tk_read_line(fd, got, sizeof(got), timeout_ms);
 	TK_EXPECT(got[0] != '\0' || !closed_by_server(fd), "%s sent \"%.*s\" "
 		  "and the server closed the connection without answering%s",
 		  who, (int)strcspn(want, "\n"), want, server_fate());
@@ -50,7 +50,7 @@ static void expect_line(int fd, const char *want, int timeout_ms,
 
 static void echoes_lines_in_order(void **state)
 {
-	int fd = tp_connect(start_mux_echo());
+	int fd = tk_connect_here(server_ip, start_mux_echo());
 
 	(void)state;
 	Writen(fd, "one\ntwo\n", 8);
@@ -65,13 +65,14 @@ static void echoes_lines_in_order(void **state)
 static void slowloris_does_not_delay_others(void **state)
 {
 	int port = start_mux_echo();
-	int slow = tp_connect(port), other = tp_connect(port);
+	int slow = tk_connect_here(server_ip, port);
+	int other = tk_connect_here(server_ip, port);
 	char got[64];
 
 	(void)state;
 	Writen(slow, "half a li", 9);
 	Writen(other, "hello\n", 6);
-	TK_EXPECT(tp_read_line(other, got, sizeof(got), 2000) > 0 ||
+	TK_EXPECT(tk_read_line(other, got, sizeof(got), 2000) > 0 ||
 		  !closed_by_server(other), "while one client sent half a "
 		  "line and stopped, the server closed a second client's "
 		  "connection without answering%s", server_fate());
@@ -80,7 +81,7 @@ static void slowloris_does_not_delay_others(void **state)
 		  "client got no answer for 2 s");
 	TK_EXPECT(strcmp(got, "hello\n") == 0, "the second client got "
 		  "\"%s\" instead of its own line", got);
-	TK_EXPECT(!tp_readable(slow, 100), "the slow client got an echo of "
+	TK_EXPECT(!tk_readable(slow, 100), "the slow client got an echo of "
 		  "half a line before its newline arrived");
 	Writen(slow, "ne\n", 3);
 	expect_line(slow, "half a line\n", 2000,
@@ -94,12 +95,12 @@ static void slowloris_does_not_delay_others(void **state)
 static size_t batch(int fd, const char *data, size_t len, char *back,
 		    int timeout_ms)
 {
-	long long deadline = tp_now_ms() + timeout_ms;
+	long long deadline = tk_now_ms() + timeout_ms;
 	size_t sent = 0, got = 0;
 	bool done = false;
 
 	fcntl(fd, F_SETFL, O_NONBLOCK);
-	while (!done && tp_now_ms() < deadline) {
+	while (!done && tk_now_ms() < deadline) {
 		struct pollfd pf = { .fd = fd, .events = POLLIN };
 		ssize_t n;
 
@@ -128,7 +129,7 @@ static void batch_of_1mb_comes_back_whole(void **state)
 {
 	size_t len = 1 << 20, got;
 	char *data = malloc(len), *back = malloc(len + 1);
-	int fd = tp_connect(start_mux_echo());
+	int fd = tk_connect_here(server_ip, start_mux_echo());
 
 	(void)state;
 	for (size_t i = 0; i < len; i++)
@@ -148,13 +149,14 @@ static void batch_of_1mb_comes_back_whole(void **state)
 static void client_reset_does_not_hurt_others(void **state)
 {
 	int port = start_mux_echo();
-	int rude = tp_connect(port), other = tp_connect(port);
+	int rude = tk_connect_here(server_ip, port);
+	int other = tk_connect_here(server_ip, port);
 
 	(void)state;
 	Writen(rude, "bye\n", 4);
 	expect_line(rude, "bye\n", 2000, "a client");
 	Writen(rude, "and now a reset\n", 16);
-	tp_close_rst(rude);
+	tk_close_rst(rude);
 	Writen(other, "still served?\n", 14);
 	expect_line(other, "still served?\n", 2000,
 		    "after one client reset its connection, another client");
@@ -170,7 +172,7 @@ static void two_hundred_clients_at_once(void **state)
 
 	(void)state;
 	for (int i = 0; i < N; i++)
-		fd[i] = tp_connect(port);
+		fd[i] = tk_connect_here(server_ip, port);
 	for (int i = N - 1; i >= 0; i--) {
 		snprintf(line, sizeof(line), "I am client %d\n", i);
 		Writen(fd[i], line, strlen(line));
@@ -179,7 +181,7 @@ static void two_hundred_clients_at_once(void **state)
 		char got[64];
 
 		snprintf(line, sizeof(line), "I am client %d\n", i);
-		tp_read_line(fd[i], got, sizeof(got), 3000);
+		tk_read_line(fd[i], got, sizeof(got), 3000);
 		TK_EXPECT(strcmp(got, line) == 0, "with 200 clients connected "
 			  "at once, client %d got \"%s\" back", i, got);
 	}
@@ -191,11 +193,11 @@ int main(void)
 {
 	hn_init();
 	const struct CMUnitTest tests[] = {
-		TP_TEST(echoes_lines_in_order),
-		TP_TEST(slowloris_does_not_delay_others),
-		TP_TEST(batch_of_1mb_comes_back_whole),
-		TP_TEST(client_reset_does_not_hurt_others),
-		TP_TEST(two_hundred_clients_at_once),
+		TK_TEST(echoes_lines_in_order),
+		TK_TEST(slowloris_does_not_delay_others),
+		TK_TEST(batch_of_1mb_comes_back_whole),
+		TK_TEST(client_reset_does_not_hurt_others),
+		TK_TEST(two_hundred_clients_at_once),
 	};
 	return TK_RUN("lab06", tests);
 }

@@ -10,9 +10,10 @@
 #include "lnp.h"
 #include "harness.h"
 #include "testkit.h"
-#include "tproc.h"
+#include "tkhelpers.h"
 
-static struct tproc *server;
+static hn_proc *server;
+static const char *server_ip;   /* host b's address */
 
 /* Starts mux_echo on host b; returns its port. */
 static int start_mux_echo(void)
@@ -25,11 +26,10 @@ static int start_mux_echo(void)
 		prog = tk_sibling("mux_echo");  /* kept for the next test */
 	argv[0] = prog;
 	hn_capture(net, "a", "b");      /* kept for Wireshark on failure */
-	hn_enter(net, "b");
-	server = tproc_start(argv);     /* forked in b, so it runs there */
+	server = hn_spawn(net, "b", argv, NULL);
 	hn_enter(net, "a");             /* the test's clients live in a */
-	tp_set_server(hn_addr(net, "b", AF_INET));
-	return tproc_port(server, 2000);
+	server_ip = hn_addr(net, "b", AF_INET);
+	return tk_listening_port(server, 2000);
 }
 
 #endif

@@ -8,7 +8,7 @@
 #include "lnp.h"
 #include "harness.h"
 #include "testkit.h"
-#include "tproc.h"
+#include "tkhelpers.h"
 
 #define CH "06-io-multiplexing"
 
@@ -30,28 +30,28 @@ static char *batch_input(size_t *len)
 	return buf;
 }
 
-static struct tproc *start_server(const char *name, int *port)
+static hn_proc *start_server(const char *name, int *port)
 {
-	struct tproc *srv = tproc_run(CH, name, "0", NULL);
+	hn_proc *srv = tk_run(CH, name, "0", NULL);
 
-	*port = tproc_port(srv, 2000);
+	*port = tk_listening_port(srv, 2000);
 	return srv;
 }
 
 /* Pipes the batch through client NAME to selserv; returns the client. */
-static struct tproc *batch_through(const char *name, const char *in,
+static hn_proc *batch_through(const char *name, const char *in,
 				   size_t len)
 {
 	char portarg[16];
 	int port;
-	struct tproc *cli;
+	hn_proc *cli;
 
 	start_server("selserv", &port);
 	snprintf(portarg, sizeof(portarg), "%d", port);
-	cli = tproc_run(CH, name, "127.0.0.1", portarg, NULL);
-	TK_EXPECT(tproc_feed(cli, in, len, 5000),
+	cli = tk_run(CH, name, "127.0.0.1", portarg, NULL);
+	TK_EXPECT(hn_feed(cli, in, len, 5000) == 0,
 		  "%s did not take 1 MB on stdin within 5 s", name);
-	TK_EXPECT(tproc_wait(cli, 5000), "%s did not exit within 5 s of the "
+	TK_EXPECT(tk_exited(cli, 5000), "%s did not exit within 5 s of the "
 		  "end of its input", name);
 	return cli;
 }
@@ -60,16 +60,17 @@ static void naive_client_exits_before_last_echo(void **state)
 {
 	size_t len;
 	char *in = batch_input(&len);
-	struct tproc *cli = batch_through("selcli_naive", in, len);
+	hn_proc *cli = batch_through("selcli_naive", in, len);
 
 	(void)state;
-	TK_EXPECT(WIFEXITED(cli->status) && WEXITSTATUS(cli->status) == 0,
+	TK_EXPECT(tk_exit_code(cli) == 0,
 		  "selcli_naive should end normally at end of input; "
-		  "status %d, stderr: %s", cli->status, cli->errbuf);
-	TK_EXPECT(cli->outlen < len, "the naive client printed all %zu "
-		  "bytes: it was expected to quit with echoes in flight",
-		  len);
-	TK_EXPECT(memcmp(cli->outbuf, in, cli->outlen) == 0,
+		  "status %d, stderr: %s", hn_exit_status(cli),
+		  hn_stderr(cli));
+	TK_EXPECT(strlen(hn_stdout(cli)) < len, "the naive client printed "
+		  "all %zu bytes: it was expected to quit with echoes in "
+		  "flight", len);
+	TK_EXPECT(memcmp(hn_stdout(cli), in, strlen(hn_stdout(cli))) == 0,
 		  "what the naive client printed is not the start of its "
 		  "input");
 	free(in);
@@ -77,17 +78,18 @@ static void naive_client_exits_before_last_echo(void **state)
 
 static void shutdown_client_gets_every_echo(void **state)
 {
-	size_t len;
+	size_t len, out;
 	char *in = batch_input(&len);
-	struct tproc *cli = batch_through("selcli", in, len);
+	hn_proc *cli = batch_through("selcli", in, len);
 
 	(void)state;
-	TK_EXPECT(WIFEXITED(cli->status) && WEXITSTATUS(cli->status) == 0,
-		  "selcli failed: status %d, stderr: %s", cli->status,
-		  cli->errbuf);
-	TK_EXPECT(cli->outlen == len && memcmp(cli->outbuf, in, len) == 0,
-		  "1 MB went through selcli but %zu bytes came back%s",
-		  cli->outlen, cli->outlen == len ? ", different" : "");
+	TK_EXPECT(tk_exit_code(cli) == 0,
+		  "selcli failed: status %d, stderr: %s", hn_exit_status(cli),
+		  hn_stderr(cli));
+	out = strlen(hn_stdout(cli));
+	TK_EXPECT(out == len && memcmp(hn_stdout(cli), in, len) == 0,
+		  "1 MB went through selcli but %zu bytes came back%s", out,
+		  out == len ? ", different" : "");
 	free(in);
 }
 
@@ -95,23 +97,20 @@ static void shutdown_client_gets_every_echo(void **state)
 static void selcli_session_transcript(void **state)
 {
 	const char *in = "hello, select\nsecond line\n";
-	char portarg[16], *text;
-	struct tproc *cli;
+	char portarg[16];
+	hn_proc *cli;
 	int port;
 
 	(void)state;
 	start_server("selserv", &port);
 	snprintf(portarg, sizeof(portarg), "%d", port);
-	cli = tproc_run(CH, "selcli", "127.0.0.1", portarg, NULL);
-	tproc_feed(cli, in, strlen(in), 2000);
-	TK_EXPECT(tproc_wait(cli, 2000), "selcli did not exit");
-	TK_EXPECT(strcmp(cli->outbuf, in) == 0, "selcli printed \"%s\"",
-		  cli->outbuf);
-	if (asprintf(&text, "$ printf 'hello, select\\nsecond line\\n' | "
-		     "./selcli 127.0.0.1 9877\n%s", cli->outbuf) < 0)
-		abort();
-	tk_transcript(CH, "selcli", text);
-	free(text);
+	cli = tk_run(CH, "selcli", "127.0.0.1", portarg, NULL);
+	hn_feed(cli, in, strlen(in), 2000);
+	TK_EXPECT(tk_exited(cli, 2000), "selcli did not exit");
+	TK_EXPECT(strcmp(hn_stdout(cli), in) == 0, "selcli printed \"%s\"",
+		  hn_stdout(cli));
+	tk_transcript_of(CH, "selcli", "printf 'hello, select\\nsecond "
+			 "line\\n' | ./selcli 127.0.0.1 9877", hn_stdout(cli));
 }
 
 /* Three clients talk in turns; one resets; the others go on. */
@@ -119,10 +118,10 @@ static void server_serves_three_and_survives_reset(const char *name)
 {
 	int port, fd[3];
 	char line[64], got[64];
-	struct tproc *srv = start_server(name, &port);
+	hn_proc *srv = start_server(name, &port);
 
 	for (int i = 0; i < 3; i++)
-		fd[i] = tp_connect(port);
+		fd[i] = tk_connect_here(TK_LOOPBACK, port);
 	for (int round = 0; round < 3; round++) {
 		for (int i = 2; i >= 0; i--) {
 			snprintf(line, sizeof(line), "client %d round %d\n",
@@ -132,7 +131,7 @@ static void server_serves_three_and_survives_reset(const char *name)
 		for (int i = 0; i < 3; i++) {
 			snprintf(line, sizeof(line), "client %d round %d\n",
 				 i, round);
-			tp_read_line(fd[i], got, sizeof(got), 2000);
+			tk_read_line(fd[i], got, sizeof(got), 2000);
 			TK_EXPECT(strcmp(got, line) == 0, "%s: client %d sent "
 				  "\"%.*s\" and got \"%s\" back", name, i,
 				  (int)strlen(line) - 1, line, got);
@@ -140,14 +139,14 @@ static void server_serves_three_and_survives_reset(const char *name)
 	}
 	/* client 0 sends a line and resets before reading the echo */
 	Writen(fd[0], "going away\n", 11);
-	tp_close_rst(fd[0]);
+	tk_close_rst(fd[0]);
 	Writen(fd[1], "still there?\n", 13);
-	tp_read_line(fd[1], got, sizeof(got), 2000);
+	tk_read_line(fd[1], got, sizeof(got), 2000);
 	TK_EXPECT(strcmp(got, "still there?\n") == 0, "%s: after client 0 "
 		  "reset its connection, client 1 got \"%s\"%s", name, got,
-		  srv->exited ? " (the server had exited)" : "");
-	TK_EXPECT(!tproc_wait(srv, 0), "%s exited after a client reset: %s",
-		  name, srv->errbuf);
+		  hn_exit_status(srv) != -1 ? " (the server had exited)" : "");
+	TK_EXPECT(!tk_exited(srv, 0), "%s exited after a client reset: %s",
+		  name, hn_stderr(srv));
 	Close(fd[1]);
 	Close(fd[2]);
 }
@@ -184,7 +183,7 @@ static void select_server_stalled_by_client_that_never_reads(void **state)
 	int port, hog, other, small = 4096;
 	char chunk[65536], got[64];
 	size_t sent = 0;
-	struct tproc *srv;
+	hn_proc *srv;
 
 	(void)state;
 	srv = start_server("selserv", &port);
@@ -214,13 +213,14 @@ static void select_server_stalled_by_client_that_never_reads(void **state)
 		if (poll(&pf, 1, 300) <= 0 || !(pf.revents & POLLOUT))
 			break;
 	}
-	other = tp_connect(port);
+	other = tk_connect_here(TK_LOOPBACK, port);
 	Writen(other, "anyone home?\n", 13);
-	TK_EXPECT(tp_read_line(other, got, sizeof(got), 1000) == 0,
+	TK_EXPECT(tk_read_line(other, got, sizeof(got), 1000) == 0,
 		  "selserv answered a second client although the first "
 		  "never reads (%zu bytes sent): its writes were expected "
 		  "to block", sent);
-	TK_EXPECT(!srv->exited, "selserv exited: %s", srv->errbuf);
+	TK_EXPECT(hn_exit_status(srv) == -1, "selserv exited: %s",
+		  hn_stderr(srv));
 	Close(other);
 	Close(hog);
 }
@@ -229,33 +229,26 @@ static void pselect_server_stops_on_sigterm(void **state)
 {
 	int port, fd;
 	char buf[16];
-	char *line;
-	struct tproc *srv;
+	char *line, shown[256];
+	hn_proc *srv;
 
 	(void)state;
 	srv = start_server("pselserv", &port);
-	fd = tp_connect(port);
+	fd = tk_connect_here(TK_LOOPBACK, port);
 	Writen(fd, "hi\n", 3);
-	TK_EXPECT(tp_read_line(fd, buf, sizeof(buf), 2000) == 3,
+	TK_EXPECT(tk_read_line(fd, buf, sizeof(buf), 2000) == 3,
 		  "pselserv did not echo");
-	tproc_signal(srv, SIGTERM);
-	line = tproc_line(srv, "stopped", 2000);
+	hn_signal(srv, SIGTERM);
+	line = hn_next_line(srv, "stopped", 2000);
 	TK_EXPECT(line != NULL, "pselserv did not report stopping within "
-		  "2 s of SIGTERM; stderr: %s", srv->errbuf);
-	TK_EXPECT(tproc_wait(srv, 2000) && WIFEXITED(srv->status) &&
-		  WEXITSTATUS(srv->status) == 0,
+		  "2 s of SIGTERM; stderr: %s", hn_stderr(srv));
+	TK_EXPECT(tk_exited(srv, 2000) && tk_exit_code(srv) == 0,
 		  "pselserv did not exit with status 0 after SIGTERM");
-	TK_EXPECT(tp_read_n(fd, buf, 1, 2000) == 0,
+	TK_EXPECT(tk_read_n(fd, buf, 1, 2000) == 0,
 		  "the client did not see end of file when pselserv stopped");
-	{
-		char *text;
-
-		if (asprintf(&text, "$ kill -TERM $(pidof pselserv)\n%s\n",
-			     line) < 0)
-			abort();
-		tk_transcript(CH, "pselserv_sigterm", text);
-		free(text);
-	}
+	snprintf(shown, sizeof(shown), "%s\n", line);  /* a whole line */
+	tk_transcript_of(CH, "pselserv_sigterm", "kill -TERM $(pidof pselserv)",
+			 shown);
 	free(line);
 	Close(fd);
 }
@@ -275,17 +268,16 @@ static void bad_arguments_are_explained(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct tproc *p = tproc_run(CH, cases[i].prog, cases[i].a1,
+		hn_proc *p = tk_run(CH, cases[i].prog, cases[i].a1,
 					    cases[i].a2, NULL);
 
-		TK_EXPECT(tproc_wait(p, 2000) && WIFEXITED(p->status) &&
-			  WEXITSTATUS(p->status) == 1,
+		TK_EXPECT(tk_exited(p, 2000) && tk_exit_code(p) == 1,
 			  "%s %s %s: expected exit status 1", cases[i].prog,
 			  cases[i].a1, cases[i].a2 ? cases[i].a2 : "");
-		TK_EXPECT(strstr(p->errbuf, cases[i].want) != NULL,
+		TK_EXPECT(strstr(hn_stderr(p), cases[i].want) != NULL,
 			  "%s %s: expected \"%s\" on stderr, got \"%s\"",
 			  cases[i].prog, cases[i].a1, cases[i].want,
-			  p->errbuf);
+			  hn_stderr(p));
 	}
 }
 
@@ -293,16 +285,16 @@ int main(void)
 {
 	hn_init();
 	const struct CMUnitTest tests[] = {
-		TP_TEST(naive_client_exits_before_last_echo),
-		TP_TEST(shutdown_client_gets_every_echo),
-		TP_TEST(selcli_session_transcript),
-		TP_TEST(select_server_echoes),
-		TP_TEST(poll_server_echoes),
-		TP_TEST(epoll_server_echoes),
-		TP_TEST(pselect_server_echoes),
-		TP_TEST(select_server_stalled_by_client_that_never_reads),
-		TP_TEST(pselect_server_stops_on_sigterm),
-		TP_TEST(bad_arguments_are_explained),
+		TK_TEST(naive_client_exits_before_last_echo),
+		TK_TEST(shutdown_client_gets_every_echo),
+		TK_TEST(selcli_session_transcript),
+		TK_TEST(select_server_echoes),
+		TK_TEST(poll_server_echoes),
+		TK_TEST(epoll_server_echoes),
+		TK_TEST(pselect_server_echoes),
+		TK_TEST(select_server_stalled_by_client_that_never_reads),
+		TK_TEST(pselect_server_stops_on_sigterm),
+		TK_TEST(bad_arguments_are_explained),
 	};
 	return TK_RUN("ch06 mux", tests);
 }

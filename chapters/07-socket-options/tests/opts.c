@@ -8,7 +8,7 @@
 #include "lnp.h"
 #include "harness.h"
 #include "testkit.h"
-#include "../../06-io-multiplexing/tests/tproc.h"
+#include "tkhelpers.h"
 
 #define CH "07-socket-options"
 
@@ -61,31 +61,31 @@ static void expect_sysctl(const char *out, const char *name,
 
 static void checkopts_agrees_with_the_kernel(void **state)
 {
-	struct tproc *p = tproc_run(CH, "checkopts", NULL);
+	hn_proc *p = tk_run(CH, "checkopts", NULL);
 	char *text;
 
 	(void)state;
-	TK_EXPECT(tproc_wait(p, 2000) && p->status == 0,
-		  "checkopts failed: %s", p->errbuf);
-	expect_sysctl(p->outbuf, "SO_RCVBUF", "tcp",
+	TK_EXPECT(tk_exited(p, 2000) && hn_exit_status(p) == 0,
+		  "checkopts failed: %s", hn_stderr(p));
+	expect_sysctl(hn_stdout(p), "SO_RCVBUF", "tcp",
 		      "/proc/sys/net/ipv4/tcp_rmem", 1);
-	expect_sysctl(p->outbuf, "SO_SNDBUF", "tcp",
+	expect_sysctl(hn_stdout(p), "SO_SNDBUF", "tcp",
 		      "/proc/sys/net/ipv4/tcp_wmem", 1);
-	expect_sysctl(p->outbuf, "SO_RCVBUF", "udp",
+	expect_sysctl(hn_stdout(p), "SO_RCVBUF", "udp",
 		      "/proc/sys/net/core/rmem_default", 0);
-	expect_sysctl(p->outbuf, "SO_SNDBUF", "udp",
+	expect_sysctl(hn_stdout(p), "SO_SNDBUF", "udp",
 		      "/proc/sys/net/core/wmem_default", 0);
-	expect_sysctl(p->outbuf, "IP_TTL", "tcp",
+	expect_sysctl(hn_stdout(p), "IP_TTL", "tcp",
 		      "/proc/sys/net/ipv4/ip_default_ttl", 0);
-	expect_sysctl(p->outbuf, "TCP_KEEPIDLE", "tcp",
+	expect_sysctl(hn_stdout(p), "TCP_KEEPIDLE", "tcp",
 		      "/proc/sys/net/ipv4/tcp_keepalive_time", 0);
-	expect_sysctl(p->outbuf, "TCP_KEEPINTVL", "tcp",
+	expect_sysctl(hn_stdout(p), "TCP_KEEPINTVL", "tcp",
 		      "/proc/sys/net/ipv4/tcp_keepalive_intvl", 0);
-	expect_sysctl(p->outbuf, "TCP_KEEPCNT", "tcp",
+	expect_sysctl(hn_stdout(p), "TCP_KEEPCNT", "tcp",
 		      "/proc/sys/net/ipv4/tcp_keepalive_probes", 0);
-	expect_sysctl(p->outbuf, "TCP_CONGESTION", "tcp",
+	expect_sysctl(hn_stdout(p), "TCP_CONGESTION", "tcp",
 		      "/proc/sys/net/ipv4/tcp_congestion_control", 0);
-	TK_EXPECT(strcmp(value_of(p->outbuf, "SO_TYPE", "tcp"), "1") == 0,
+	TK_EXPECT(strcmp(value_of(hn_stdout(p), "SO_TYPE", "tcp"), "1") == 0,
 		  "SO_TYPE of a TCP socket should be SOCK_STREAM (1)");
 	{
 		/* Linux: SO_SNDLOWAT reads 1 and cannot be set */
@@ -98,7 +98,7 @@ static void checkopts_agrees_with_the_kernel(void **state)
 		Close(fd);
 	}
 	/* the algorithm and the UDP buffer sizes differ between systems */
-	text = tk_scrub(strdup(p->outbuf), "TCP_CONGESTION +tcp +.*",
+	text = tk_scrub(strdup(hn_stdout(p)), "TCP_CONGESTION +tcp +.*",
 			"TCP_CONGESTION     tcp   (the system's default)");
 	tk_transcript(CH, "checkopts", text);
 	free(text);
@@ -137,22 +137,22 @@ static int second_read_after_close(bool zero, char **transcript)
 	int port, listenfd = test_listener(&port), fd;
 	char portarg[16], buf[64];
 	ssize_t n;
-	struct tproc *p;
+	hn_proc *p;
 
 	snprintf(portarg, sizeof(portarg), "%d", port);
-	p = zero ? tproc_run(CH, "lingerclose", "-z", "127.0.0.1", portarg,
+	p = zero ? tk_run(CH, "lingerclose", "-z", "127.0.0.1", portarg,
 			     NULL)
-		 : tproc_run(CH, "lingerclose", "127.0.0.1", portarg, NULL);
+		 : tk_run(CH, "lingerclose", "127.0.0.1", portarg, NULL);
 	fd = Accept(listenfd, NULL, NULL);
-	TK_EXPECT(tproc_wait(p, 2000) && p->status == 0, "lingerclose "
-		  "failed: %s", p->errbuf);
+	TK_EXPECT(tk_exited(p, 2000) && hn_exit_status(p) == 0, "lingerclose "
+		  "failed: %s", hn_stderr(p));
 	n = read(fd, buf, sizeof(buf));
 	TK_EXPECT(n == 8 && memcmp(buf, "goodbye\n", 8) == 0, "the data "
 		  "sent before close() did not arrive (read gave %zd)", n);
 	n = read(fd, buf, sizeof(buf));
 	if (asprintf(transcript, "$ ./lingerclose %s127.0.0.1 9877\n%s"
 		     "server's next read(): %s\n", zero ? "-z " : "",
-		     p->outbuf, n == 0 ? "0 (end of file)" :
+		     hn_stdout(p), n == 0 ? "0 (end of file)" :
 		     n < 0 ? strerror(errno) : "data?") < 0)
 		abort();
 	Close(fd);
@@ -182,13 +182,13 @@ static void linger_zero_close_resets(void **state)
 }
 
 /* Starts restartserv [-r] on port (0: any); returns it. */
-static struct tproc *restartserv(bool reuse, int port)
+static hn_proc *restartserv(bool reuse, int port)
 {
 	char portarg[16];
 
 	snprintf(portarg, sizeof(portarg), "%d", port);
-	return reuse ? tproc_run(CH, "restartserv", "-r", portarg, NULL)
-		     : tproc_run(CH, "restartserv", portarg, NULL);
+	return reuse ? tk_run(CH, "restartserv", "-r", portarg, NULL)
+		     : tk_run(CH, "restartserv", portarg, NULL);
 }
 
 /* Server (with or without -r) greets a client and closes first, so the
@@ -196,30 +196,31 @@ static struct tproc *restartserv(bool reuse, int port)
  * Returns its port. */
 static int leave_time_wait(bool reuse)
 {
-	struct tproc *srv = restartserv(reuse, 0);
-	int port = tproc_port(srv, 2000), fd = tp_connect(port);
+	hn_proc *srv = restartserv(reuse, 0);
+	int port = tk_listening_port(srv, 2000);
+	int fd = tk_connect_here(TK_LOOPBACK, port);
 	char buf[16];
 
-	TK_EXPECT(tp_read_n(fd, buf, sizeof(buf), 2000) == 6,
+	TK_EXPECT(tk_read_n(fd, buf, sizeof(buf), 2000) == 6,
 		  "restartserv did not say hello and close");
 	Close(fd);              /* our FIN: the server's side is TIME_WAIT */
-	tproc_signal(srv, SIGTERM);
-	TK_EXPECT(tproc_wait(srv, 2000), "restartserv did not stop");
+	hn_signal(srv, SIGTERM);
+	TK_EXPECT(tk_exited(srv, 2000), "restartserv did not stop");
 	return port;
 }
 
 /* Starts restartserv on port; true if it got to listen. */
-static bool restarts(bool reuse, int port, struct tproc **out)
+static bool restarts(bool reuse, int port, hn_proc **out)
 {
-	struct tproc *srv = restartserv(reuse, port);
+	hn_proc *srv = restartserv(reuse, port);
 
 	*out = srv;
-	return tproc_saw(srv, "listening on port", 2000);
+	return tk_saw(srv, "listening on port", 2000);
 }
 
 static void restart_during_time_wait(void **state)
 {
-	struct tproc *srv;
+	hn_proc *srv;
 	int port;
 	char *text;
 
@@ -229,10 +230,10 @@ static void restart_during_time_wait(void **state)
 	TK_EXPECT(!restarts(false, port, &srv), "restartserv without -r "
 		  "could bind port %d while a connection was in TIME_WAIT",
 		  port);
-	TK_EXPECT(strstr(srv->errbuf, "Address already in use") != NULL,
+	TK_EXPECT(strstr(hn_stderr(srv), "Address already in use") != NULL,
 		  "expected bind: Address already in use, got: %s",
-		  srv->errbuf);
-	if (asprintf(&text, "$ ./restartserv 9877\n%s", srv->errbuf) < 0)
+		  hn_stderr(srv));
+	if (asprintf(&text, "$ ./restartserv 9877\n%s", hn_stderr(srv)) < 0)
 		abort();
 	/* Linux: the new socket's SO_REUSEADDR is not enough when the
 	 * TIME_WAIT connection was accepted without it */
@@ -243,7 +244,7 @@ static void restart_during_time_wait(void **state)
 	port = leave_time_wait(true);
 	TK_EXPECT(restarts(true, port, &srv), "restartserv -r could not "
 		  "restart on port %d during TIME_WAIT: %s", port,
-		  srv->errbuf);
+		  hn_stderr(srv));
 	text = tk_scrub(text, "[0-9]{4,5}", "9877");
 	tk_transcript(CH, "restartserv", text);
 	free(text);
@@ -252,21 +253,21 @@ static void restart_during_time_wait(void **state)
 /* bufwin against stallserv; returns the bytes it could write. */
 static long in_flight(const char *rcvbuf, const char *sndbuf, char **out)
 {
-	struct tproc *srv, *cli;
+	hn_proc *srv, *cli;
 	char portarg[16];
 	const char *wrote;
 
-	srv = rcvbuf ? tproc_run(CH, "stallserv", "-r", rcvbuf, "0", NULL)
-		     : tproc_run(CH, "stallserv", "0", NULL);
-	snprintf(portarg, sizeof(portarg), "%d", tproc_port(srv, 2000));
-	cli = sndbuf ? tproc_run(CH, "bufwin", "-s", sndbuf, "127.0.0.1",
+	srv = rcvbuf ? tk_run(CH, "stallserv", "-r", rcvbuf, "0", NULL)
+		     : tk_run(CH, "stallserv", "0", NULL);
+	snprintf(portarg, sizeof(portarg), "%d", tk_listening_port(srv, 2000));
+	cli = sndbuf ? tk_run(CH, "bufwin", "-s", sndbuf, "127.0.0.1",
 				 portarg, NULL)
-		     : tproc_run(CH, "bufwin", "127.0.0.1", portarg, NULL);
-	TK_EXPECT(tproc_wait(cli, 10000) && cli->status == 0,
-		  "bufwin failed: %s", cli->errbuf);
-	wrote = strstr(cli->outbuf, "wrote ");
-	TK_EXPECT(wrote != NULL, "bufwin printed no total: %s", cli->outbuf);
-	*out = strdup(cli->outbuf);
+		     : tk_run(CH, "bufwin", "127.0.0.1", portarg, NULL);
+	TK_EXPECT(tk_exited(cli, 10000) && hn_exit_status(cli) == 0,
+		  "bufwin failed: %s", hn_stderr(cli));
+	wrote = strstr(hn_stdout(cli), "wrote ");
+	TK_EXPECT(wrote != NULL, "bufwin printed no total: %s", hn_stdout(cli));
+	*out = strdup(hn_stdout(cli));
 	return atol(wrote + 6);
 }
 
@@ -298,18 +299,18 @@ static void small_buffers_mean_little_in_flight(void **state)
 /* nagle against reqserv; returns the average milliseconds. */
 static double nagle_average(bool nodelay)
 {
-	struct tproc *srv = tproc_run(CH, "reqserv", "0", NULL), *cli;
+	hn_proc *srv = tk_run(CH, "reqserv", "0", NULL), *cli;
 	char portarg[16];
 	const char *avg;
 
-	snprintf(portarg, sizeof(portarg), "%d", tproc_port(srv, 2000));
-	cli = nodelay ? tproc_run(CH, "nagle", "-n", "127.0.0.1", portarg,
+	snprintf(portarg, sizeof(portarg), "%d", tk_listening_port(srv, 2000));
+	cli = nodelay ? tk_run(CH, "nagle", "-n", "127.0.0.1", portarg,
 				  NULL)
-		      : tproc_run(CH, "nagle", "127.0.0.1", portarg, NULL);
-	TK_EXPECT(tproc_wait(cli, 5000) && cli->status == 0,
-		  "nagle failed: %s", cli->errbuf);
-	avg = strstr(cli->outbuf, "average ");
-	TK_EXPECT(avg != NULL, "nagle printed no average: %s", cli->outbuf);
+		      : tk_run(CH, "nagle", "127.0.0.1", portarg, NULL);
+	TK_EXPECT(tk_exited(cli, 5000) && hn_exit_status(cli) == 0,
+		  "nagle failed: %s", hn_stderr(cli));
+	avg = strstr(hn_stdout(cli), "average ");
+	TK_EXPECT(avg != NULL, "nagle printed no average: %s", hn_stdout(cli));
 	return atof(avg + 8);
 }
 
@@ -329,7 +330,7 @@ static void nagle_delays_write_write_read(void **state)
 
 static void bad_arguments_are_explained(void **state)
 {
-	const struct tproc_bad_args cases[] = {
+	const struct tk_bad_args cases[] = {
 		{ "lingerclose", { "-x", "127.0.0.1", "9" }, "usage" },
 		{ "keepalive_cli", { "127.0.0.1", "9", "0" }, "usage" },
 		{ "restartserv", { "99999" }, "not a port number" },
@@ -341,50 +342,45 @@ static void bad_arguments_are_explained(void **state)
 	};
 
 	(void)state;
-	tproc_expect_bad_args(CH, cases, sizeof(cases) / sizeof(cases[0]));
+	tk_expect_bad_args(CH, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 /* ---- on a harness network ---------------------------------------------- */
 
-static struct tproc *run_in(hn_net *net, const char *host, const char *name,
+static hn_proc *run_in(hn_net *net, const char *host, const char *name,
 			    const char *a1, const char *a2, const char *a3,
 			    const char *a4, const char *a5)
 {
-	char *argv[] = { tk_path("ch/%s/%s", CH, name), (char *)a1,
+	char *argv[] = { (char *)tk_prog(CH, name), (char *)a1,
 			 (char *)a2, (char *)a3, (char *)a4, (char *)a5,
 			 NULL };
-	struct tproc *p;
 
-	hn_enter(net, host);
-	p = tproc_start(argv);          /* forked in HOST: runs there */
-	hn_leave(net);
-	free(argv[0]);
-	return p;
+	return hn_spawn(net, host, argv, NULL);
 }
 
 static void keepalive_detects_crashed_server(void **state)
 {
 	hn_net *net = hn_two_hosts();
-	struct tproc *srv = run_in(net, "b", "stallserv", "0", 0, 0, 0, 0);
-	struct tproc *cli;
+	hn_proc *srv = run_in(net, "b", "stallserv", "0", 0, 0, 0, 0);
+	hn_proc *cli;
 	char portarg[16];
 	const char *timed_out;
 	double secs;
 
 	(void)state;
 	hn_capture(net, "a", "b");
-	snprintf(portarg, sizeof(portarg), "%d", tproc_port(srv, 2000));
+	snprintf(portarg, sizeof(portarg), "%d", tk_listening_port(srv, 2000));
 	/* first probe after 1 s of silence, then 1 s apart, 2 probes */
 	cli = run_in(net, "a", "keepalive_cli", hn_addr(net, "b", AF_INET),
 		     portarg, "1", "1", "2");
-	TK_EXPECT(tproc_saw(cli, "waiting", 2000), "keepalive_cli did not "
-		  "connect: %s", cli->errbuf);
+	TK_EXPECT(tk_saw(cli, "waiting", 2000), "keepalive_cli did not "
+		  "connect: %s", hn_stderr(cli));
 	hn_crash(net, "b");
-	TK_EXPECT(tproc_wait(cli, 6000), "keepalive_cli was still waiting 6 s "
+	TK_EXPECT(tk_exited(cli, 6000), "keepalive_cli was still waiting 6 s "
 		  "after the server's host crashed (keepalive 1 s, 1 s, 2)");
-	timed_out = strstr(cli->outbuf, "Connection timed out after ");
+	timed_out = strstr(hn_stdout(cli), "Connection timed out after ");
 	TK_EXPECT(timed_out != NULL, "keepalive_cli should report ETIMEDOUT; "
-		  "it printed: %s", cli->outbuf);
+		  "it printed: %s", hn_stdout(cli));
 	secs = atof(timed_out + strlen("Connection timed out after "));
 	TK_EXPECT(secs >= 2.5 && secs <= 4.5, "keepalive gave up after %.1f "
 		  "s; with idle 1, interval 1 and 2 probes about 3 s was "
@@ -399,7 +395,7 @@ static hn_cap *linger_on_the_wire(bool zero, hn_net **netp)
 	hn_cap *cap = hn_capture(net, "a", "b");
 	int port, listenfd, fd;
 	char portarg[16], buf[16];
-	struct tproc *cli;
+	hn_proc *cli;
 
 	hn_enter(net, "b");
 	listenfd = test_listener_any(&port);
@@ -409,8 +405,8 @@ static hn_cap *linger_on_the_wire(bool zero, hn_net **netp)
 		     AF_INET), zero ? hn_addr(net, "b", AF_INET) : portarg,
 		     zero ? portarg : NULL, 0, 0);
 	fd = Accept(listenfd, NULL, NULL);
-	TK_EXPECT(tproc_wait(cli, 2000) && cli->status == 0,
-		  "lingerclose failed: %s", cli->errbuf);
+	TK_EXPECT(tk_exited(cli, 2000) && hn_exit_status(cli) == 0,
+		  "lingerclose failed: %s", hn_stderr(cli));
 	while (read(fd, buf, sizeof(buf)) > 0)
 		;               /* to end of file, or the reset */
 	hn_cap_wait(cap, zero ? HN_RST : HN_FIN, 1, 2000);
@@ -443,14 +439,14 @@ int main(void)
 {
 	hn_init();
 	const struct CMUnitTest tests[] = {
-		TP_TEST(checkopts_agrees_with_the_kernel),
-		TP_TEST(linger_zero_close_resets),
-		TP_TEST(restart_during_time_wait),
-		TP_TEST(small_buffers_mean_little_in_flight),
-		TP_TEST(nagle_delays_write_write_read),
-		TP_TEST(bad_arguments_are_explained),
-		TP_TEST(keepalive_detects_crashed_server),
-		TP_TEST(linger_zero_sends_rst_on_the_wire),
+		TK_TEST(checkopts_agrees_with_the_kernel),
+		TK_TEST(linger_zero_close_resets),
+		TK_TEST(restart_during_time_wait),
+		TK_TEST(small_buffers_mean_little_in_flight),
+		TK_TEST(nagle_delays_write_write_read),
+		TK_TEST(bad_arguments_are_explained),
+		TK_TEST(keepalive_detects_crashed_server),
+		TK_TEST(linger_zero_sends_rst_on_the_wire),
 	};
 	return TK_RUN("ch07 opts", tests);
 }

@@ -11,7 +11,7 @@
 #include "lnp.h"
 #include "harness.h"
 #include "testkit.h"
-#include "../../06-io-multiplexing/tests/tproc.h"
+#include "tkhelpers.h"
 
 static hn_net *lab_net;
 
@@ -54,7 +54,7 @@ static inline ssize_t lab_request(int fd, char *buf, size_t size,
 	socklen_t len = sizeof(*from);
 	ssize_t n;
 
-	if (!tp_readable(fd, timeout_ms))
+	if (!tk_readable(fd, timeout_ms))
 		return -1;
 	n = recvfrom(fd, buf, size - 1, 0, (struct sockaddr *)from, &len);
 	if (n >= 0)
@@ -64,35 +64,33 @@ static inline ssize_t lab_request(int fd, char *buf, size_t size,
 
 /* Starts the student's udpcli_retry on h1 with -t timeout -r retries
  * against the server (h2) and port. */
-static inline struct tproc *lab_client(int port, const char *timeout,
+static inline hn_proc *lab_client(int port, const char *timeout,
 				       const char *retries)
 {
 	static char *prog;
 	char portarg[16];
 	char *argv[] = { NULL, "-t", (char *)timeout, "-r", (char *)retries,
 			 (char *)lab_server(), portarg, NULL };
-	struct tproc *p;
+	hn_proc *p;
 
 	if (prog == NULL)
 		prog = tk_sibling("udpcli_retry");
 	argv[0] = prog;
 	snprintf(portarg, sizeof(portarg), "%d", port);
-	hn_enter(lab_net, "h1");
-	p = tproc_start(argv);          /* forked in h1, so it runs there */
-	hn_leave(lab_net);
+	p = hn_spawn(lab_net, "h1", argv, NULL);
 	return p;
 }
 
 /* Counts the requests that arrive within ms (the server never answers). */
 static inline int lab_count_requests(int fd, int ms)
 {
-	long long deadline = tp_now_ms() + ms;
+	long long deadline = tk_now_ms() + ms;
 	struct sockaddr_in from;
 	char buf[MAXLINE];
 	int n = 0;
 
-	while (tp_now_ms() < deadline) {
-		long long left = deadline - tp_now_ms();
+	while (tk_now_ms() < deadline) {
+		long long left = deadline - tk_now_ms();
 
 		if (lab_request(fd, buf, sizeof(buf), &from,
 				(int)(left > 0 ? left : 0)) >= 0)

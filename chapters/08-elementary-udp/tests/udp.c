@@ -8,7 +8,7 @@
 #include "lnp.h"
 #include "harness.h"
 #include "testkit.h"
-#include "../../06-io-multiplexing/tests/tproc.h"
+#include "tkhelpers.h"
 
 #define CH "08-elementary-udp"
 
@@ -33,37 +33,34 @@ static ssize_t recv_from(int fd, char *buf, size_t size,
 {
 	socklen_t len = sizeof(*from);
 
-	if (!tp_readable(fd, timeout_ms))
+	if (!tk_readable(fd, timeout_ms))
 		return -1;
 	return recvfrom(fd, buf, size, 0, (struct sockaddr *)from, &len);
 }
 
-static struct tproc *client(const char *name, int port)
+static hn_proc *client(const char *name, int port)
 {
 	char portarg[16];
 
 	snprintf(portarg, sizeof(portarg), "%d", port);
-	return tproc_run(CH, name, "127.0.0.1", portarg, NULL);
+	return tk_run(CH, name, "127.0.0.1", portarg, NULL);
 }
 
 static void echo_round_trip(void **state)
 {
-	struct tproc *srv = tproc_run(CH, "udpserv", "0", NULL), *cli;
+	hn_proc *srv = tk_run(CH, "udpserv", "0", NULL), *cli;
 	const char *in = "hello over UDP\nsecond datagram\n";
-	char *text;
 
 	(void)state;
-	cli = client("udpcli", tproc_port(srv, 2000));
-	tproc_feed(cli, in, strlen(in), 2000);
-	TK_EXPECT(tproc_wait(cli, 2000) && cli->status == 0,
-		  "udpcli did not finish: %s", cli->errbuf);
-	TK_EXPECT(strcmp(cli->outbuf, in) == 0, "udpcli printed \"%s\"",
-		  cli->outbuf);
-	if (asprintf(&text, "$ printf 'hello over UDP\\nsecond datagram\\n'"
-		     " | ./udpcli 127.0.0.1 9877\n%s", cli->outbuf) < 0)
-		abort();
-	tk_transcript(CH, "udpcli", text);
-	free(text);
+	cli = client("udpcli", tk_listening_port(srv, 2000));
+	hn_feed(cli, in, strlen(in), 2000);
+	TK_EXPECT(tk_exited(cli, 2000) && hn_exit_status(cli) == 0,
+		  "udpcli did not finish: %s", hn_stderr(cli));
+	TK_EXPECT(strcmp(hn_stdout(cli), in) == 0, "udpcli printed \"%s\"",
+		  hn_stdout(cli));
+	tk_transcript_of(CH, "udpcli", "printf 'hello over UDP\\nsecond "
+			 "datagram\\n' | ./udpcli 127.0.0.1 9877",
+			 hn_stdout(cli));
 }
 
 static void naive_client_hangs_when_datagram_lost(void **state)
@@ -71,14 +68,14 @@ static void naive_client_hangs_when_datagram_lost(void **state)
 	int port, fd = test_udp("127.0.0.1", &port);
 	struct sockaddr_in from;
 	char buf[64];
-	struct tproc *cli = client("udpcli", port);
+	hn_proc *cli = client("udpcli", port);
 
 	(void)state;
-	tproc_feed(cli, "lost\n", 5, 1000);
+	hn_feed(cli, "lost\n", 5, 1000);
 	TK_EXPECT(recv_from(fd, buf, sizeof(buf), &from, 2000) == 5,
 		  "the request did not arrive");
 	/* we "lose" it: no reply.  The client should wait for ever. */
-	TK_EXPECT(!tproc_wait(cli, 1000), "udpcli exited although no reply "
+	TK_EXPECT(!tk_exited(cli, 1000), "udpcli exited although no reply "
 		  "came: expected it to wait for ever in recvfrom()");
 	Close(fd);
 }
@@ -90,19 +87,19 @@ static void naive_client_takes_reply_from_anybody(void **state)
 	int stranger = test_udp("127.0.0.2", &other_port);
 	struct sockaddr_in from;
 	char buf[64];
-	struct tproc *cli = client("udpcli", port);
+	hn_proc *cli = client("udpcli", port);
 
 	(void)state;
-	tproc_feed(cli, "question\n", 9, 1000);
+	hn_feed(cli, "question\n", 9, 1000);
 	TK_EXPECT(recv_from(fd, buf, sizeof(buf), &from, 2000) == 9,
 		  "the request did not arrive");
 	/* a third party answers first, from another address */
 	Sendto(stranger, "forged answer\n", 14, 0, (struct sockaddr *)&from,
 	       sizeof(from));
-	TK_EXPECT(tproc_wait(cli, 2000), "udpcli did not finish");
-	TK_EXPECT(strcmp(cli->outbuf, "forged answer\n") == 0, "udpcli was "
+	TK_EXPECT(tk_exited(cli, 2000), "udpcli did not finish");
+	TK_EXPECT(strcmp(hn_stdout(cli), "forged answer\n") == 0, "udpcli was "
 		  "expected to print the forged answer from 127.0.0.2 as if "
-		  "it were the reply; it printed \"%s\"", cli->outbuf);
+		  "it were the reply; it printed \"%s\"", hn_stdout(cli));
 	Close(fd);
 	Close(stranger);
 }
@@ -119,50 +116,43 @@ static int dead_port(void)
 static void server_absent_unconnected_vs_connected(void **state)
 {
 	int port = dead_port();
-	struct tproc *naive = client("udpcli", port);
-	struct tproc *conn = client("udpcli_connect", port);
-	char *text;
+	hn_proc *naive = client("udpcli", port);
+	hn_proc *conn = client("udpcli_connect", port);
 
 	(void)state;
-	tproc_feed(naive, "anyone?\n", 8, 1000);
-	tproc_feed(conn, "anyone?\n", 8, 1000);
-	TK_EXPECT(tproc_wait(conn, 2000) && WIFEXITED(conn->status) &&
-		  WEXITSTATUS(conn->status) == 1, "udpcli_connect was "
-		  "expected to fail at once with ECONNREFUSED");
-	TK_EXPECT(strstr(conn->errbuf, "Connection refused") != NULL,
-		  "udpcli_connect said: %s", conn->errbuf);
+	hn_feed(naive, "anyone?\n", 8, 1000);
+	hn_feed(conn, "anyone?\n", 8, 1000);
+	TK_EXPECT(tk_exited(conn, 2000) && tk_exit_code(conn) == 1,
+		  "udpcli_connect was expected to fail at once with "
+		  "ECONNREFUSED");
+	TK_EXPECT(strstr(hn_stderr(conn), "Connection refused") != NULL,
+		  "udpcli_connect said: %s", hn_stderr(conn));
 	/* the ICMP error came back for both; only the connected socket
 	 * hears of it */
-	TK_EXPECT(!tproc_wait(naive, 1000), "the unconnected udpcli exited: "
-		  "it was expected to wait for ever (%s)", naive->errbuf);
-	if (asprintf(&text, "$ echo anyone? | ./udpcli_connect 127.0.0.1 "
-		     "9877\n%s", conn->errbuf) < 0)
-		abort();
-	tk_transcript(CH, "udpcli_connect_refused", text);
-	free(text);
+	TK_EXPECT(!tk_exited(naive, 1000), "the unconnected udpcli exited: "
+		  "it was expected to wait for ever (%s)", hn_stderr(naive));
+	tk_transcript_of(CH, "udpcli_connect_refused", "echo anyone? | "
+			 "./udpcli_connect 127.0.0.1 9877", hn_stderr(conn));
 }
 
 static void tcp_and_udp_on_one_port(void **state)
 {
-	struct tproc *srv = tproc_run(CH, "udptcpserv", "0", NULL), *cli;
-	int port = tproc_port(srv, 2000), fd;
-	char buf[32];
+	hn_proc *srv = tk_run(CH, "udptcpserv", "0", NULL), *cli;
+	int port = tk_listening_port(srv, 2000), fd;
 
 	(void)state;
 	cli = client("udpcli", port);
-	tproc_feed(cli, "by UDP\n", 7, 1000);
-	TK_EXPECT(tproc_wait(cli, 2000) && strcmp(cli->outbuf, "by UDP\n")
+	hn_feed(cli, "by UDP\n", 7, 1000);
+	TK_EXPECT(tk_exited(cli, 2000) && strcmp(hn_stdout(cli), "by UDP\n")
 		  == 0, "UDP echo through udptcpserv gave \"%s\"",
-		  cli->outbuf);
+		  hn_stdout(cli));
 	for (int i = 0; i < 2; i++) {   /* two TCP clients, one after other */
-		fd = tp_connect(port);
-		Writen(fd, "by TCP\n", 7);
-		TK_EXPECT(tp_read_line(fd, buf, sizeof(buf), 2000) == 7 &&
-			  strcmp(buf, "by TCP\n") == 0, "TCP echo through "
-			  "udptcpserv gave \"%s\"", buf);
+		fd = tk_connect_here(TK_LOOPBACK, port);
+		TK_EXPECT(tk_echoes(fd, "by TCP\n", 2000), "TCP echo "
+			  "through udptcpserv gave \"%s\"", tk_last_echo());
 		Close(fd);
 	}
-	TK_EXPECT(!tproc_wait(srv, 0), "udptcpserv exited: %s", srv->errbuf);
+	TK_EXPECT(!tk_exited(srv, 0), "udptcpserv exited: %s", hn_stderr(srv));
 }
 
 /* rx_queue of the UDP socket bound to port (from /proc/net/udp), or -1. */
@@ -215,23 +205,11 @@ static long snmp_rcvbuf_errors(void)
 	return snmp_udp("RcvbufErrors");
 }
 
-/* Stops p and waits until the kernel says it is stopped. */
-static void stop_and_wait(struct tproc *p)
-{
-	int status;
-
-	tproc_signal(p, SIGSTOP);
-	if (waitpid(p->pid, &status, WUNTRACED) != p->pid ||
-	    !WIFSTOPPED(status))
-		TK_FAIL("could not stop process %d: %s", (int)p->pid,
-			strerror(errno));
-}
-
 static void flood_drops_counted_by_kernel(void **state)
 {
-	struct tproc *sink = tproc_run(CH, "udpsink", "-r", "8192", "0",
+	hn_proc *sink = tk_run(CH, "udpsink", "-r", "8192", "0",
 				       NULL), *flood;
-	int port = tproc_port(sink, 2000);
+	int port = tk_listening_port(sink, 2000);
 	long before = snmp_rcvbuf_errors(), received, dropped;
 	long long deadline;
 	char portarg[16], *line;
@@ -241,23 +219,24 @@ static void flood_drops_counted_by_kernel(void **state)
 	/* A receiver that is busy elsewhere while the sender sends: stopped
 	 * (and seen stopped) before the first datagram, so the outcome does
 	 * not depend on which of the two the scheduler favours. */
-	stop_and_wait(sink);
-	flood = tproc_run(CH, "udpflood", "127.0.0.1", portarg, "2000",
+	TK_EXPECT(tk_stop(hn_pid(sink)), "could not stop udpsink (process "
+		  "%d)", (int)hn_pid(sink));
+	flood = tk_run(CH, "udpflood", "127.0.0.1", portarg, "2000",
 			  "1000", NULL);
-	TK_EXPECT(tproc_wait(flood, 5000) && flood->status == 0,
-		  "udpflood failed: %s", flood->errbuf);
-	tproc_signal(sink, SIGCONT);
+	TK_EXPECT(tk_exited(flood, 5000) && hn_exit_status(flood) == 0,
+		  "udpflood failed: %s", hn_stderr(flood));
+	hn_signal(sink, SIGCONT);
 	/* wait for the sink to take what is queued, then stop it */
-	deadline = tp_now_ms() + 3000;
-	while (rx_queue(port) != 0 && tp_now_ms() < deadline)
+	deadline = tk_now_ms() + 3000;
+	while (rx_queue(port) != 0 && tk_now_ms() < deadline)
 		poll(NULL, 0, 10);
 	TK_EXPECT(rx_queue(port) == 0, "udpsink did not empty its queue");
-	tproc_signal(sink, SIGTERM);
-	line = tproc_line(sink, "received", 2000);
+	hn_signal(sink, SIGTERM);
+	line = hn_next_line(sink, "received", 2000);
 	TK_EXPECT(line != NULL && sscanf(line, "received %ld datagrams; the "
 					 "kernel dropped %ld", &received,
 					 &dropped) == 2,
-		  "udpsink did not report its totals: %s", sink->errbuf);
+		  "udpsink did not report its totals: %s", hn_stderr(sink));
 	free(line);
 	TK_EXPECT(received + dropped == 2000, "2000 datagrams were sent; "
 		  "udpsink received %ld and the kernel counted %ld drops",
@@ -272,19 +251,19 @@ static void flood_drops_counted_by_kernel(void **state)
 
 static void connect_picks_source_address(void **state)
 {
-	struct tproc *p = tproc_run(CH, "udpwhichaddr", "127.0.0.1", NULL);
+	hn_proc *p = tk_run(CH, "udpwhichaddr", "127.0.0.1", NULL);
 
 	(void)state;
-	TK_EXPECT(tproc_wait(p, 2000) && p->status == 0, "udpwhichaddr "
-		  "failed: %s", p->errbuf);
-	TK_EXPECT(strcmp(p->outbuf, "to 127.0.0.1 the kernel sends from "
+	TK_EXPECT(tk_exited(p, 2000) && hn_exit_status(p) == 0, "udpwhichaddr "
+		  "failed: %s", hn_stderr(p));
+	TK_EXPECT(strcmp(hn_stdout(p), "to 127.0.0.1 the kernel sends from "
 			 "127.0.0.1\n") == 0, "udpwhichaddr said \"%s\"",
-		  p->outbuf);
+		  hn_stdout(p));
 }
 
 static void bad_arguments_are_explained(void **state)
 {
-	const struct tproc_bad_args cases[] = {
+	const struct tk_bad_args cases[] = {
 		{ "udpserv", { "port" }, "not a port number" },
 		{ "udpcli", { "localhost", "9" }, "not an IPv4 or IPv6" },
 		{ "udpcli_connect", { "127.0.0.1" }, "usage" },
@@ -296,33 +275,28 @@ static void bad_arguments_are_explained(void **state)
 	};
 
 	(void)state;
-	tproc_expect_bad_args(CH, cases, sizeof(cases) / sizeof(cases[0]));
+	tk_expect_bad_args(CH, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 /* ---- the same stories on a harness network ----------------------------- */
 
 /* Starts chapter 8's program NAME with up to four arguments in HOST. */
-static struct tproc *run_in(hn_net *net, const char *host, const char *name,
+static hn_proc *run_in(hn_net *net, const char *host, const char *name,
 			    const char *a1, const char *a2, const char *a3,
 			    const char *a4)
 {
-	char *argv[] = { tk_path("ch/%s/%s", CH, name), (char *)a1,
+	char *argv[] = { (char *)tk_prog(CH, name), (char *)a1,
 			 (char *)a2, (char *)a3, (char *)a4, NULL };
-	struct tproc *p;
 
-	hn_enter(net, host);
-	p = tproc_start(argv);          /* forked in HOST: runs there */
-	hn_leave(net);
-	free(argv[0]);
-	return p;
+	return hn_spawn(net, host, argv, NULL);
 }
 
 static void lost_on_the_wire_naive_client_hangs(void **state)
 {
 	hn_net *net = hn_two_hosts();
-	struct tproc *srv = run_in(net, "b", "udpserv", "0", 0, 0, 0), *cli;
+	hn_proc *srv = run_in(net, "b", "udpserv", "0", 0, 0, 0), *cli;
 	char portarg[16], match[64];
-	int port = tproc_port(srv, 2000);
+	int port = tk_listening_port(srv, 2000);
 
 	(void)state;
 	hn_capture(net, "a", "b");
@@ -332,13 +306,13 @@ static void lost_on_the_wire_naive_client_hangs(void **state)
 	hn_drop_nth(net, "a", "b", HN_OUT, 2, match);
 	cli = run_in(net, "a", "udpcli", hn_addr(net, "b", AF_INET), portarg,
 		     0, 0);
-	tproc_feed(cli, "first\nsecond\n", 13, 1000);
-	TK_EXPECT(tproc_saw(cli, "first", 2000), "the first datagram was not "
-		  "echoed: %s", cli->errbuf);
-	TK_EXPECT(!tproc_wait(cli, 1000), "udpcli exited although its second "
+	hn_feed(cli, "first\nsecond\n", 13, 1000);
+	TK_EXPECT(tk_saw(cli, "first", 2000), "the first datagram was not "
+		  "echoed: %s", hn_stderr(cli));
+	TK_EXPECT(!tk_exited(cli, 1000), "udpcli exited although its second "
 		  "request was lost: expected it to wait for ever");
-	TK_EXPECT(strcmp(cli->outbuf, "first\n") == 0, "udpcli printed \"%s\"",
-		  cli->outbuf);
+	TK_EXPECT(strcmp(hn_stdout(cli), "first\n") == 0,
+		  "udpcli printed \"%s\"", hn_stdout(cli));
 }
 
 static void port_unreachable_on_the_wire(void **state)
@@ -346,20 +320,20 @@ static void port_unreachable_on_the_wire(void **state)
 	hn_net *net = hn_two_hosts();
 	hn_cap *cap = hn_capture(net, "a", "b");
 	const char *b = hn_addr(net, "b", AF_INET);
-	struct tproc *naive = run_in(net, "a", "udpcli", b, "9", 0, 0);
-	struct tproc *conn = run_in(net, "a", "udpcli_connect", b, "9", 0, 0);
+	hn_proc *naive = run_in(net, "a", "udpcli", b, "9", 0, 0);
+	hn_proc *conn = run_in(net, "a", "udpcli_connect", b, "9", 0, 0);
 
 	(void)state;
-	tproc_feed(naive, "anyone?\n", 8, 1000);
-	tproc_feed(conn, "anyone?\n", 8, 1000);
+	hn_feed(naive, "anyone?\n", 8, 1000);
+	hn_feed(conn, "anyone?\n", 8, 1000);
 	TK_EXPECT(hn_cap_wait(cap, HN_ICMP_PORT_UNREACH, 2, 2000) >= 2,
 		  "b's kernel did not answer both requests with ICMP port "
 		  "unreachable");
-	TK_EXPECT(tproc_wait(conn, 2000) &&
-		  strstr(conn->errbuf, "Connection refused") != NULL,
+	TK_EXPECT(tk_exited(conn, 2000) &&
+		  strstr(hn_stderr(conn), "Connection refused") != NULL,
 		  "the connected client should fail with ECONNREFUSED; it "
-		  "said: %s", conn->errbuf);
-	TK_EXPECT(!tproc_wait(naive, 500), "the unconnected client exited; "
+		  "said: %s", hn_stderr(conn));
+	TK_EXPECT(!tk_exited(naive, 500), "the unconnected client exited; "
 		  "the ICMP error should never reach it");
 }
 
@@ -373,16 +347,16 @@ static void outgoing_interface_depends_on_destination(void **state)
 
 	(void)state;
 	for (int i = 0; i < 2; i++) {
-		struct tproc *p = run_in(net, "client", "udpwhichaddr", to[i],
+		hn_proc *p = run_in(net, "client", "udpwhichaddr", to[i],
 					 0, 0, 0);
 		char want[128];
 
 		snprintf(want, sizeof(want),
 			 "to %s the kernel sends from %s\n", to[i], from[i]);
-		TK_EXPECT(tproc_wait(p, 2000) && strcmp(p->outbuf, want) == 0,
+		TK_EXPECT(tk_exited(p, 2000) && strcmp(hn_stdout(p), want) == 0,
 			  "on a host with two interfaces, udpwhichaddr %s "
 			  "said "
-			  "\"%s\", expected \"%s\"", to[i], p->outbuf, want);
+			  "\"%s\", expected \"%s\"", to[i], hn_stdout(p), want);
 	}
 }
 
@@ -400,9 +374,9 @@ static long snmp_in(hn_net *net, const char *host)
 static void flood_across_a_link(void **state)
 {
 	hn_net *net = hn_two_hosts();
-	struct tproc *sink = run_in(net, "b", "udpsink", "-r", "8192", "0", 0);
-	struct tproc *flood;
-	int port = tproc_port(sink, 2000);
+	hn_proc *sink = run_in(net, "b", "udpsink", "-r", "8192", "0", 0);
+	hn_proc *flood;
+	int port = tk_listening_port(sink, 2000);
 	long before = snmp_in(net, "b"), received, dropped, queued = -1;
 	long long deadline;
 	char portarg[16], *line;
@@ -413,28 +387,28 @@ static void flood_across_a_link(void **state)
 	 * the flood is not held (and cut) in the neighbour queue */
 	flood = run_in(net, "a", "udpflood", hn_addr(net, "b", AF_INET),
 		       portarg, "1", "1000");
-	TK_EXPECT(tproc_wait(flood, 2000), "udpflood did not send");
+	TK_EXPECT(tk_exited(flood, 2000), "udpflood did not send");
 	hn_enter(net, "b");
-	deadline = tp_now_ms() + 2000;
-	while (snmp_udp("InDatagrams") < 1 && tp_now_ms() < deadline)
+	deadline = tk_now_ms() + 2000;
+	while (snmp_udp("InDatagrams") < 1 && tk_now_ms() < deadline)
 		poll(NULL, 0, 10);
 	hn_leave(net);
 	flood = run_in(net, "a", "udpflood", hn_addr(net, "b", AF_INET),
 		       portarg, "1999", "1000");
-	TK_EXPECT(tproc_wait(flood, 5000) && flood->status == 0,
-		  "udpflood failed: %s", flood->errbuf);
+	TK_EXPECT(tk_exited(flood, 5000) && hn_exit_status(flood) == 0,
+		  "udpflood failed: %s", hn_stderr(flood));
 	hn_enter(net, "b");
-	deadline = tp_now_ms() + 3000;
-	while ((queued = rx_queue(port)) != 0 && tp_now_ms() < deadline)
+	deadline = tk_now_ms() + 3000;
+	while ((queued = rx_queue(port)) != 0 && tk_now_ms() < deadline)
 		poll(NULL, 0, 10);
 	hn_leave(net);
 	TK_EXPECT(queued == 0, "udpsink did not empty its queue");
-	tproc_signal(sink, SIGTERM);
-	line = tproc_line(sink, "received", 2000);
+	hn_signal(sink, SIGTERM);
+	line = hn_next_line(sink, "received", 2000);
 	TK_EXPECT(line != NULL && sscanf(line, "received %ld datagrams; the "
 					 "kernel dropped %ld", &received,
 					 &dropped) == 2,
-		  "udpsink did not report its totals: %s", sink->errbuf);
+		  "udpsink did not report its totals: %s", hn_stderr(sink));
 	free(line);
 	TK_EXPECT(received + dropped == 2000, "2000 datagrams crossed the "
 		  "link; udpsink received %ld and the kernel counted %ld "
@@ -448,18 +422,18 @@ int main(void)
 {
 	hn_init();
 	const struct CMUnitTest tests[] = {
-		TP_TEST(echo_round_trip),
-		TP_TEST(naive_client_hangs_when_datagram_lost),
-		TP_TEST(naive_client_takes_reply_from_anybody),
-		TP_TEST(server_absent_unconnected_vs_connected),
-		TP_TEST(tcp_and_udp_on_one_port),
-		TP_TEST(flood_drops_counted_by_kernel),
-		TP_TEST(connect_picks_source_address),
-		TP_TEST(bad_arguments_are_explained),
-		TP_TEST(lost_on_the_wire_naive_client_hangs),
-		TP_TEST(port_unreachable_on_the_wire),
-		TP_TEST(outgoing_interface_depends_on_destination),
-		TP_TEST(flood_across_a_link),
+		TK_TEST(echo_round_trip),
+		TK_TEST(naive_client_hangs_when_datagram_lost),
+		TK_TEST(naive_client_takes_reply_from_anybody),
+		TK_TEST(server_absent_unconnected_vs_connected),
+		TK_TEST(tcp_and_udp_on_one_port),
+		TK_TEST(flood_drops_counted_by_kernel),
+		TK_TEST(connect_picks_source_address),
+		TK_TEST(bad_arguments_are_explained),
+		TK_TEST(lost_on_the_wire_naive_client_hangs),
+		TK_TEST(port_unreachable_on_the_wire),
+		TK_TEST(outgoing_interface_depends_on_destination),
+		TK_TEST(flood_across_a_link),
 	};
 	return TK_RUN("ch08 udp", tests);
 }

@@ -16,7 +16,7 @@ static hn_net *captured_hosts(void)
 
 static hn_proc *daytime(hn_net *net, const char *arg1, const char *arg2)
 {
-	awaited_client = hn_run(net, "a", lab_prog("daytime"), arg1, arg2,
+	awaited_client = hn_run(net, "a", tk_lab_prog("daytime"), arg1, arg2,
 			       NULL);
 	return awaited_client;
 }
@@ -89,10 +89,10 @@ static void closes_each_failed_socket(void **state)
 	set_hosts(hosts);
 	TK_EXPECT(resolve_in(net, "a", "many.test", order, 11) == 11,
 		  "many.test should resolve to 11 addresses");
-	listenfd = listen_in(net, "b", order[10], 13);
+	listenfd = tk_listen(net, "b", order[10], 13, LISTENQ);
 	cli = hn_run(net, "a", "/bin/sh", "-c",
 		     "ulimit -n 8 && exec \"$0\" \"$@\"",
-		     lab_prog("daytime"), "many.test", NULL);
+		     tk_lab_prog("daytime"), "many.test", NULL);
 	awaited_client = cli;
 	TK_EXPECT(serve_once(listenfd, "eleventh\r\n", 10) == 0,
 		  "many.test has 11 addresses and only the last (%s) has a "
@@ -112,7 +112,7 @@ static void large_reply(void **state)
 {
 	enum { SIZE = 256 * 1024 };
 	hn_net *net = captured_hosts();
-	int listenfd = listen_in(net, "b", "192.0.2.2", 13);
+	int listenfd = tk_listen(net, "b", "192.0.2.2", 13, LISTENQ);
 	char *reply = malloc(SIZE + 1);
 	hn_proc *cli;
 	int i, status;
@@ -138,7 +138,7 @@ static void large_reply(void **state)
 static void empty_reply(void **state)
 {
 	hn_net *net = captured_hosts();
-	int listenfd = listen_in(net, "b", "2001:db8:1::2", 13);
+	int listenfd = tk_listen(net, "b", "2001:db8:1::2", 13, LISTENQ);
 	hn_proc *cli = daytime(net, "2001:db8:1::2", "13");
 	int status;
 

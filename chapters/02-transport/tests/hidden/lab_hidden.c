@@ -7,7 +7,7 @@
 
 static hn_proc *capscan(hn_net *net, const char *path, int *status)
 {
-	hn_proc *p = hn_run(net, "a", lab_prog("capscan"), path, NULL);
+	hn_proc *p = hn_run(net, "a", tk_lab_prog("capscan"), path, NULL);
 	int st = hn_wait_exit(p, WAIT_MS);
 
 	if (st < 0)
@@ -83,7 +83,7 @@ static void two_connections_first_reported(void **state)
 	(void)state;
 	hn_inetd(net, "b", "daytime");
 	for (i = 0; i < 2; i++) {
-		fd[i] = connect_in(net, "a", "192.0.2.2", 13);
+		fd[i] = tk_connect(net, "a", "192.0.2.2", 13);
 		read_to_eof(fd[i]);
 		Shutdown(fd[i], SHUT_WR);
 		await_closed(fd[i]);
@@ -206,7 +206,7 @@ static void mss_is_the_local_link_mtu(void **state)
 
 	(void)state;
 	hn_inetd(net, "b", "daytime");
-	fd = connect_in(net, "a", "203.0.113.2", 13);
+	fd = tk_connect(net, "a", "203.0.113.2", 13);
 	local_end(fd, x.client, sizeof(x.client));
 	peer_end(fd, x.server, sizeof(x.server));
 	read_to_eof(fd);

@@ -30,7 +30,7 @@ static hn_net *network(void)
 static struct outcome connclass(hn_net *net, const char *addr,
 				const char *port)
 {
-	hn_proc *p = hn_run(net, "client", ct_sibling("connclass"), addr,
+	hn_proc *p = hn_run(net, "client", tk_lab_prog("connclass"), addr,
 			    port, NULL);
 	struct outcome o;
 	int status;
@@ -69,7 +69,7 @@ static void refused_over_ipv6(void **state)
 static void connected_over_ipv6(void **state)
 {
 	hn_net *net = network();
-	int listener = ct_listen_in(net, "server", AF_INET6, 7, 5);
+	int listener = tk_listen(net, "server", "::", 7, 5);
 	struct outcome o = connclass(net, "2001:db8:2::2", "7");
 
 	(void)state;
@@ -128,7 +128,7 @@ static void refused_then_connected_on_loopback(void **state)
 
 	(void)state;
 	expect(&o, "loopback, nothing listening", 2, "refused: RST");
-	listener = ct_listen_in(net, "client", AF_INET, 9, 5);
+	listener = tk_listen(net, "client", "0.0.0.0", 9, 5);
 	o = connclass(net, "127.0.0.1", "9");
 	expect(&o, "loopback, a server listening", 0,
 	       "connected: from 127.0.0.1:");

@@ -18,9 +18,9 @@ static void echo_twenty_clients_in_turn(void **state)
 
 		snprintf(line, sizeof(line), "after %d clients in turn", i);
 		expect_alive(&s, line);
-		fd = pt_connect_from(s.net, "client", s.addr, PORT);
+		fd = tk_connect(s.net, "client", s.addr, PORT);
 		snprintf(line, sizeof(line), "client %d\n", i + 1);
-		TK_EXPECT(pt_echoes(fd, line, 2000), "client %d of 20, one "
+		TK_EXPECT(tk_echoes(fd, line, 2000), "client %d of 20, one "
 			  "after another, got no echo", i + 1);
 		close(fd);
 	}
@@ -73,7 +73,7 @@ static void echo_megabyte_round_trip(void **state)
 
 	(void)state;
 	echo_up(&s);
-	fd = pt_connect_from(s.net, "client", s.addr, PORT);
+	fd = tk_connect(s.net, "client", s.addr, PORT);
 	TK_EXPECT(echo_bulk(fd, 1 << 20), "1 MB sent through the echo "
 		  "server did not come back intact within 5 s");
 	close(fd);
@@ -88,8 +88,8 @@ static void echo_child_killed_server_carries_on(void **state)
 
 	(void)state;
 	echo_up(&s);
-	fd = pt_connect_from(s.net, "client", s.addr, PORT);
-	TK_EXPECT(pt_echoes(fd, "hello\n", 2000), "no echo");
+	fd = tk_connect(s.net, "client", s.addr, PORT);
+	TK_EXPECT(tk_echoes(fd, "hello\n", 2000), "no echo");
 	kill(echo_child(&s), SIGKILL);
 	TK_EXPECT(pt_read_line(fd, buf, sizeof(buf), 2000) == 0,
 		  "when its child was killed, the client should see end "
@@ -111,8 +111,8 @@ static void echo_sigchld_storm(void **state)
 	srv = hn_pid(s.srv);
 	for (int i = 0; i < 50; i++) {
 		kill(srv, SIGCHLD);
-		TK_EXPECT(pt_wait_state(srv, 'S', 2000) ||
-			  pt_state(srv) == 0, "the server did not go back "
+		TK_EXPECT(tk_wait_state(srv, 'S', 2000) ||
+			  tk_proc_state(srv) == 0, "the server did not go back "
 			  "to accept()");
 	}
 	expect_serving(&s, "after 50 SIGCHLDs interrupted accept()");
@@ -127,13 +127,13 @@ static void echo_client_resets_mid_stream(void **state)
 
 	(void)state;
 	echo_up(&s);
-	fd = pt_connect_from(s.net, "client", s.addr, PORT);
+	fd = tk_connect(s.net, "client", s.addr, PORT);
 	memset(junk, 'x', sizeof(junk));
 	/* the child echoes into a client that reads nothing, then resets;
 	 * send what fits without waiting */
 	TK_EXPECT(send(fd, junk, sizeof(junk), MSG_DONTWAIT | MSG_NOSIGNAL) >
 		  0, "could not send to the server");
-	pt_close_rst(fd);
+	tk_close_rst(fd);
 	TK_EXPECT(pt_wait_conns(s.net, "server", PORT, 0, 2000),
 		  "the server kept the reset connection");
 	expect_settled(&s, "after a client reset the connection while the "
@@ -148,9 +148,9 @@ static void echo_client_resets_mid_stream(void **state)
 /* A client of the server, after one echo; returns its socket. */
 static int echo_client(struct echo_scene *s)
 {
-	int fd = pt_connect_from(s->net, "client", s->addr, PORT);
+	int fd = tk_connect(s->net, "client", s->addr, PORT);
 
-	TK_EXPECT(pt_echoes(fd, "hello\n", 2000), "no echo");
+	TK_EXPECT(tk_echoes(fd, "hello\n", 2000), "no echo");
 	return fd;
 }
 
@@ -231,7 +231,8 @@ static void client_host_shutdown_child_reaped(void **state)
 
 	(void)state;
 	echo_up(&s);
-	cli = hn_run(s.net, "client", pt_prog("echocli"), s.addr, NULL);
+	cli = hn_run(s.net, "client", tk_prog("05-tcp-client-server",
+		     "echocli"), s.addr, NULL);
 	hn_write_stdin(cli, "hello\n", 6);
 	hn_wait_line(cli, "^hello$", 2000);
 	child = echo_child(&s);

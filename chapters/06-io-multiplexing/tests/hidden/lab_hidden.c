@@ -9,13 +9,14 @@
  * nothing more goes for 300 ms, at most 64 MB. */
 static size_t fill_without_reading(int port, int *fdp)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
 	static char chunk[65536];
 	int fd = socket(AF_INET, SOCK_STREAM, 0), small = 4096;
 	size_t sent = 0;
 
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
-	tp_server_addr(&sin, port);
+	sin.sin_port = htons((uint16_t)port);
+	Inet_pton(AF_INET, server_ip, &sin.sin_addr);
 	Connect(fd, (struct sockaddr *)&sin, sizeof(sin));
 	fcntl(fd, F_SETFL, O_NONBLOCK);
 	memset(chunk, 'x', sizeof(chunk));
@@ -45,14 +46,14 @@ static void client_that_never_reads_does_not_block_others(void **state)
 	char got[64];
 
 	(void)state;
-	other = tp_connect(port);
+	other = tk_connect_here(server_ip, port);
 	Writen(other, "anyone home?\n", 13);
-	tp_read_line(other, got, sizeof(got), 2000);
+	tk_read_line(other, got, sizeof(got), 2000);
 	TK_EXPECT(strcmp(got, "anyone home?\n") == 0, "while one client "
 		  "sent %zu bytes and never read its echoes, a second client "
 		  "got no answer for 2 s (a blocking write?)", sent);
-	TK_EXPECT(!tproc_wait(server, 0), "mux_echo exited: %s",
-		  server->errbuf);
+	TK_EXPECT(!tk_exited(server, 0), "mux_echo exited: %s",
+		  hn_stderr(server));
 	Close(hog);
 	Close(other);
 }
@@ -60,7 +61,7 @@ static void client_that_never_reads_does_not_block_others(void **state)
 static void long_line_comes_back_whole(void **state)
 {
 	enum { LEN = 10000 };
-	int fd = tp_connect(start_mux_echo());
+	int fd = tk_connect_here(server_ip, start_mux_echo());
 	char *line = malloc(LEN), *back = malloc(LEN);
 	size_t got;
 
@@ -69,7 +70,7 @@ static void long_line_comes_back_whole(void **state)
 		line[i] = (char)('A' + i % 26);
 	line[LEN - 1] = '\n';
 	Writen(fd, line, LEN);
-	got = tp_read_n(fd, back, LEN, 2000);
+	got = tk_read_n(fd, back, LEN, 2000);
 	TK_EXPECT(got == LEN && memcmp(line, back, LEN) == 0,
 		  "a 10000-byte line (longer than MAXLINE) came back as %zu "
 		  "bytes%s", got, got == LEN ? ", not the same ones" : "");
@@ -80,18 +81,18 @@ static void long_line_comes_back_whole(void **state)
 
 static void last_line_without_newline_at_eof(void **state)
 {
-	int fd = tp_connect(start_mux_echo());
+	int fd = tk_connect_here(server_ip, start_mux_echo());
 	char back[64];
 	size_t got;
 
 	(void)state;
 	Writen(fd, "done\nno newline", 15);
 	Shutdown(fd, SHUT_WR);
-	got = tp_read_n(fd, back, sizeof(back), 2000);
+	got = tk_read_n(fd, back, sizeof(back), 2000);
 	TK_EXPECT(got == 15 && memcmp(back, "done\nno newline", 15) == 0,
 		  "a client sent \"done\\nno newline\" and half-closed; it "
 		  "got %zu bytes back: \"%.*s\"", got, (int)got, back);
-	TK_EXPECT(tp_read_n(fd, back, 1, 2000) == 0, "the server did not "
+	TK_EXPECT(tk_read_n(fd, back, 1, 2000) == 0, "the server did not "
 		  "close the connection after the last echo of a client that "
 		  "had half-closed");
 	Close(fd);
@@ -100,21 +101,22 @@ static void last_line_without_newline_at_eof(void **state)
 static void partial_lines_of_two_clients_kept_apart(void **state)
 {
 	int port = start_mux_echo();
-	int a = tp_connect(port), b = tp_connect(port);
+	int a = tk_connect_here(server_ip, port);
+	int b = tk_connect_here(server_ip, port);
 	char got[64];
 
 	(void)state;
 	Writen(a, "ab", 2);
 	Writen(b, "cd", 2);
-	TK_EXPECT(!tp_readable(a, 100), "client A got something before its "
+	TK_EXPECT(!tk_readable(a, 100), "client A got something before its "
 		  "line was complete");
 	Writen(a, "c\n", 2);
 	Writen(b, "e\n", 2);
-	tp_read_line(a, got, sizeof(got), 2000);
+	tk_read_line(a, got, sizeof(got), 2000);
 	TK_EXPECT(strcmp(got, "abc\n") == 0, "client A sent \"ab\" then "
 		  "\"c\\n\" while B sent \"cd\" then \"e\\n\"; A got \"%s\"",
 		  got);
-	tp_read_line(b, got, sizeof(got), 2000);
+	tk_read_line(b, got, sizeof(got), 2000);
 	TK_EXPECT(strcmp(got, "cde\n") == 0, "client B sent \"cd\" then "
 		  "\"e\\n\" while A sent \"ab\" then \"c\\n\"; B got \"%s\"",
 		  got);
@@ -126,10 +128,10 @@ int main(void)
 {
 	hn_init();
 	const struct CMUnitTest tests[] = {
-		TP_TEST(client_that_never_reads_does_not_block_others),
-		TP_TEST(long_line_comes_back_whole),
-		TP_TEST(last_line_without_newline_at_eof),
-		TP_TEST(partial_lines_of_two_clients_kept_apart),
+		TK_TEST(client_that_never_reads_does_not_block_others),
+		TK_TEST(long_line_comes_back_whole),
+		TK_TEST(last_line_without_newline_at_eof),
+		TK_TEST(partial_lines_of_two_clients_kept_apart),
 	};
 	return TK_RUN("lab06 hidden", tests);
 }

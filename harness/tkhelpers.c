@@ -1,0 +1,377 @@
+/*
+ * tkhelpers.c - the helpers the tests of several chapters share.  See
+ * tkhelpers.h.
+ */
+#include "tkhelpers.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- programs ---------------------------------------------------------- */
+
+hn_proc *tk_run(const char *ch, const char *name, ...)
+{
+	va_list ap;
+	hn_proc *p;
+
+	va_start(ap, name);
+	p = hn_vrun(NULL, NULL, tk_prog(ch, name), ap);
+	va_end(ap);
+	return p;
+}
+
+bool tk_saw(hn_proc *p, const char *needle, int timeout_ms)
+{
+	char *line = hn_next_line(p, needle, timeout_ms);
+
+	free(line);
+	return line != NULL;
+}
+
+int tk_listening_port(hn_proc *p, int timeout_ms)
+{
+	char *line = hn_next_line(p, "listening on port", timeout_ms);
+	int port;
+
+	if (line == NULL)
+		TK_FAIL("the server did not print \"listening on port N\" "
+			"within %d ms; its stderr: %s", timeout_ms,
+			hn_stderr(p));
+	port = atoi(strstr(line, "port") + 4);
+	free(line);
+	return port;
+}
+
+bool tk_exited(hn_proc *p, int within_ms)
+{
+	return hn_exited_within(p, within_ms) != -1;
+}
+
+int tk_exit_code(hn_proc *p)
+{
+	int status = hn_exit_status(p);
+
+	if (status == -1)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status)
+				 : 128 + WTERMSIG(status);
+}
+
+/* "exited with status 2", "killed by signal 11" or "still running". */
+static const char *how_it_ended(int status, char *buf, size_t len)
+{
+	if (status == -1)
+		snprintf(buf, len, "still running");
+	else if (WIFEXITED(status))
+		snprintf(buf, len, "exited with status %d",
+			 WEXITSTATUS(status));
+	else
+		snprintf(buf, len, "killed by signal %d", WTERMSIG(status));
+	return buf;
+}
+
+void tk_expect_bad_args(const char *ch, const struct tk_bad_args *c,
+			size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *const *a = c[i].args;
+		hn_proc *p = tk_run(ch, c[i].prog, a[0], a[1], a[2], a[3],
+				    NULL);
+		int status = hn_exited_within(p, 2000);
+		char line[256], how[64];
+		size_t used;
+
+		used = (size_t)snprintf(line, sizeof(line), "%s", c[i].prog);
+		for (int k = 0; k < 4 && a[k] != NULL && used < sizeof(line);
+		     k++)
+			used += (size_t)snprintf(line + used,
+						 sizeof(line) - used, " %s",
+						 a[k]);
+		TK_EXPECT(status != -1 && WIFEXITED(status) &&
+			  WEXITSTATUS(status) == 1 &&
+			  strstr(hn_stderr(p), c[i].want) != NULL,
+			  "%s: a bad command line; expected exit status 1 "
+			  "and \"%s\" on stderr, but it %s, saying \"%s\"",
+			  line, c[i].want, how_it_ended(status, how,
+			  sizeof(how)), tk_chomp(hn_stderr(p)));
+	}
+}
+
+/* ---- processes, as /proc shows them ---------------------------------- */
+
+/* The fields of /proc/PID/stat after "pid (comm)": fields[0] is the
+ * state, fields[1] the parent's pid ... (field N of proc(5) is
+ * fields[N - 3]).  Returns how many were read, 0 if the process is gone. */
+static int proc_stat(pid_t pid, long long fields[], int max, char *state)
+{
+	char path[64], line[1024], *p, *save = NULL;
+	FILE *f;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	p = fgets(line, sizeof(line), f);
+	fclose(f);
+	if (p == NULL || (p = strrchr(line, ')')) == NULL || p[1] == '\0')
+		return 0;
+	*state = p[2];
+	for (char *t = strtok_r(p + 2, " \n", &save); t != NULL && n < max;
+	     t = strtok_r(NULL, " \n", &save))
+		fields[n++] = t[0] == '-' || (t[0] >= '0' && t[0] <= '9') ?
+			      atoll(t) : 0;
+	return n;
+}
+
+/* 'R', 'S', 'T' (stopped), 'Z' (zombie) ..., or 0 if there is none. */
+char tk_proc_state(pid_t pid)
+{
+	long long f[2];
+	char state = 0;
+
+	return proc_stat(pid, f, 2, &state) > 0 ? state : 0;
+}
+
+/* The wait status (as from waitpid) of a zombie: field 52 of stat. */
+int tk_zombie_status(pid_t pid)
+{
+	long long f[50];
+	char state;
+
+	if (proc_stat(pid, f, 50, &state) < 50 || state != 'Z')
+		return -1;
+	return (int)f[49];
+}
+
+/* The children of parent now, up to max of them; returns how many. */
+int tk_children(pid_t parent, pid_t out[], int max)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	long long f[2];
+	char state;
+	int n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL && n < max) {
+		pid_t pid = (pid_t)atoi(e->d_name);
+
+		if (pid > 0 && proc_stat(pid, f, 2, &state) == 2 &&
+		    f[1] == parent)
+			out[n++] = pid;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Waits until parent has at least n children; fills out[].  Returns how
+ * many it has at the end. */
+int tk_wait_children(pid_t parent, int n, pid_t out[], int max,
+		     int timeout_ms)
+{
+	int have = tk_children(parent, out, max);
+
+	for (int ms = 0; have < n && ms < timeout_ms; ms++) {
+		tk_tick();
+		have = tk_children(parent, out, max);
+	}
+	return have;
+}
+
+/* Waits until the process is in state (0: gone).  Returns true if so. */
+bool tk_wait_state(pid_t pid, char state, int timeout_ms)
+{
+	for (int ms = 0; tk_proc_state(pid) != state; ms++) {
+		if (ms >= timeout_ms)
+			return false;
+		tk_tick();
+	}
+	return true;
+}
+
+/* Stops a process and waits until it is stopped. */
+bool tk_stop(pid_t pid)
+{
+	return kill(pid, SIGSTOP) == 0 && tk_wait_state(pid, 'T', 2000);
+}
+
+/* ---- sockets the test makes -------------------------------------------- */
+
+/* ADDR and PORT as a socket address; fails the test if ADDR is not one. */
+static struct addrinfo *numeric(const char *addr, int port, int flags)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_NUMERICHOST |
+					      AI_NUMERICSERV | flags };
+	struct addrinfo *ai;
+	char service[8];
+	int rc;
+
+	snprintf(service, sizeof(service), "%d", port);
+	rc = getaddrinfo(addr, service, &hints, &ai);
+	if (rc != 0)
+		TK_FAIL("bad test address %s: %s", addr, gai_strerror(rc));
+	return ai;
+}
+
+/* A socket of FAMILY in HOST (NET NULL: where the thread is). */
+static int socket_in(hn_net *net, const char *host, int family)
+{
+	int fd;
+
+	if (net != NULL)
+		hn_enter(net, host);
+	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (net != NULL)
+		hn_leave(net);
+	if (fd < 0)
+		TK_FAIL("socket: %s", strerror(errno));
+	return fd;
+}
+
+int tk_connect(hn_net *net, const char *host, const char *addr, int port)
+{
+	struct addrinfo *ai = numeric(addr, port, 0);
+	int fd = socket_in(net, host, ai->ai_family);
+	int rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
+
+	freeaddrinfo(ai);
+	if (rc < 0)
+		TK_FAIL("the test could not connect%s%s to %s port %d: %s",
+			net != NULL ? " from host " : "",
+			net != NULL ? host : "", addr, port, strerror(errno));
+	return fd;
+}
+
+int tk_listen(hn_net *net, const char *host, const char *addr, int port,
+	      int backlog)
+{
+	struct addrinfo *ai = numeric(addr, port, AI_PASSIVE);
+	int fd = socket_in(net, host, ai->ai_family), on = 1;
+	int rc;
+
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	rc = bind(fd, ai->ai_addr, ai->ai_addrlen);
+	freeaddrinfo(ai);
+	if (rc < 0 || listen(fd, backlog) < 0)
+		TK_FAIL("the test cannot listen on %s port %d%s%s: %s", addr,
+			port, net != NULL ? " in host " : "",
+			net != NULL ? host : "", strerror(errno));
+	return fd;
+}
+
+int tk_connect_here(const char *addr, int port)
+{
+	return tk_connect(NULL, NULL, addr, port);
+}
+
+void tk_close_rst(int fd)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(fd);
+}
+
+/* ---- reading with a deadline ------------------------------------------- */
+
+long long tk_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int left_ms(long long deadline)
+{
+	long long left = deadline - tk_now_ms();
+
+	return left < 0 ? 0 : (int)left;
+}
+
+bool tk_readable(int fd, int timeout_ms)
+{
+	struct pollfd pf = { .fd = fd, .events = POLLIN };
+	long long deadline = tk_now_ms() + timeout_ms;
+	int n;
+
+	do {
+		n = poll(&pf, 1, left_ms(deadline));
+	} while (n < 0 && errno == EINTR);
+	return n > 0;
+}
+
+size_t tk_read_n(int fd, void *buf, size_t n, int timeout_ms)
+{
+	long long deadline = tk_now_ms() + timeout_ms;
+	size_t got = 0;
+
+	while (got < n && tk_readable(fd, left_ms(deadline))) {
+		ssize_t r = read(fd, (char *)buf + got, n - got);
+
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	return got;
+}
+
+size_t tk_read_line(int fd, char *buf, size_t size, int timeout_ms)
+{
+	long long deadline = tk_now_ms() + timeout_ms;
+	size_t got = 0;
+
+	while (got + 1 < size && tk_readable(fd, left_ms(deadline))) {
+		ssize_t r = read(fd, buf + got, 1);
+
+		if (r <= 0)
+			break;
+		if (buf[got++] == '\n')
+			break;
+	}
+	buf[got] = '\0';
+	return got;
+}
+
+/* ---- echo servers ----------------------------------------------------- */
+
+static char last_echo[1024];
+
+bool tk_echoes(int fd, const char *line, int timeout_ms)
+{
+	size_t len = strlen(line), done = 0;
+
+	last_echo[0] = '\0';
+	while (done < len) {
+		/* MSG_NOSIGNAL: a server that has gone gives an error */
+		ssize_t n = send(fd, line + done, len - done, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return false;
+		done += (size_t)n;
+	}
+	tk_read_line(fd, last_echo, sizeof(last_echo), timeout_ms);
+	return strcmp(last_echo, line) == 0;
+}
+
+const char *tk_last_echo(void)
+{
+	return last_echo;
+}

@@ -1,0 +1,123 @@
+/*
+ * tkhelpers.h - what the tests of more than one chapter need, on top of
+ * testkit.h and harness.h: a chapter's programs run here (on loopback)
+ * and the lines they print, sockets the test makes itself (here or in a
+ * host of a network), reads with a deadline, and the check that bad
+ * command lines are explained.  A chapter's own test header keeps only
+ * what belongs to that chapter.  See harness/README.md, "The test kit".
+ */
+#ifndef TKHELPERS_H
+#define TKHELPERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "harness.h"
+#include "testkit.h"
+
+#define TK_LOOPBACK "127.0.0.1"
+
+/* ---- programs ---------------------------------------------------------- */
+
+/* Runs chapter CH's program NAME (build/ch/CH/NAME) here, with the
+ * arguments listed, ending with NULL: hn_run(NULL, ...) for a chapter's
+ * example.  Fails the test if it is not built. */
+hn_proc *tk_run(const char *ch, const char *name, ...)
+	__attribute__((sentinel));
+
+/* Whether a line holding NEEDLE came on stdout within timeout_ms, after
+ * the lines earlier calls looked at (hn_next_line). */
+bool tk_saw(hn_proc *p, const char *needle, int timeout_ms);
+
+/* Waits for the line "listening on port N" that the chapters' servers
+ * print when given port 0, and returns N; fails the test if it does not
+ * come within timeout_ms. */
+int tk_listening_port(hn_proc *p, int timeout_ms);
+
+/* Whether the program exited within within_ms (hn_exit_status(p) then
+ * gives its wait status). */
+bool tk_exited(hn_proc *p, int within_ms);
+
+/* How the program ended, as a shell says it: its exit status, 128 +
+ * the signal's number if a signal killed it, -1 while it runs. */
+int tk_exit_code(hn_proc *p);
+
+/* A program run with bad arguments, and what it must say on stderr. */
+struct tk_bad_args {
+	const char *prog;
+	const char *args[4];        /* NULL-ended */
+	const char *want;
+};
+/* Runs each of chapter CH's programs with its bad arguments, here: each
+ * must exit with status 1 within 2 s, saying `want` on stderr. */
+void tk_expect_bad_args(const char *ch, const struct tk_bad_args *c,
+			size_t n);
+
+/* ---- processes, as /proc shows them ---------------------------------- */
+
+/* A server's children, their states and how a zombie ended, read from
+ * /proc; a wait looks again every millisecond (nothing notifies a state
+ * change) until the event or the deadline.  PIDs are those of the
+ * sandbox (hn_pid()). */
+
+/* 'R', 'S', 'T' (stopped), 'Z' (zombie) ..., or 0 if there is none. */
+char tk_proc_state(pid_t pid);
+/* The wait status (as from waitpid) of a zombie: field 52 of stat. */
+int tk_zombie_status(pid_t pid);
+/* The children of parent now, up to max of them; returns how many. */
+int tk_children(pid_t parent, pid_t out[], int max);
+/* Waits until parent has at least n children; fills out[].  Returns how
+ * many it has at the end. */
+int tk_wait_children(pid_t parent, int n, pid_t out[], int max,
+		     int timeout_ms);
+/* Waits until the process is in state (0: gone).  Returns true if so. */
+bool tk_wait_state(pid_t pid, char state, int timeout_ms);
+/* Stops a process (SIGSTOP) and waits until it is stopped. */
+bool tk_stop(pid_t pid);
+
+/* ---- sockets the test makes -------------------------------------------- */
+
+/* A TCP connection from HOST of NET to ADDR (IPv4 or IPv6 text) and
+ * PORT, blocking.  NET NULL: from where the calling thread is (the
+ * sandbox, on loopback, or the host it hn_enter()ed).  Fails the test,
+ * naming both ends, if connect() fails.  Close-on-exec, so a program the
+ * test starts later does not keep the connection open. */
+int tk_connect(hn_net *net, const char *host, const char *addr, int port);
+/* The same from where the calling thread is: tk_connect(NULL, ...). */
+int tk_connect_here(const char *addr, int port);
+
+/* A TCP socket listening in HOST (NET NULL: here) on ADDR ("0.0.0.0",
+ * "::", or one address) and PORT, with SO_REUSEADDR and this backlog; it
+ * accepts only when the test does.  Fails the test if it cannot. */
+int tk_listen(hn_net *net, const char *host, const char *addr, int port,
+	      int backlog);
+
+/* Closes fd so that the peer gets a RST (SO_LINGER with zero time). */
+void tk_close_rst(int fd);
+
+/* ---- reading with a deadline ------------------------------------------- */
+
+/* Milliseconds from a monotonic clock. */
+long long tk_now_ms(void);
+/* Waits until fd is readable (data, end of file or error); false at the
+ * deadline. */
+bool tk_readable(int fd, int timeout_ms);
+/* Reads until n bytes arrived, end of file or the deadline; returns the
+ * number read. */
+size_t tk_read_n(int fd, void *buf, size_t n, int timeout_ms);
+/* Reads until a '\n' arrived (or the deadline, or end of file), one byte
+ * at a time so it never reads past the line; NUL-terminates; returns the
+ * number of bytes read. */
+size_t tk_read_line(int fd, char *buf, size_t size, int timeout_ms);
+
+/* ---- echo servers ----------------------------------------------------- */
+
+/* Sends LINE (ending in '\n') on fd and reads one line back within
+ * timeout_ms: true if it is the same line.  tk_last_echo() then gives
+ * what came back (a line, part of one at the deadline, or ""), for the
+ * failure message. */
+bool tk_echoes(int fd, const char *line, int timeout_ms);
+const char *tk_last_echo(void);
+
+#endif
