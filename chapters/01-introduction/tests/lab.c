@@ -258,7 +258,7 @@ static void failed_socket_closed(void **state)
 {
 	hn_net *net = captured_hosts();
 	char order[3][INET6_ADDRSTRLEN];
-	int listenfd, fd, open;
+	int listenfd, fd, held;
 	hn_proc *cli;
 
 	(void)state;
@@ -275,14 +275,14 @@ static void failed_socket_closed(void **state)
 		  "last has a server, and your client never connected there; "
 		  "it said: %s", order[0], order[1], order[2],
 		  tk_chomp(hn_stderr(cli)));
-	open = sockets_of(hn_pid(cli));
+	held = sockets_of(hn_pid(cli));
 	send_reply(fd, "third\r\n", 7);
 	close(fd);
 	exit_status(cli, "daytime");
-	TK_EXPECT(open == 1, "after %s and %s refused, your client, "
+	TK_EXPECT(held == 1, "after %s and %s refused, your client, "
 		  "connected to %s, had %d sockets open: it keeps the socket "
 		  "of each failed connect(). Close it before trying the next "
-		  "address", order[0], order[1], order[2], open);
+		  "address", order[0], order[1], order[2], held);
 	close(listenfd);
 	hn_down(net);
 }
