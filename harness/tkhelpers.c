@@ -243,11 +243,17 @@ static int socket_in(hn_net *net, const char *host, int family)
 	return fd;
 }
 
+void (*tk_before_connect)(int fd, int family);
+
 int tk_connect(hn_net *net, const char *host, const char *addr, int port)
 {
 	struct addrinfo *ai = numeric(addr, port, 0);
 	int fd = socket_in(net, host, ai->ai_family);
-	int rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
+	int rc;
+
+	if (tk_before_connect != NULL)
+		tk_before_connect(fd, ai->ai_family);
+	rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
 
 	freeaddrinfo(ai);
 	if (rc < 0)

@@ -84,6 +84,10 @@ bool tk_stop(pid_t pid);
  * naming both ends, if connect() fails.  Close-on-exec, so a program the
  * test starts later does not keep the connection open. */
 int tk_connect(hn_net *net, const char *host, const char *addr, int port);
+/* If set, tk_connect calls it on the new socket just before connect():
+ * a test that needs an option on the SYN (IP_OPTIONS, say) sets it and
+ * puts it back to NULL. */
+extern void (*tk_before_connect)(int fd, int family);
 /* The same from where the calling thread is: tk_connect(NULL, ...). */
 int tk_connect_here(const char *addr, int port);
 

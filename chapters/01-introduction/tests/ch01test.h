@@ -267,17 +267,46 @@ static inline int serve_in_pieces(hn_net *net, int listenfd,
 	return 0;
 }
 
-/* Serves one reply of LEN bytes in a single write; -1 if nobody came. */
+/*
+ * Sends LEN bytes of REPLY on the connection fd, as one write would, but
+ * without SIGPIPE: a client that closes before it has read everything
+ * resets the connection, and that is the client's doing, told in its
+ * words.  Returns how many bytes were sent before that (LEN if all).
+ */
+static inline size_t send_reply(int fd, const char *reply, size_t len)
+{
+	size_t sent = 0;
+	ssize_t n;
+
+	while (sent < len) {
+		n = send(fd, reply + sent, len - sent, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		sent += (size_t)n;
+	}
+	return sent;
+}
+
+/* Serves one reply of LEN bytes in a single write; -1 if nobody came.
+ * A client that closes the connection before reading the whole reply
+ * fails the test, saying so. */
 static inline int serve_once(int listenfd, const char *reply,
 			     size_t len)
 {
 	int fd = accept_within(listenfd);
+	size_t sent;
 
 	if (fd < 0)
 		return -1;
-	if (writen(fd, reply, len) != (ssize_t)len)
-		TK_FAIL("the test's server could not write its reply: %s",
-			strerror(errno));
+	sent = send_reply(fd, reply, len);
+	if (sent < len)
+		TK_FAIL("your client closed the connection before it had "
+			"read the whole reply: the server had sent %zu of "
+			"%zu bytes when the connection was reset (%s). Read "
+			"until read() returns 0, the server's close: see 1.3",
+			sent, len, strerror(errno));
 	close(fd);
 	return 0;
 }

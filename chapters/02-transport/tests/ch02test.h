@@ -30,6 +30,31 @@ static inline const char *ch_prog(const char *name)
 
 /* ---- sockets of the test, in a host ---------------------------------- */
 
+/* The IPv4 options (IP_OPTIONS) that the next exchange's client socket
+ * sends, if IPOPT_LEN is not 0: a test sets them to make IPv4 headers
+ * longer than 20 bytes; capture_exchange clears them. */
+static unsigned char ipopt[40];
+static socklen_t ipopt_len;
+
+static void apply_ipopt(int fd, int family)
+{
+	if (ipopt_len != 0 && family == AF_INET)
+		Setsockopt(fd, IPPROTO_IP, IP_OPTIONS, ipopt, ipopt_len);
+}
+
+/* tk_connect, with the IPv4 options a test asked for on every packet of
+ * the connection, the SYN included. */
+static inline int connect_in(hn_net *net, const char *host,
+			     const char *addr, int port)
+{
+	int fd;
+
+	tk_before_connect = apply_ipopt;
+	fd = tk_connect(net, host, addr, port);
+	tk_before_connect = NULL;
+	return fd;
+}
+
 /* Accepts one connection, waiting at most WAIT_MS. */
 static inline int accept_within(int listenfd)
 {
@@ -318,7 +343,7 @@ static inline struct exchange capture_exchange(hn_net *net, int family,
 	int fd;
 
 	hn_inetd(net, "b", "daytime echo");
-	fd = tk_connect(net, "a", addr, ending == SERVER_CLOSES ? 13 : 7);
+	fd = connect_in(net, "a", addr, ending == SERVER_CLOSES ? 13 : 7);
 	local_end(fd, x.client, sizeof(x.client));
 	peer_end(fd, x.server, sizeof(x.server));
 	if (ending == SERVER_CLOSES) {
@@ -347,7 +372,100 @@ static inline struct exchange capture_exchange(hn_net *net, int family,
 	mark_the_end(net, cap, family);
 	x.path = strdup(hn_cap_path(cap));
 	hn_cap_close(cap);
+	ipopt_len = 0;
 	return x;
+}
+
+/*
+ * Two daytime connections over IPv4, one after the other, in one capture
+ * at a's end: x[0] and x[1] get their ends, both the capture's path (the
+ * same file; free x[0].path only).
+ */
+static inline void capture_two_daytimes(hn_net *net, struct exchange x[2])
+{
+	hn_cap *cap = hn_capture(net, "a", "b");
+	int i, fd[2];
+
+	hn_inetd(net, "b", "daytime");
+	for (i = 0; i < 2; i++) {
+		fd[i] = tk_connect(net, "a", "192.0.2.2", 13);
+		local_end(fd[i], x[i].client, sizeof(x[i].client));
+		snprintf(x[i].server, sizeof(x[i].server), "192.0.2.2:13");
+		read_to_eof(fd[i]);
+		Shutdown(fd[i], SHUT_WR);
+		await_closed(fd[i]);
+	}
+	close(fd[0]);
+	close(fd[1]);
+	mark_the_end(net, cap, AF_INET);
+	x[0].path = x[1].path = strdup(hn_cap_path(cap));
+	hn_cap_close(cap);
+}
+
+/* ---- captures rewritten by the test --------------------------------- */
+
+/* The offset of the TCP header in an Ethernet frame of either family. */
+static inline size_t tcp_offset(const u_char *frame)
+{
+	return frame[12] == 0x86 ? 14 + 40 : 14 + (size_t)(frame[14] & 15) * 4;
+}
+
+/* Whether an Ethernet frame of CAPLEN bytes holds a TCP header whole,
+ * with a data offset of at least 5 words. */
+static inline int is_tcp(const u_char *frame, size_t caplen)
+{
+	size_t tcp;
+
+	if (caplen < 14 + 40)
+		return 0;
+	if (frame[12] == 0x08 && frame[13] == 0x00 && frame[23] != 6)
+		return 0;
+	if (frame[12] == 0x86 && frame[13] == 0xdd && frame[20] != 6)
+		return 0;
+	if (!(frame[12] == 0x08 && frame[13] == 0x00) &&
+	    !(frame[12] == 0x86 && frame[13] == 0xdd))
+		return 0;
+	tcp = tcp_offset(frame);
+	return caplen >= tcp + 20 && frame[tcp + 12] >> 4 >= 5;
+}
+
+/* Copies the capture at FROM to TO, passing each packet through EDIT,
+ * which may change its bytes and its captured length, and returns how
+ * many times to write it: 0 drops it, 2 writes it twice (a packet seen
+ * again, as a retransmission is).  NO is the packet's number. */
+typedef int edit_fn(struct pcap_pkthdr *h, u_char *frame, long no,
+		    void *arg);
+
+static inline void rewrite(const char *from, const char *to, edit_fn *edit,
+			   void *arg, int snaplen)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t *in = pcap_open_offline(from, errbuf), *dead;
+	struct pcap_pkthdr *h;
+	const u_char *pkt;
+	pcap_dumper_t *out;
+	long no = 0;
+
+	if (in == NULL)
+		TK_FAIL("cannot read %s: %s", from, errbuf);
+	dead = pcap_open_dead(pcap_datalink(in), snaplen);
+	out = pcap_dump_open(dead, to);
+	if (out == NULL)
+		TK_FAIL("cannot write %s: %s", to, pcap_geterr(dead));
+	while (pcap_next_ex(in, &h, &pkt) == 1) {
+		struct pcap_pkthdr copy = *h;
+		u_char *bytes = malloc(h->caplen);
+		int times;
+
+		memcpy(bytes, pkt, h->caplen);
+		times = edit(&copy, bytes, ++no, arg);
+		while (times-- > 0)
+			pcap_dump((u_char *)out, &copy, bytes);
+		free(bytes);
+	}
+	pcap_dump_close(out);
+	pcap_close(dead);
+	pcap_close(in);
 }
 
 /* The report capscan should print for the capture of x. */

@@ -38,90 +38,40 @@ static void expect_output(hn_net *net, const char *scenario,
 		  status, hn_stdout(p), want, tk_chomp(hn_stderr(p)));
 }
 
-/* Copies the capture at FROM to TO, passing each packet through EDIT
- * (which may change its bytes and its captured length). */
-static void rewrite(const char *from, const char *to,
-		    void (*edit)(struct pcap_pkthdr *, u_char *, void *),
-		    void *arg, int snaplen)
-{
-	char errbuf[PCAP_ERRBUF_SIZE];
-	pcap_t *in = pcap_open_offline(from, errbuf), *dead;
-	struct pcap_pkthdr *h;
-	const u_char *pkt;
-	pcap_dumper_t *out;
-
-	if (in == NULL)
-		TK_FAIL("cannot read %s: %s", from, errbuf);
-	dead = pcap_open_dead(pcap_datalink(in), snaplen);
-	out = pcap_dump_open(dead, to);
-	if (out == NULL)
-		TK_FAIL("cannot write %s: %s", to, pcap_geterr(dead));
-	while (pcap_next_ex(in, &h, &pkt) == 1) {
-		struct pcap_pkthdr copy = *h;
-		u_char *bytes = malloc(h->caplen);
-
-		memcpy(bytes, pkt, h->caplen);
-		edit(&copy, bytes, arg);
-		pcap_dump((u_char *)out, &copy, bytes);
-		free(bytes);
-	}
-	pcap_dump_close(out);
-	pcap_close(dead);
-	pcap_close(in);
-}
-
 /* Two daytime connections one after the other: the first is reported. */
 static void two_connections_first_reported(void **state)
 {
 	hn_net *net = hn_two_hosts();
-	hn_cap *cap = hn_capture(net, "a", "b");
-	struct exchange x;
+	struct exchange x[2];
 	struct truth t;
 	char *want;
-	int i, fd[2];
 
 	(void)state;
-	hn_inetd(net, "b", "daytime");
-	for (i = 0; i < 2; i++) {
-		fd[i] = tk_connect(net, "a", "192.0.2.2", 13);
-		read_to_eof(fd[i]);
-		Shutdown(fd[i], SHUT_WR);
-		await_closed(fd[i]);
-	}
-	local_end(fd[0], x.client, sizeof(x.client));
-	snprintf(x.server, sizeof(x.server), "192.0.2.2:13");
-	close(fd[0]);
-	close(fd[1]);
-	mark_the_end(net, cap, AF_INET);
-	x.path = strdup(hn_cap_path(cap));
-	hn_cap_close(cap);
-	t = truth_of(&x);
-	want = expected_report(&x, &t, 1460, 1460, "server", "server");
-	expect_output(net, "a capture of two daytime connections", x.path,
-		      want);
+	capture_two_daytimes(net, x);
+	t = truth_of(&x[0]);
+	want = expected_report(&x[0], &t, 1460, 1460, "server", "server");
+	expect_output(net, "a capture of two daytime connections",
+		      x[0].path, want);
 	free(want);
-	free(x.path);
+	free(x[0].path);
 	hn_down(net);
 }
 
-/* Offsets of the TCP header in an Ethernet frame of either family. */
-static size_t tcp_offset(const u_char *frame)
-{
-	return frame[12] == 0x86 ? 14 + 40 : 14 + (size_t)(frame[14] & 15) * 4;
-}
-
 /* Damages the MSS option of every SYN: its length byte becomes *arg. */
-static void break_mss(struct pcap_pkthdr *h, u_char *frame, void *arg)
+static int break_mss(struct pcap_pkthdr *h, u_char *frame, long no,
+		     void *arg)
 {
 	size_t tcp = tcp_offset(frame), i;
 
+	(void)no;
 	if (h->caplen < tcp + 24 || !(frame[tcp + 13] & 0x02))
-		return;
+		return 1;
 	for (i = tcp + 20; i + 1 < h->caplen; i++)
 		if (frame[i] == 2 && frame[i + 1] == 4) {
 			frame[i + 1] = *(u_char *)arg;
-			return;
+			return 1;
 		}
+	return 1;
 }
 
 static void malformed_mss_option(void **state)
@@ -157,13 +107,16 @@ static void malformed_mss_option(void **state)
 }
 
 /* Cuts every packet after its TCP header's first 20 bytes. */
-static void cut_options(struct pcap_pkthdr *h, u_char *frame, void *arg)
+static int cut_options(struct pcap_pkthdr *h, u_char *frame, long no,
+		       void *arg)
 {
 	size_t keep = tcp_offset(frame) + 20;
 
 	(void)arg;
+	(void)no;
 	if (h->caplen > keep)
 		h->caplen = (bpf_u_int32)keep;
+	return 1;
 }
 
 static void headers_cut_by_snaplen(void **state)
