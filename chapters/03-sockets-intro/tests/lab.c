@@ -306,24 +306,48 @@ static void readn_reads_across_short_reads(void **state)
 	TK_EXPECT(r.peer_ok, "while readn ran: %s", r.peer_error);
 }
 
+/* Two readn(12) calls on a socket whose peer sent "abc" and closed. */
+struct two_reads {
+	ssize_t n[2];
+	int err[2];
+};
+
+static void readn_twice(void *arg, void *result)
+{
+	int fd = *(int *)arg;
+	struct two_reads *r = result;
+	char buf[16];
+
+	for (int i = 0; i < 2; i++) {
+		errno = 0;
+		r->n[i] = readn(fd, buf, 12);
+		r->err[i] = errno;
+	}
+}
+
 static void readn_stops_at_end_of_file(void **state)
 {
 	int sv[2];
-	char buf[16] = "";
-	ssize_t n;
+	struct two_reads r;
+	enum lab_bounded how;
 
 	(void)state;
 	lab_pair(sv);
 	Write(sv[1], "abc", 3);
 	Shutdown(sv[1], SHUT_WR);
-	n = readn(sv[0], buf, 12);
-	TK_EXPECT(n == 3, "readn(12) returned %zd (errno: %s) when the peer "
-		  "sent 3 bytes and closed; expected 3, the bytes before "
-		  "end of file", n, lab_err(n, errno));
-	n = readn(sv[0], buf, 12);
-	TK_EXPECT(n == 0, "readn returned %zd at end of file; expected 0",
-		  n);
+	how = lab_run_bounded(readn_twice, &sv[0], &r, sizeof(r), 1000);
 	lab_close_pair(sv);
+	TK_EXPECT(how != LAB_STILL_RUNNING, "readn(12) was still running "
+		  "1 s after the peer sent 3 bytes and closed: read() "
+		  "returning 0 means end of file; stop there and return the "
+		  "3 bytes, or you loop for ever");
+	TK_EXPECT(how == LAB_RETURNED, "readn(12) crashed when the peer sent "
+		  "3 bytes and closed");
+	TK_EXPECT(r.n[0] == 3, "readn(12) returned %zd (errno: %s) when the "
+		  "peer sent 3 bytes and closed; expected 3, the bytes before "
+		  "end of file", r.n[0], lab_err(r.n[0], r.err[0]));
+	TK_EXPECT(r.n[1] == 0, "readn returned %zd at end of file; expected "
+		  "0", r.n[1]);
 }
 
 /* A signal arrives while readn waits in read(): read() fails with EINTR
@@ -563,19 +587,34 @@ static void readline_splits_a_line_longer_than_the_buffer(void **state)
 	}
 }
 
+static void read_three_lines(void *arg, void *result)
+{
+	struct linebuf lb;
+	struct lines *got = result;
+
+	linebuf_init(&lb, *(int *)arg);
+	read_lines(&lb, got, 3, sizeof(got->text[0]) - 1);
+}
+
 static void readline_returns_a_partial_line_at_eof(void **state)
 {
 	int sv[2];
-	struct linebuf lb;
 	struct lines got;
+	enum lab_bounded how;
 
 	(void)state;
 	lab_pair(sv);
 	Write(sv[1], "full\npart", 9);
 	Shutdown(sv[1], SHUT_WR);
-	linebuf_init(&lb, sv[0]);
-	read_lines(&lb, &got, 3, sizeof(got.text[0]) - 1);
+	how = lab_run_bounded(read_three_lines, &sv[0], &got, sizeof(got),
+			      1000);
 	lab_close_pair(sv);
+	TK_EXPECT(how != LAB_STILL_RUNNING, "readline was still running 1 s "
+		  "after the peer sent \"full\\npart\" and closed: read() "
+		  "returning 0 means end of file; return the partial line, "
+		  "then 0, or you loop for ever");
+	TK_EXPECT(how == LAB_RETURNED, "readline crashed when the peer sent "
+		  "\"full\\npart\" and closed");
 	TK_EXPECT(got.n[0] == 5, "readline returned %zd (errno: %s) for "
 		  "\"full\\n\"", got.n[0], lab_err(got.n[0], got.err[0]));
 	TK_EXPECT(got.n[1] == 4 && strcmp(got.text[1], "part") == 0,

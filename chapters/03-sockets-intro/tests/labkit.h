@@ -195,6 +195,49 @@ static inline const char *lab_err(long result, int err)
 	return strerror(err);
 }
 
+/* ---- a function that may never return, run where it can be stopped -- */
+
+enum lab_bounded { LAB_RETURNED, LAB_STILL_RUNNING, LAB_DIED };
+
+/* Runs fn(arg, result) in a child process and copies result back.  A
+ * function under test that loops for ever (taking read()'s 0, end of
+ * file, for "nothing yet") is killed after timeout_ms, so the test can
+ * say so at once instead of the whole program hanging. */
+static inline enum lab_bounded lab_run_bounded(void (*fn)(void *, void *),
+					       void *arg, void *result,
+					       size_t size, int timeout_ms)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	long deadline = tp_now_ms() + timeout_ms;
+	enum lab_bounded how = LAB_STILL_RUNNING;
+	int p[2], ready = 0;
+	pid_t pid;
+
+	if (pipe(p) < 0 || (pid = fork()) < 0)
+		TK_FAIL("the test could not start a process: %s",
+			strerror(errno));
+	if (pid == 0) {
+		close(p[0]);
+		fn(arg, result);
+		_exit(write(p[1], result, size) == (ssize_t)size ? 0 : 1);
+	}
+	close(p[1]);
+	pfd.fd = p[0];
+	while (ready == 0 && tp_now_ms() < deadline) {
+		ready = poll(&pfd, 1, (int)(deadline - tp_now_ms()));
+		if (ready < 0 && errno == EINTR)
+			ready = 0;
+	}
+	if (ready > 0)
+		how = read(p[0], result, size) == (ssize_t)size ?
+		      LAB_RETURNED : LAB_DIED;
+	if (how == LAB_STILL_RUNNING)
+		kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(p[0]);
+	return how;
+}
+
 /* ---- short reads, the lesson the EINTR tests need first ---------------- */
 
 /* What one call of the function under test gave, and what the peer saw. */
