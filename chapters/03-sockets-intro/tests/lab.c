@@ -19,6 +19,25 @@ struct ntop_case {
 	const char *want;
 };
 
+/* The port of an IP address with its two bytes the other way round:
+ * what a program shows that forgot ntohs() on a little-endian machine. */
+static int swapped_port(const struct sockaddr_storage *ss)
+{
+	uint16_t net = ((const struct sockaddr_in *)ss)->sin_port;
+
+	return (int)net == ntohs(net) ? -1 : (int)net;
+}
+
+/* Did sock_ntop show the port in network byte order, "...:1792" for 7? */
+static bool shows_port(const char *got, int port)
+{
+	char tail[16];
+	size_t len = (size_t)snprintf(tail, sizeof(tail), ":%d", port);
+	size_t glen = strlen(got);
+
+	return port >= 0 && glen > len && strcmp(got + glen - len, tail) == 0;
+}
+
 /* Calls sock_ntop on each case and compares with what it should say. */
 static void check_ntop_cases(struct ntop_case *cases, size_t n)
 {
@@ -27,13 +46,26 @@ static void check_ntop_cases(struct ntop_case *cases, size_t n)
 	for (i = 0; i < n; i++) {
 		char buf[SOCK_NTOP_LEN] = "";
 		char *got;
+		int swapped = -1;
 
+		if (cases[i].ss.ss_family != AF_UNIX)
+			swapped = swapped_port(&cases[i].ss);
 		errno = 0;
 		got = sock_ntop(SA(&cases[i].ss), cases[i].salen, buf,
 				sizeof(buf));
 		TK_EXPECT(got != NULL, "sock_ntop returned NULL (errno: %s) "
 			  "for %s; expected \"%s\"", strerror(errno),
 			  cases[i].what, cases[i].want);
+		TK_EXPECT(!shows_port(got, swapped), "sock_ntop gave \"%s\" "
+			  "for %s: the port's two bytes are the wrong way "
+			  "round. sin_port holds network byte order: ntohs() "
+			  "gives the number (see 3.4 Byte ordering functions)",
+			  got, cases[i].what);
+		TK_EXPECT(cases[i].ss.ss_family != AF_INET6 || got[0] == '[',
+			  "sock_ntop gave \"%s\" for %s; expected \"%s\": an "
+			  "IPv6 address goes in brackets, or its colons run "
+			  "into the port's", got, cases[i].what,
+			  cases[i].want);
 		TK_EXPECT(strcmp(got, cases[i].want) == 0, "sock_ntop gave "
 			  "\"%s\" for %s; expected \"%s\"", got,
 			  cases[i].what, cases[i].want);
@@ -170,6 +202,11 @@ static void sock_ports_are_in_network_byte_order(void **state)
 
 	(void)state;
 	got = sock_get_port(SA(&ss), len);
+	TK_EXPECT(swapped_port(&ss) < 0 || got != swapped_port(&ss),
+		  "sock_get_port returned %d for "
+		  "192.0.2.1 port 7: the port's bytes the wrong way round "
+		  "(ntohs() converts sin_port; see 3.4 Byte ordering "
+		  "functions)", got);
 	TK_EXPECT(got == 7, "sock_get_port returned %d for 192.0.2.1 port 7 "
 		  "(errno: %s)", got, lab_err(got, errno));
 	r = sock_set_port(SA(&ss), len, 9877);
@@ -177,8 +214,8 @@ static void sock_ports_are_in_network_byte_order(void **state)
 		  strerror(errno));
 	TK_EXPECT(bytes[0] == 0x26 && bytes[1] == 0x95, "after "
 		  "sock_set_port(9877) the port's bytes are %02x %02x; "
-		  "expected 26 95 (network byte order: htons)", bytes[0],
-		  bytes[1]);
+		  "expected 26 95, network byte order: store htons(port) "
+		  "(see 3.4 Byte ordering functions)", bytes[0], bytes[1]);
 	len = lab_in6(&ss, "2001:db8::1", 65535, 0);
 	got = sock_get_port(SA(&ss), len);
 	TK_EXPECT(got == 65535, "sock_get_port returned %d for IPv6 port "
@@ -257,51 +294,60 @@ static void sock_bind_wild_reports_the_port(void **state)
 
 static void readn_reads_across_short_reads(void **state)
 {
-	int sv[2];
-	char buf[16] = "";
-	ssize_t n;
-	bool peer_ok;
-	struct tp_peer peer;
-	struct tp_step steps[] = {
-		TP_WRITE(-1, "hello ", 6), TP_WAIT_CONSUMED(-1),
-		TP_WRITE(-1, "world!", 6), TP_END,
-	};
+	struct lab_run r = lab_readn_in_two_pieces();
 
 	(void)state;
-	lab_pair(sv);
-	steps[0].fd = steps[2].fd = sv[1];
-	steps[1].fd = sv[0];
-	tp_start(&peer, steps, sv[0]);
-	n = readn(sv[0], buf, 12);
-	peer_ok = tp_finish(&peer);
-	lab_close_pair(sv);
-	TK_EXPECT(n == 12, "readn returned %zd for 12 bytes sent in two "
+	TK_EXPECT(r.n == 12, "readn returned %zd for 12 bytes sent in two "
 		  "writes of 6 (errno: %s); a read() returns what has "
-		  "arrived, so readn must call it until it has all 12", n,
-		  lab_err(n, errno));
-	TK_EXPECT(memcmp(buf, "hello world!", 12) == 0, "readn stored "
-		  "\"%.12s\"; expected \"hello world!\"", buf);
-	TK_EXPECT(peer_ok, "while readn ran: %s", peer.error);
+		  "arrived, so readn must call it until it has all 12", r.n,
+		  lab_err(r.n, r.err));
+	TK_EXPECT(memcmp(r.text, "hello world!", 12) == 0, "readn stored "
+		  "\"%.12s\"; expected \"hello world!\"", r.text);
+	TK_EXPECT(r.peer_ok, "while readn ran: %s", r.peer_error);
+}
+
+/* Two readn(12) calls on a socket whose peer sent "abc" and closed. */
+struct two_reads {
+	ssize_t n[2];
+	int err[2];
+};
+
+static void readn_twice(void *arg, void *result)
+{
+	int fd = *(int *)arg;
+	struct two_reads *r = result;
+	char buf[16];
+
+	for (int i = 0; i < 2; i++) {
+		errno = 0;
+		r->n[i] = readn(fd, buf, 12);
+		r->err[i] = errno;
+	}
 }
 
 static void readn_stops_at_end_of_file(void **state)
 {
 	int sv[2];
-	char buf[16] = "";
-	ssize_t n;
+	struct two_reads r;
+	enum lab_bounded how;
 
 	(void)state;
 	lab_pair(sv);
 	Write(sv[1], "abc", 3);
 	Shutdown(sv[1], SHUT_WR);
-	n = readn(sv[0], buf, 12);
-	TK_EXPECT(n == 3, "readn(12) returned %zd (errno: %s) when the peer "
-		  "sent 3 bytes and closed; expected 3, the bytes before "
-		  "end of file", n, lab_err(n, errno));
-	n = readn(sv[0], buf, 12);
-	TK_EXPECT(n == 0, "readn returned %zd at end of file; expected 0",
-		  n);
+	how = lab_run_bounded(readn_twice, &sv[0], &r, sizeof(r), 1000);
 	lab_close_pair(sv);
+	TK_EXPECT(how != LAB_STILL_RUNNING, "readn(12) was still running "
+		  "1 s after the peer sent 3 bytes and closed: read() "
+		  "returning 0 means end of file; stop there and return the "
+		  "3 bytes, or you loop for ever");
+	TK_EXPECT(how == LAB_RETURNED, "readn(12) crashed when the peer sent "
+		  "3 bytes and closed");
+	TK_EXPECT(r.n[0] == 3, "readn(12) returned %zd (errno: %s) when the "
+		  "peer sent 3 bytes and closed; expected 3, the bytes before "
+		  "end of file", r.n[0], lab_err(r.n[0], r.err[0]));
+	TK_EXPECT(r.n[1] == 0, "readn returned %zd at end of file; expected "
+		  "0", r.n[1]);
 }
 
 /* A signal arrives while readn waits in read(): read() fails with EINTR
@@ -321,6 +367,7 @@ static void readn_restarts_after_eintr(void **state)
 	};
 
 	(void)state;
+	lab_need_short_reads_readn();   /* or the signal is not to blame */
 	lab_pair(sv);
 	steps[0].fd = steps[5].fd = sv[1];
 	steps[1].fd = sv[0];
@@ -334,6 +381,42 @@ static void readn_restarts_after_eintr(void **state)
 		  "interrupted it after 4 of 12 bytes; EINTR is not an "
 		  "error: read again", n, lab_err(n, errno));
 	TK_EXPECT(peer_ok, "while readn ran: %s", peer.error);
+}
+
+/* Bytes that never repeat with a short period, so that data sent twice
+ * from the start cannot pass for the rest. */
+static void fill_pattern(char *data, size_t n)
+{
+	uint32_t x = 2463534242u;
+
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		data[i] = (char)(x >> 24);
+	}
+}
+
+/* Says how what the peer received differs from what was written. */
+static const char *difference(const struct tp_peer *peer, const char *data,
+			      size_t n)
+{
+	static char why[256];
+	size_t at = 0, len = peer->drained_len;
+
+	while (at < len && at < n && peer->drained[at] == data[at])
+		at++;
+	if (at < len && len - at >= 64 && memcmp(peer->drained + at, data,
+						 64) == 0)
+		snprintf(why, sizeof(why), "from byte %zu on, the peer "
+			 "received the start of the buffer again: after a "
+			 "short write, go on from where write() stopped "
+			 "(advance the pointer by what it returned)", at);
+	else
+		snprintf(why, sizeof(why), "the peer received %zu bytes, "
+			 "different from what was written from byte %zu on",
+			 len, at);
+	return why;
 }
 
 /* 1 MB does not fit in a socket buffer: write() blocks with part of it
@@ -351,10 +434,10 @@ static void writen_finishes_after_a_short_write(void **state)
 		TP_WAIT_BLOCKED(SYS_write), TP_SIGNAL(SIGUSR1),
 		TP_WAIT_HANDLED(), TP_DRAIN(-1, n), TP_END,
 	};
+	char why[256];
 
 	(void)state;
-	for (size_t i = 0; i < n; i++)
-		data[i] = (char)('a' + i % 23);
+	fill_pattern(data, n);
 	lab_pair(sv);
 	steps[3].fd = sv[1];
 	signal_intr(SIGUSR1, tp_count_signal);
@@ -363,20 +446,25 @@ static void writen_finishes_after_a_short_write(void **state)
 	peer_ok = tp_finish(&peer);
 	signal_install(SIGUSR1, SIG_DFL);
 	same = peer.drained_len == n && memcmp(peer.drained, data, n) == 0;
+	snprintf(why, sizeof(why), "%s", difference(&peer, data, n));
 	tp_free(&peer);
 	free(data);
 	lab_close_pair(sv);
+	TK_EXPECT(!same || put == (ssize_t)n, "writen sent all 1048576 "
+		  "bytes but returned %zd, the count of one write(); it "
+		  "returns n, all it was asked to write", put);
 	TK_EXPECT(put == (ssize_t)n, "writen returned %zd (errno: %s) for "
 		  "1048576 bytes after a signal cut a write() short; it must "
 		  "go on until all are written", put, lab_err(put, errno));
+	TK_EXPECT(same, "writen returned 1048576, but %s", why);
 	TK_EXPECT(peer_ok, "while writen ran: %s", peer.error);
-	TK_EXPECT(same, "the peer did not receive the 1 MB exactly as "
-		  "written");
 }
 
-/* What each readline() call returned. */
+/* What each readline() call returned.  Each text is filled with '#'
+ * first, so that a missing NUL, or a byte stored past maxlen, shows. */
 struct lines {
 	ssize_t n[4];
+	int err[4];
 	char text[4][64];
 };
 
@@ -386,40 +474,58 @@ static void read_lines(struct linebuf *lb, struct lines *out, int calls,
 	int i;
 
 	memset(out, 0, sizeof(*out));
-	for (i = 0; i < calls; i++)
+	for (i = 0; i < calls; i++) {
+		memset(out->text[i], '#', sizeof(out->text[i]) - 1);
+		errno = 0;
 		out->n[i] = readline(lb, out->text[i], maxlen);
+		out->err[i] = errno;
+	}
+}
+
+/* What every readline call must do with the caller's buffer: at most
+ * maxlen bytes changed, the last of them the NUL after the line. */
+static void check_stored(const char *text, size_t size, ssize_t n,
+			 size_t maxlen)
+{
+	size_t changed = size - 1;      /* the last byte is always a NUL */
+
+	while (changed > 0 && text[changed - 1] == '#')
+		changed--;
+	TK_EXPECT(changed <= maxlen, "readline wrote %zu bytes into a buffer"
+		  " of maxlen %zu, past its end: at most maxlen - 1 bytes of"
+		  " the line fit, then the NUL", changed, maxlen);
+	if (n >= 0 && (size_t)n < size && text[n] != '\0') {
+		char shown[64];
+
+		snprintf(shown, sizeof(shown), "%.*s", (int)n, text);
+		TK_FAIL("readline returned %zd bytes (\"%s\") but stored no "
+			"NUL after them: the caller's buffer must hold a C "
+			"string", n, lab_esc(shown));
+	}
 }
 
 static void readline_joins_a_line_split_across_reads(void **state)
 {
-	int sv[2];
-	struct linebuf lb;
-	struct lines got;
-	bool peer_ok;
-	struct tp_peer peer;
-	struct tp_step steps[] = {
-		TP_WRITE(-1, "hell", 4), TP_WAIT_CONSUMED(-1),
-		TP_WRITE(-1, "o wo", 4), TP_WAIT_CONSUMED(-1),
-		TP_WRITE(-1, "rld\n", 4), TP_WAIT_CONSUMED(-1), TP_END,
-	};
+	struct lab_run r = lab_readline_in_three_pieces();
 
 	(void)state;
-	lab_pair(sv);
-	steps[0].fd = steps[2].fd = steps[4].fd = sv[1];
-	steps[1].fd = steps[3].fd = steps[5].fd = sv[0];
-	linebuf_init(&lb, sv[0]);
-	tp_start(&peer, steps, sv[0]);
-	read_lines(&lb, &got, 1, sizeof(got.text[0]));
-	peer_ok = tp_finish(&peer);
-	lab_close_pair(sv);
-	TK_EXPECT(got.n[0] == 12, "readline returned %zd bytes (errno: %s) "
+	check_stored(r.text, sizeof(r.text), r.n, sizeof(r.text) - 1);
+	TK_EXPECT(!(r.n == 11 && strncmp(r.text, "hello world", 11) == 0),
+		  "readline returned \"hello world\" without its '\\n': the "
+		  "newline is part of the line (without it the caller cannot "
+		  "tell a whole line from the piece of a long one)");
+	TK_EXPECT(!(r.n < 0 && r.err == EAGAIN), "readline was still "
+		  "waiting 1 s after all of \"hello world\\n\" had arrived "
+		  "(the peer then waits for an answer): return once the '\\n'"
+		  " is in; refill with one read(), which returns what has "
+		  "arrived, never wait for the buffer to fill");
+	TK_EXPECT(r.n == 12, "readline returned %zd bytes (errno: %s) "
 		  "for a 12-byte line split across three reads; it must read"
-		  " again until the '\\n'", got.n[0],
-		  lab_err(got.n[0], errno));
-	TK_EXPECT(strcmp(got.text[0], "hello world\n") == 0, "readline "
+		  " again until the '\\n'", r.n, lab_err(r.n, r.err));
+	TK_EXPECT(strcmp(r.text, "hello world\n") == 0, "readline "
 		  "stored \"%s\"; expected \"hello world\\n\" with a NUL after"
-		  " it", lab_esc(got.text[0]));
-	TK_EXPECT(peer_ok, "while readline ran: %s", peer.error);
+		  " it", lab_esc(r.text));
+	TK_EXPECT(r.peer_ok, "while readline ran: %s", r.peer_error);
 }
 
 /* The peer sends each byte in its own write(), only once the previous
@@ -439,7 +545,7 @@ static void readline_peer_sends_one_byte_at_a_time(void **state)
 	tp_trickle(steps, sv[1], sv[0], text);
 	linebuf_init(&lb, sv[0]);
 	tp_start(&peer, steps, sv[0]);
-	read_lines(&lb, &got, 2, sizeof(got.text[0]));
+	read_lines(&lb, &got, 2, sizeof(got.text[0]) - 1);
 	peer_ok = tp_finish(&peer);
 	lab_close_pair(sv);
 	TK_EXPECT(got.n[0] == 4 && strcmp(got.text[0], "one\n") == 0,
@@ -466,38 +572,56 @@ static void readline_splits_a_line_longer_than_the_buffer(void **state)
 	(void)state;
 	lab_pair(sv);
 	Write(sv[1], "abcdefghijk\nnext\n", 17);
-	linebuf_init(&lb, sv[0]);
+	Shutdown(sv[1], SHUT_WR);       /* a wrong reader gets end of file */
+	linebuf_init(&lb, sv[0]);       /* instead of waiting for ever */
 	read_lines(&lb, &got, 4, 6);
 	lab_close_pair(sv);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 4; i++) {
+		check_stored(got.text[i], sizeof(got.text[i]), got.n[i], 6);
 		TK_EXPECT(got.n[i] == (ssize_t)strlen(want[i]) &&
 			  strcmp(got.text[i], want[i]) == 0, "with maxlen 6, "
 			  "readline call %d on \"abcdefghijk\\nnext\\n\" gave "
 			  "%zd bytes \"%s\"; expected \"%s\" (at most 5 bytes "
 			  "and a NUL; the rest comes on the next call)", i + 1,
 			  got.n[i], lab_esc(got.text[i]), lab_esc(want[i]));
+	}
+}
+
+static void read_three_lines(void *arg, void *result)
+{
+	struct linebuf lb;
+	struct lines *got = result;
+
+	linebuf_init(&lb, *(int *)arg);
+	read_lines(&lb, got, 3, sizeof(got->text[0]) - 1);
 }
 
 static void readline_returns_a_partial_line_at_eof(void **state)
 {
 	int sv[2];
-	struct linebuf lb;
 	struct lines got;
+	enum lab_bounded how;
 
 	(void)state;
 	lab_pair(sv);
 	Write(sv[1], "full\npart", 9);
 	Shutdown(sv[1], SHUT_WR);
-	linebuf_init(&lb, sv[0]);
-	read_lines(&lb, &got, 3, sizeof(got.text[0]));
+	how = lab_run_bounded(read_three_lines, &sv[0], &got, sizeof(got),
+			      1000);
 	lab_close_pair(sv);
-	TK_EXPECT(got.n[0] == 5, "readline returned %zd for \"full\\n\"",
-		  got.n[0]);
+	TK_EXPECT(how != LAB_STILL_RUNNING, "readline was still running 1 s "
+		  "after the peer sent \"full\\npart\" and closed: read() "
+		  "returning 0 means end of file; return the partial line, "
+		  "then 0, or you loop for ever");
+	TK_EXPECT(how == LAB_RETURNED, "readline crashed when the peer sent "
+		  "\"full\\npart\" and closed");
+	TK_EXPECT(got.n[0] == 5, "readline returned %zd (errno: %s) for "
+		  "\"full\\n\"", got.n[0], lab_err(got.n[0], got.err[0]));
 	TK_EXPECT(got.n[1] == 4 && strcmp(got.text[1], "part") == 0,
-		  "readline returned %zd (\"%s\") when the peer closed after "
+		  "readline returned %zd (%s) when the peer closed after "
 		  "\"part\" with no newline; expected 4 bytes: the partial "
-		  "line, then 0 on the next call", got.n[1],
-		  lab_esc(got.text[1]));
+		  "line, then 0 on the next call", got.n[1], got.n[1] < 0 ?
+		  strerror(got.err[1]) : lab_esc(got.text[1]));
 	TK_EXPECT(got.n[2] == 0, "readline returned %zd at end of file, "
 		  "after the partial line; expected 0", got.n[2]);
 }
@@ -538,6 +662,30 @@ static void readline_keeps_two_descriptors_apart(void **state)
 		  n[3] > 0 ? lab_esc(line[3]) : "?");
 }
 
+/* readline reads in big gulps into the struct linebuf, not one byte per
+ * read(): after the first line, the rest that had arrived is in lb. */
+static void readline_buffers_what_it_reads(void **state)
+{
+	int sv[2], unread = -1;
+	struct linebuf lb;
+	char buf[16];
+	ssize_t r;
+
+	(void)state;
+	lab_pair(sv);
+	Write(sv[1], "a\nbb\nccc\n", 9);
+	linebuf_init(&lb, sv[0]);
+	r = readline(&lb, buf, sizeof(buf));
+	ioctl(sv[0], FIONREAD, &unread);
+	lab_close_pair(sv);
+	TK_EXPECT(r == 2, "readline returned %zd for \"a\\n\"", r);
+	TK_EXPECT(unread == 0 && linebuf_pending(&lb) == 7, "after the "
+		  "first of three lines that arrived together, %d bytes are "
+		  "still in the socket and %zu in the struct linebuf; "
+		  "readline should read() as much as fits, and keep the rest",
+		  unread, linebuf_pending(&lb));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -558,6 +706,7 @@ int main(void)
 		LAB_TEST(readline_splits_a_line_longer_than_the_buffer),
 		LAB_TEST(readline_returns_a_partial_line_at_eof),
 		LAB_TEST(readline_keeps_two_descriptors_apart),
+		LAB_TEST(readline_buffers_what_it_reads),
 	};
 	return TK_RUN("lab03", tests);
 }

@@ -121,10 +121,23 @@ static inline const char *lab_show(const struct sockaddr_storage *ss,
 
 /* ---- descriptors -------------------------------------------------------- */
 
+/* How long a read() on the test's sockets waits for bytes before it
+ * fails with EAGAIN.  The test's peer sends everything it will send
+ * within milliseconds, so a function still waiting after this long waits
+ * for bytes that will never come: it fails now instead of hanging. */
+#define LAB_READ_TIMEOUT_MS 1000
+
 static inline void lab_pair(int sv[2])
 {
+	struct timeval tv = { LAB_READ_TIMEOUT_MS / 1000,
+			      LAB_READ_TIMEOUT_MS % 1000 * 1000 };
+
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
 		TK_FAIL("socketpair: %s", strerror(errno));
+	for (int i = 0; i < 2; i++)
+		if (setsockopt(sv[i], SOL_SOCKET, SO_RCVTIMEO, &tv,
+			       sizeof(tv)) < 0)
+			TK_FAIL("SO_RCVTIMEO: %s", strerror(errno));
 }
 
 static inline void lab_close_pair(int sv[2])
@@ -171,10 +184,152 @@ static inline const char *lab_esc(const char *s)
 	return out;
 }
 
-/* errno's text for a failure message, or "" after a success. */
+/* errno's text for a failure message, or "no error" after a success. */
 static inline const char *lab_err(long result, int err)
 {
-	return result < 0 ? strerror(err) : "no error";
+	if (result >= 0)
+		return "no error";
+	if (err == EAGAIN)      /* the receive timeout of lab_pair */
+		return "EAGAIN: the read() was still waiting 1 s later, for "
+		       "bytes the peer never sent";
+	return strerror(err);
+}
+
+/* ---- a function that may never return, run where it can be stopped -- */
+
+enum lab_bounded { LAB_RETURNED, LAB_STILL_RUNNING, LAB_DIED };
+
+/* Runs fn(arg, result) in a child process and copies result back.  A
+ * function under test that loops for ever (taking read()'s 0, end of
+ * file, for "nothing yet") is killed after timeout_ms, so the test can
+ * say so at once instead of the whole program hanging. */
+static inline enum lab_bounded lab_run_bounded(void (*fn)(void *, void *),
+					       void *arg, void *result,
+					       size_t size, int timeout_ms)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	long deadline = tp_now_ms() + timeout_ms;
+	enum lab_bounded how = LAB_STILL_RUNNING;
+	int p[2], ready = 0;
+	pid_t pid;
+
+	if (pipe(p) < 0 || (pid = fork()) < 0)
+		TK_FAIL("the test could not start a process: %s",
+			strerror(errno));
+	if (pid == 0) {
+		close(p[0]);
+		fn(arg, result);
+		_exit(write(p[1], result, size) == (ssize_t)size ? 0 : 1);
+	}
+	close(p[1]);
+	pfd.fd = p[0];
+	while (ready == 0 && tp_now_ms() < deadline) {
+		ready = poll(&pfd, 1, (int)(deadline - tp_now_ms()));
+		if (ready < 0 && errno == EINTR)
+			ready = 0;
+	}
+	if (ready > 0)
+		how = read(p[0], result, size) == (ssize_t)size ?
+		      LAB_RETURNED : LAB_DIED;
+	if (how == LAB_STILL_RUNNING)
+		kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(p[0]);
+	return how;
+}
+
+/* ---- short reads, the lesson the EINTR tests need first ---------------- */
+
+/* What one call of the function under test gave, and what the peer saw. */
+struct lab_run {
+	ssize_t n;
+	int err;                /* errno after the call */
+	char text[64];          /* what it stored (NUL-terminated here) */
+	bool peer_ok;
+	char peer_error[512];
+};
+
+/* readn(12) while the peer sends "hello " and, once that has been read,
+ * "world!": two short reads, no signal. */
+static inline struct lab_run lab_readn_in_two_pieces(void)
+{
+	struct lab_run r;
+	struct tp_peer peer;
+	int sv[2];
+	struct tp_step steps[] = {
+		TP_WRITE(-1, "hello ", 6), TP_WAIT_CONSUMED(-1),
+		TP_WRITE(-1, "world!", 6), TP_END,
+	};
+
+	memset(&r, 0, sizeof(r));
+	lab_pair(sv);
+	steps[0].fd = steps[2].fd = sv[1];
+	steps[1].fd = sv[0];
+	tp_start(&peer, steps, sv[0]);
+	r.n = readn(sv[0], r.text, 12);
+	r.err = errno;
+	r.peer_ok = tp_finish(&peer);
+	snprintf(r.peer_error, sizeof(r.peer_error), "%s", peer.error);
+	lab_close_pair(sv);
+	return r;
+}
+
+/* readline of "hello world\n", which the peer sends in three pieces of
+ * 4 bytes, each once the one before has been read: no signal. */
+static inline struct lab_run lab_readline_in_three_pieces(void)
+{
+	struct lab_run r;
+	struct tp_peer peer;
+	struct linebuf lb;
+	int sv[2];
+	struct tp_step steps[] = {
+		TP_WRITE(-1, "hell", 4), TP_WAIT_CONSUMED(-1),
+		TP_WRITE(-1, "o wo", 4), TP_WAIT_CONSUMED(-1),
+		TP_WRITE(-1, "rld\n", 4), TP_WAIT_CONSUMED(-1), TP_END,
+	};
+
+	memset(&r, 0, sizeof(r));
+	memset(r.text, '#', sizeof(r.text) - 1);        /* shows a lost NUL */
+	lab_pair(sv);
+	steps[0].fd = steps[2].fd = steps[4].fd = sv[1];
+	steps[1].fd = steps[3].fd = steps[5].fd = sv[0];
+	linebuf_init(&lb, sv[0]);
+	tp_start(&peer, steps, sv[0]);
+	r.n = readline(&lb, r.text, sizeof(r.text) - 1);
+	r.err = errno;
+	r.peer_ok = tp_finish(&peer);
+	snprintf(r.peer_error, sizeof(r.peer_error), "%s", peer.error);
+	lab_close_pair(sv);
+	return r;
+}
+
+/* An EINTR test checks first that the function gets through plain short
+ * reads: one that does not fails the EINTR test too, and the student
+ * must be sent to the lesson that is really missing. */
+static inline void lab_need_short_reads_readn(void)
+{
+	struct lab_run r = lab_readn_in_two_pieces();
+
+	TK_EXPECT(r.n == 12 && memcmp(r.text, "hello world!", 12) == 0,
+		  "before any signal: readn returned %zd (errno: %s) for 12 "
+		  "bytes sent in two writes of 6, with no signal at all. That "
+		  "is a short read, not EINTR: a read() returns what has "
+		  "arrived, so loop until all 12 are in (3.9, \"A short "
+		  "read\"; test readn_reads_across_short_reads)", r.n,
+		  lab_err(r.n, r.err));
+}
+
+static inline void lab_need_short_reads_readline(void)
+{
+	struct lab_run r = lab_readline_in_three_pieces();
+
+	TK_EXPECT(r.n == 12 && strcmp(r.text, "hello world\n") == 0,
+		  "before any signal: readline returned %zd (errno: %s) for "
+		  "the line \"hello world\\n\" sent in three pieces, with no "
+		  "signal at all. That is a short read, not EINTR: refill the "
+		  "buffer until the '\\n' comes (3.9, \"A short read\"; test "
+		  "readline_joins_a_line_split_across_reads)", r.n,
+		  lab_err(r.n, r.err));
 }
 
 #endif /* LABKIT_H */

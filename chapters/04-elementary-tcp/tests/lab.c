@@ -6,7 +6,8 @@
  *                                     r1 198.51.100.1 --- server 198.51.100.2
  *                                     r1 203.0.113.1  --- busy   203.0.113.2
  *
- * 192.0.2.99 is on the LAN but no host has it.  The client gives up on
+ * 192.0.2.99 is on the LAN but no host has it; 2001:db8:ff::/48 is
+ * nowhere, and no host has a default route.  The client gives up on
  * an unanswered ARP after 0.2 s (one probe), and on unanswered SYNs
  * after 3 s (SYN retries at 1: the harness's fast timers).
  */
@@ -32,12 +33,14 @@ static hn_net *lab_net(void)
 struct outcome {
 	int code;               /* exit status, -1 if it did not exit */
 	char out[512], err[512];        /* what it printed (the start) */
+	bool ipv6;              /* was it given an IPv6 address? */
 };
 
 static struct outcome outcome_of(hn_proc *p, int status)
 {
 	struct outcome o;
 
+	memset(&o, 0, sizeof(o));
 	o.code = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	snprintf(o.out, sizeof(o.out), "%s", hn_stdout(p));
 	snprintf(o.err, sizeof(o.err), "%s", hn_stderr(p));
@@ -50,6 +53,7 @@ static struct outcome connclass(hn_net *net, const char *addr,
 {
 	hn_proc *p = hn_run(net, "client", tk_lab_prog("connclass"), addr,
 			    port, NULL);
+	struct outcome o;
 	int status;
 
 	hn_set_strict(0);
@@ -59,7 +63,39 @@ static struct outcome connclass(hn_net *net, const char *addr,
 		  "%.1f s", addr, port, timeout_ms / 1000.0);
 	TK_EXPECT(!WIFSIGNALED(status), "connclass %s %s crashed (signal "
 		  "%d)", addr, port, WTERMSIG(status));
-	return outcome_of(p, status);
+	o = outcome_of(p, status);
+	o.ipv6 = strchr(addr, ':') != NULL;
+	return o;
+}
+
+/* The mistakes that show the same way in every scenario, named with the
+ * section that explains them. */
+static void expect_no_known_mistake(const struct outcome *o,
+				    const char *scenario, const char *prefix,
+				    const char *holds)
+{
+	const char *colon = strchr(prefix, ':');
+	size_t classlen = colon ? (size_t)(colon - prefix) : strlen(prefix);
+
+	TK_EXPECT(strstr(o->out, "Address family not supported") == NULL &&
+		  !(o->ipv6 && strstr(o->err, "Protocol not available")),
+		  "%s: connclass said: %s%s  Its socket is not of the "
+		  "address's family: socket() must be given the family of "
+		  "the address parsed (AF_INET6 for an IPv6 one; see 4.2 "
+		  "socket)", scenario, o->out, o->err);
+	TK_EXPECT(strstr(prefix, "ICMP") == NULL || o->out[0] == '\0' ||
+		  strstr(o->out, "ICMP") != NULL, "%s: connclass said: %s  "
+		  "connect() failed, but the socket's error queue held no "
+		  "ICMP message: IP_RECVERR (IPV6_RECVERR for IPv6) must be on"
+		  " before connect(), when the message arrives, and "
+		  "icmp_report() must find its control message", scenario,
+		  o->out);
+	TK_EXPECT(holds == NULL || strstr(o->out, holds) == NULL ||
+		  strncmp(o->out, prefix, classlen) == 0, "%s: connclass "
+		  "said: %s  The detail \"%s\" is right, the class is not: "
+		  "which class does classify() give this errno, and does it "
+		  "get connect()'s errno, saved before another call (recvmsg,"
+		  " printf) changes it?", scenario, o->out, holds);
 }
 
 /* Checks one outcome: exit code, and the line that must start with
@@ -69,6 +105,7 @@ static void expect(const struct outcome *o, const char *scenario,
 {
 	size_t lines = 0;
 
+	expect_no_known_mistake(o, scenario, prefix, holds);
 	for (const char *c = o->out; *c != '\0'; c++)
 		lines += *c == '\n';
 	TK_EXPECT(lines == 1, "%s: connclass should print exactly one line; "
@@ -151,6 +188,41 @@ static void unreachable_absent_host_on_lan(void **state)
 	hn_down(net);
 }
 
+/* No route at all to 2001:db8:ff::/48 (the client knows only the
+ * networks of this topology): connect() fails at once with ENETUNREACH,
+ * and no packet is sent. */
+static void unreachable_no_route_to_network(void **state)
+{
+	hn_net *net = lab_net();
+	struct outcome o;
+
+	(void)state;
+	o = connclass(net, "2001:db8:ff::1", "13", 3000);
+	expect(&o, "when the client has no route to 2001:db8:ff::1 (IPv6)",
+	       4, "unreachable: Network is unreachable ", NULL);
+	hn_down(net);
+}
+
+static void unreachable_ipv6_from_router(void **state)
+{
+	hn_net *net = lab_net();
+	struct hn_impair delay = { .delay_ms = 5 };
+	struct outcome o;
+
+	(void)state;
+	hn_impair(net, "client", "lan0", HN_BOTH, &delay);
+	hn_unreachable(net, "r1", "server", HN_UNREACH_HOST, 0, 0);
+	o = connclass(net, "2001:db8:2::2", "13", 3000);
+	expect(&o, "IPv6: when router r1 answers the SYN with ICMPv6 address "
+	       "unreachable", 4, "unreachable: ICMP address unreachable "
+	       "from ", NULL);
+	TK_EXPECT(strstr(o.out, "from 2001:db8:1::2 ") ||
+		  strstr(o.out, "from 2001:db8:2::1 "),
+		  "the ICMPv6 message came from router r1 (2001:db8:1::2 or "
+		  "2001:db8:2::1), but connclass said: %s", o.out);
+	hn_down(net);
+}
+
 /*
  * Two attempts side by side, both unanswered for 3 s: one to a host that
  * has crashed (silent: it still answers ARP but nothing else), one to a
@@ -186,7 +258,7 @@ static void timed_out_crashed_host_and_full_queue(void **state)
 	hn_set_strict(1);
 	o = outcome_of(full, status);
 	expect(&o, "when the server's listen queue is full (Linux drops the "
-	       "SYN)", 3, "timed out: ", "no answer");
+	       "SYN: see 4.5 listen)", 3, "timed out: ", "no answer");
 	TK_EXPECT(hn_cap_count(cap, HN_SYNACK) == 1, "busy should have "
 		  "answered only the first client's SYN");
 	close(filler);
@@ -224,6 +296,8 @@ int main(void)
 		TK_TEST(connected_says_from_where),
 		TK_TEST(unreachable_reported_by_router),
 		TK_TEST(unreachable_absent_host_on_lan),
+		TK_TEST(unreachable_no_route_to_network),
+		TK_TEST(unreachable_ipv6_from_router),
 		TK_TEST(timed_out_crashed_host_and_full_queue),
 		TK_TEST(bad_arguments_rejected),
 	};
