@@ -24,6 +24,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -401,6 +402,12 @@ child(int nsfd, int in, int out, int err, int errpipe, const char *path,
 	if (setns(nsfd, CLONE_NEWNET) < 0 || dup2(in, 0) < 0 ||
 	    dup2(out, 1) < 0 || dup2(err, 2) < 0 ||
 	    (cwd != NULL && chdir(cwd) < 0))
+		goto fail;
+	/* The program gets stdin, stdout and stderr, nothing else of the
+	 * test's: a capture file or a socket of the test kept open in it
+	 * would hide the program's own mistakes (a connection it closed
+	 * would stay open).  Close-on-exec, so errpipe still reports. */
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		goto fail;
 	execve(path, argv, env);
 fail:

@@ -6,6 +6,8 @@
 #include "testkit.h"
 #include "tutil.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,6 +223,26 @@ static void programs_run_here_on_loopback(void **state)
 	free(out);
 }
 
+/* A program gets stdin, stdout and stderr, not the test's other
+ * descriptors: a socket of the test left open in it would keep a
+ * connection alive that the program itself closed. */
+static void programs_get_no_other_descriptor(void **state)
+{
+	int fd = open("/dev/null", O_RDONLY);  /* no O_CLOEXEC on purpose */
+	char cmd[96], *out = NULL;
+
+	(void)state;
+	TK_EXPECT(fd > 2, "open /dev/null: %s", strerror(errno));
+	snprintf(cmd, sizeof(cmd), "ls /proc/$$/fd/ | tr '\\n' ' '; "
+		 "test -e /proc/$$/fd/%d && echo kept || echo closed", fd);
+	TK_EXPECT(hn_sh(NULL, NULL, 2000, &out, "%s", cmd) == 0 &&
+		  strstr(out, "closed") != NULL,
+		  "the test's descriptor %d reached the program: %s", fd,
+		  out);
+	free(out);
+	close(fd);
+}
+
 /* The waiting questions: lines consumed in order, stderr, exit, and
  * stdin fed with a deadline; none fails the test when the answer is no. */
 static void questions_that_wait(void **state)
@@ -262,6 +284,7 @@ int main(void)
 		TK_TEST(signal_and_kill),
 		TK_TEST(programs_run_here_on_loopback),
 		TK_TEST(questions_that_wait),
+		TK_TEST(programs_get_no_other_descriptor),
 	};
 	return TK_RUN("harness_procs", tests);
 }
