@@ -15,6 +15,24 @@ $(eval $(call lab,05,$(CH05),echosrv.c sumsrv.c,chapters/$(CH05)/lab,echosrv,))
 # a hidden test uses the chapter's echo client
 $(foreach v,student ref starter,$(B)/lab-05/$v/hidden): | $(B)/ch/$(CH05)/echocli
 
+# The sum server a reader talks to with nc: sumsrv_main.c around
+# sum_serve(), linked with the reference (a chapter program, which the
+# suite runs) and with each lab variant's sumsrv.c (build/lab-05/student/
+# sumsrv is the student's own).
+CH05_SUMMAIN := $(B)/obj/chapters/$(CH05)/sumsrv_main.o
+$(CH05_SUMMAIN): EXTRA_CFLAGS += -Ichapters/$(CH05)/lab
+PROGRAMS += $(B)/ch/$(CH05)/sumsrv
+$(B)/ch/$(CH05)/sumsrv: $(CH05_SUMMAIN) \
+  $(B)/obj/chapters/$(CH05)/lab/sumsrv.o $(B)/liblnp.a
+	$(LINK) $^
+$(B)/ch/$(CH05)/tests/echo: | $(B)/ch/$(CH05)/sumsrv
+define ch05_sumsrv
+build-lab-05-$1: $(B)/lab-05/$1/sumsrv
+$(B)/lab-05/$1/sumsrv: $(CH05_SUMMAIN) $$(LAB_05_$1_OBJS) $(B)/liblnp.a
+	$$(LINK) $$^
+endef
+$(foreach v,student ref starter,$(eval $(call ch05_sumsrv,$v)))
+
 # `make bench`: the wall time of `make lab-05 REF=1`, scenarios included
 # (target: at most 3 s on a 2-core machine).
 BENCHES += bench-lab05
@@ -44,7 +62,8 @@ $(CH05_FUZZ): chapters/$(CH05)/tests/fuzz_sum.c chapters/$(CH05)/lab/sumsrv.c \
 fuzz-sum_reply: $(CH05_FUZZ)
 	@d=$(B)/fuzz/sum_reply; mkdir -p $$d-corpus $$d-crash; \
 	  for seed in '3 4' '-10 +4' ' 1\t2 ' '99999999999999999999 0' \
-	    '9223372036854775807 1' '1 2 3' 'x y' '1.5 2'; do \
+	    '9223372036854775807 1' '1 2 3' 'x y' '1.5 2' \
+	    '99999999999999999999 x'; do \
 	    printf '%b' "$$seed" > \
 	      $$d-corpus/seed-$$(printf '%b' "$$seed" | cksum | cut -d' ' -f1); \
 	  done; \

@@ -583,6 +583,34 @@ static void sum_naive_failures(void **state)
 	scene_down(&s, "sum-naive");
 }
 
+/* The same requests to sumsrv: lab 5's sum_serve() (the reference) in a
+ * forking server, the one a reader talks to with nc. */
+static void sum_server_answers_everything(void **state)
+{
+	struct scene s;
+	char *got, longline[309];
+
+	(void)state;
+	scene_up(&s, "sumsrv");
+	got = sums(&s, "printf '1 2\\n99999999999999999999 0\\n3 4abc\\n"
+		   "1 2 3\\n'",
+		   "1 2\n99999999999999999999 0\n3 4abc\n1 2 3\n");
+	TK_EXPECT(strcmp(got, "3\nerror: out of range\nerror: not a number\n"
+			 "error: need two numbers\n") == 0,
+		  "sumsrv answered\n%s", got);
+	free(got);
+	memset(longline, '0', sizeof(longline));
+	memcpy(longline, "1 ", 2);
+	memcpy(longline + 302, "\n2 2\n", 6);
+	got = sums(&s, "(printf '1 '; printf '0%.0s' $(seq 300); echo; "
+		   "echo 2 2)", longline);
+	TK_EXPECT(strcmp(got, "error: line too long\n4\n") == 0,
+		  "a 302-byte line and \"2 2\" should get two answers from "
+		  "sumsrv, got\n%s", got);
+	free(got);
+	scene_down(&s, "sum-robust");
+}
+
 /* ---- the library functions on a socket pair ---------------------------- */
 
 static void str_echo_until_eof(void **state)
@@ -630,6 +658,7 @@ int main(void)
 		TK_TEST(server_host_reboot),
 		TK_TEST(server_host_shutdown),
 		TK_TEST(sum_naive_failures),
+		TK_TEST(sum_server_answers_everything),
 	};
 	return TK_RUN("ch05-echo", tests);
 }
