@@ -5,14 +5,16 @@
  * A request is one line holding two decimal integers that fit in 64 bits,
  * separated (and optionally surrounded) by spaces or tabs, ending with
  * "\n" or "\r\n".  The reply is their sum and "\n", or one of these:
- *   error: line too long      more than SUM_MAX_LINE bytes before '\n'
+ *   error: line too long      more than SUM_MAX_LINE bytes (its "\n" or
+ *                             "\r\n" not counted)
  *   error: binary data        a byte that is not printable ASCII or tab
  *   error: need two numbers   fewer or more than two fields
  *   error: not a number       a field that is not [+-]digits
  *   error: out of range       a number outside -2^63 .. 2^63-1
  *   error: sum out of range   the sum is outside that range
- * checked in that order.  Bad input never ends the connection: every
- * request gets exactly one reply, in order.
+ * checked in that order, each reason for both fields before the next
+ * one.  Bad input never ends the connection: every request gets exactly
+ * one reply, in order.
  */
 #include "lnp.h"
 #include "sumsrv.h"
@@ -49,22 +51,28 @@ static int split_fields(char *s, char *field[], int max)
 	return n;
 }
 
-/* Parses a whole field as a 64-bit integer.  Returns NULL, or the
- * reason it is not one. */
-static const char *parse_int64(const char *s, long long *out)
+/* Is s (NUL-terminated) an optional sign followed by digits, and
+ * nothing else? */
+static bool is_number(const char *s)
 {
-	const char *digits = (*s == '+' || *s == '-') ? s + 1 : s;
-	char *end;
+	const char *start;
 
-	if (*digits < '0' || *digits > '9')
-		return "not a number";  /* strtoll would skip spaces, take "" */
+	if (*s == '+' || *s == '-')
+		s++;
+	start = s;
+	for (; *s != '\0'; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return s != start;
+}
+
+/* The value of a field that is_number(); false if it does not fit in
+ * 64 bits (strtoll says so only through errno). */
+static bool to_int64(const char *s, long long *out)
+{
 	errno = 0;
-	*out = strtoll(s, &end, 10);
-	if (*end != '\0')
-		return "not a number";
-	if (errno == ERANGE)
-		return "out of range";
-	return NULL;
+	*out = strtoll(s, NULL, 10);
+	return errno != ERANGE;
 }
 
 /* a + b without undefined behaviour; false if it does not fit. */
@@ -94,9 +102,13 @@ void sum_reply(const char *line, size_t len, char *reply, size_t size)
 		if (split_fields(text, field, 2) != 2)
 			why = "need two numbers";
 	}
-	if (why == NULL && (why = parse_int64(field[0], &a)) == NULL &&
-	    (why = parse_int64(field[1], &b)) == NULL &&
-	    !add_int64(a, b, &sum))
+	/* each reason for both fields before the next reason */
+	if (why == NULL && !(is_number(field[0]) && is_number(field[1])))
+		why = "not a number";
+	if (why == NULL && (!to_int64(field[0], &a) ||
+			    !to_int64(field[1], &b)))
+		why = "out of range";
+	if (why == NULL && !add_int64(a, b, &sum))
 		why = "sum out of range";
 	if (why != NULL)
 		snprintf(reply, size, "error: %s\n", why);
@@ -120,7 +132,7 @@ void sum_reply(const char *line, size_t len, char *reply, size_t size)
  * its '\n' is gone, 0 at end of file, -1 on error. */
 static int skip_rest_of_line(struct linebuf *lb)
 {
-	char piece[SUM_MAX_LINE + 2];
+	char piece[SUM_MAX_LINE + 3];
 	ssize_t n;
 
 	while ((n = readline(lb, piece, sizeof(piece))) > 0)
@@ -130,20 +142,32 @@ static int skip_rest_of_line(struct linebuf *lb)
 }
 /* END SOLUTION */
 
+/* The request in a line that readline() returned: without its "\n" or
+ * "\r\n".  (A '\r' not followed by '\n' is part of the request.) */
+static size_t request_length(const char *line, size_t len)
+{
+	if (len > 0 && line[len - 1] == '\n') {
+		len--;
+		if (len > 0 && line[len - 1] == '\r')
+			len--;
+	}
+	return len;
+}
+
 int sum_serve(int sockfd)
 {
-	/* A request, its '\r' and '\n' fit, and one byte more shows that a
-	 * line is too long. */
-	char line[SUM_MAX_LINE + 2], reply[SUM_REPLY_SIZE];
+	/* A request of SUM_MAX_LINE bytes, its "\r\n" and a NUL fit: a
+	 * line that fills the buffer without its '\n' is too long. */
+	char line[SUM_MAX_LINE + 3], reply[SUM_REPLY_SIZE];
 	struct linebuf lb;
 	ssize_t n;
 	size_t len;
 
 	linebuf_init(&lb, sockfd);
 	while ((n = readline(&lb, line, sizeof(line))) > 0) {
-		len = (size_t)n;
+		len = request_length(line, (size_t)n);
 		/* BEGIN SOLUTION */
-		if (line[len - 1] != '\n' && len == sizeof(line) - 1) {
+		if (line[n - 1] != '\n' && (size_t)n == sizeof(line) - 1) {
 			/* a piece of a longer line: drop the rest of it */
 			if (skip_rest_of_line(&lb) < 0)
 				return -1;
@@ -155,10 +179,6 @@ int sum_serve(int sockfd)
 		// the buffer back in pieces: answer such a line once, with
 		// "error: line too long", and not each of its pieces.
 		STARTER */
-		if (len > 0 && line[len - 1] == '\n')
-			len--;
-		if (len > 0 && line[len - 1] == '\r')
-			len--;
 		sum_reply(line, len, reply, sizeof(reply));
 		if (writen(sockfd, reply, strlen(reply)) < 0)
 			return -1;

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-/* The longest request: bytes before the '\n' (a '\r' there counts). */
+/* The longest request: its bytes, not counting its "\n" or "\r\n". */
 #define SUM_MAX_LINE 256
 /* Room enough for any reply, its '\n' and a NUL. */
 #define SUM_REPLY_SIZE 64

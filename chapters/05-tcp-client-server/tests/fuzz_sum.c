@@ -7,7 +7,8 @@
  * reply is checked against a second, independent reading of the same
  * bytes, done here with 128-bit arithmetic:
  *   - it is one line, "SUM\n" or "error: REASON\n" with a known reason;
- *   - it is the reason the protocol's order of checks gives;
+ *   - it is the first reason in the protocol's order (each reason is
+ *     checked for both fields before the next);
  *   - a sum is the exact sum of the two numbers.
  */
 #include "lnp.h"
@@ -75,15 +76,15 @@ static void expected(const uint8_t *s, size_t n, char *out, size_t size)
 		snprintf(out, size, "error: need two numbers\n");
 		return;
 	}
-	for (int f = 0; f < 2; f++) {
-		if (!number(s + start[f], end[f] - start[f], &v[f])) {
-			snprintf(out, size, "error: not a number\n");
-			return;
-		}
-		if (v[f] < lo || v[f] > hi) {
-			snprintf(out, size, "error: out of range\n");
-			return;
-		}
+	/* each reason for both fields before the next reason */
+	if (!number(s + start[0], end[0] - start[0], &v[0]) ||
+	    !number(s + start[1], end[1] - start[1], &v[1])) {
+		snprintf(out, size, "error: not a number\n");
+		return;
+	}
+	if (v[0] < lo || v[0] > hi || v[1] < lo || v[1] > hi) {
+		snprintf(out, size, "error: out of range\n");
+		return;
 	}
 	if (v[0] + v[1] < lo || v[0] + v[1] > hi)
 		snprintf(out, size, "error: sum out of range\n");

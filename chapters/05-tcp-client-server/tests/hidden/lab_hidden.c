@@ -24,7 +24,8 @@ static void echo_twenty_clients_in_turn(void **state)
 			  "after another, got no echo", i + 1);
 		close(fd);
 	}
-	expect_settled(&s, "after 20 clients in turn");
+	expect_settled(&s, "after 20 clients in turn",
+		       "5.9 handling SIGCHLD");
 	hn_down(s.net);
 }
 
@@ -95,7 +96,8 @@ static void echo_child_killed_server_carries_on(void **state)
 		  "when its child was killed, the client should see end "
 		  "of file");
 	close(fd);
-	expect_settled(&s, "after one of its children was killed");
+	expect_settled(&s, "after one of its children was killed",
+		       "5.9 handling SIGCHLD");
 	expect_serving(&s, "after one of its children was killed");
 	hn_down(s.net);
 }
@@ -137,7 +139,7 @@ static void echo_client_resets_mid_stream(void **state)
 	TK_EXPECT(pt_wait_conns(s.net, "server", PORT, 0, 2000),
 		  "the server kept the reset connection");
 	expect_settled(&s, "after a client reset the connection while the "
-		       "server was echoing to it");
+		       "server was echoing to it", "5.9 handling SIGCHLD");
 	expect_serving(&s, "after a client reset the connection while the "
 		       "server was echoing to it");
 	hn_down(s.net);
@@ -239,7 +241,8 @@ static void client_host_shutdown_child_reaped(void **state)
 	hn_shutdown(s.net, "client", 1000);
 	TK_EXPECT(pt_wait_dead(child, 2000), "when the client's host shut "
 		  "down (its FIN arrived), the server's child did not exit");
-	expect_settled(&s, "after the client's host shut down");
+	expect_settled(&s, "after the client's host shut down",
+		       "5.9 handling SIGCHLD");
 	expect_serving(&s, "after the client's host shut down");
 	hn_down(s.net);
 }
