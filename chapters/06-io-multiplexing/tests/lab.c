@@ -34,6 +34,56 @@ static bool closed_by_server(int fd)
 	       errno == ECONNRESET;
 }
 
+/* Field n (1-based, as in proc(5)) of /proc/PID/stat, or -1. */
+static long long proc_stat_field(pid_t pid, int n)
+{
+	char path[64], buf[1024], *p;
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	for (int i = 3; p != NULL && i <= n; i++) {
+		p = strchr(p + 1, ' ');
+		if (p != NULL && i == n)
+			v = strtoll(p + 1, NULL, 10);
+	}
+	return v;
+}
+
+/* CPU time the process has used (user and system), in ms. */
+static long long cpu_ms(pid_t pid)
+{
+	return (proc_stat_field(pid, 14) + proc_stat_field(pid, 15)) *
+	       1000 / sysconf(_SC_CLK_TCK);
+}
+
+/* Its resident memory, in kB (VmRSS), or -1. */
+static long long rss_kb(pid_t pid)
+{
+	long long pages = proc_stat_field(pid, 24);
+
+	return pages < 0 ? -1 : pages * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* A connection to the server with a receive buffer of size bytes (set
+ * before connect(), so the window the server sees is small too). */
+static int connect_small(int port, int size)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(port) };
+	int fd = Socket(AF_INET, SOCK_STREAM, 0);
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	inet_pton(AF_INET, server_ip, &sin.sin_addr);
+	Connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+	return fd;
+}
+
 static void expect_line(int fd, const char *want, int timeout_ms,
 			const char *who)
 {
@@ -43,6 +93,9 @@ static void expect_line(int fd, const char *want, int timeout_ms,
 	TK_EXPECT(got[0] != '\0' || !closed_by_server(fd), "%s sent \"%.*s\" "
 		  "and the server closed the connection without answering%s",
 		  who, (int)strcspn(want, "\n"), want, server_fate());
+	TK_EXPECT(got[0] != '\0', "%s sent \"%.*s\" and got nothing back "
+		  "within %d ms", who, (int)strcspn(want, "\n"), want,
+		  timeout_ms);
 	TK_EXPECT(strcmp(got, want) == 0, "%s sent \"%.*s\" and got \"%s\" "
 		  "back within %d ms", who, (int)strcspn(want, "\n"), want,
 		  got, timeout_ms);
@@ -50,7 +103,11 @@ static void expect_line(int fd, const char *want, int timeout_ms,
 
 static void echoes_lines_in_order(void **state)
 {
-	int fd = tk_connect_here(server_ip, start_mux_echo());
+	enum { LONG = 3 * MAXLINE + 10 };
+	int port = start_mux_echo();    /* sets server_ip: first */
+	int fd = tk_connect_here(server_ip, port);
+	char *line = malloc(LONG), *back = malloc(LONG);
+	size_t got;
 
 	(void)state;
 	Writen(fd, "one\ntwo\n", 8);
@@ -59,7 +116,18 @@ static void echoes_lines_in_order(void **state)
 	Writen(fd, "thr", 3);
 	Writen(fd, "ee\n", 3);
 	expect_line(fd, "three\n", 2000, "a client (in two writes)");
+	for (int i = 0; i < LONG - 1; i++)
+		line[i] = (char)('a' + i % 26);
+	line[LONG - 1] = '\n';
+	Writen(fd, line, LONG);
+	got = tk_read_n(fd, back, LONG, 2000);
+	TK_EXPECT(got == LONG && memcmp(line, back, LONG) == 0,
+		  "a line of %d bytes (longer than MAXLINE, %d) came back as "
+		  "%zu bytes%s%s", LONG, MAXLINE, got, got == LONG ?
+		  ", not the same ones" : "", server_fate());
 	Close(fd);
+	free(line);
+	free(back);
 }
 
 static void slowloris_does_not_delay_others(void **state)
@@ -90,15 +158,19 @@ static void slowloris_does_not_delay_others(void **state)
 	Close(other);
 }
 
-/* Sends all of data while reading the echoes, half-closes, reads to end
- * of file: what a batch client does.  Returns the bytes received. */
+/* Sends all of data, half-closes, reads to end of file: what a batch
+ * client does.  It reads only when it cannot send, into a small receive
+ * buffer (see connect_small), so the server's writes are often short.
+ * Returns the bytes
+ * received; *eof says whether end of file came. */
 static size_t batch(int fd, const char *data, size_t len, char *back,
-		    int timeout_ms)
+		    int timeout_ms, bool *eof)
 {
 	long long deadline = tk_now_ms() + timeout_ms;
 	size_t sent = 0, got = 0;
 	bool done = false;
 
+	*eof = false;
 	fcntl(fd, F_SETFL, O_NONBLOCK);
 	while (!done && tk_now_ms() < deadline) {
 		struct pollfd pf = { .fd = fd, .events = POLLIN };
@@ -113,6 +185,8 @@ static size_t batch(int fd, const char *data, size_t len, char *back,
 				sent += (size_t)n;
 			if (sent == len)
 				shutdown(fd, SHUT_WR);
+			if (n > 0)
+				continue;       /* read only when stuck */
 		}
 		if (pf.revents & (POLLIN | POLLHUP | POLLERR)) {
 			n = read(fd, back + got, len + 1 - got);
@@ -120,6 +194,7 @@ static size_t batch(int fd, const char *data, size_t len, char *back,
 				got += (size_t)n;
 			else if (n == 0 || errno != EAGAIN)
 				done = true;
+			*eof = n == 0;
 		}
 	}
 	return got;
@@ -127,30 +202,46 @@ static size_t batch(int fd, const char *data, size_t len, char *back,
 
 static void batch_of_1mb_comes_back_whole(void **state)
 {
-	size_t len = 1 << 20, got;
+	size_t len = 1 << 20, got, same = 0, tail;
 	char *data = malloc(len), *back = malloc(len + 1);
-	int fd = tk_connect_here(server_ip, start_mux_echo());
+	int fd = connect_small(start_mux_echo(), 16384);
+	bool eof;
 
 	(void)state;
 	for (size_t i = 0; i < len; i++)
 		data[i] = (i % 61 == 60) ? '\n' : (char)('a' + i % 26);
-	got = batch(fd, data, len, back, 5000);
+	tail = len - (len / 61) * 61;   /* the last line, without '\n' */
+	got = batch(fd, data, len, back, 5000, &eof);
+	while (same < got && same < len && back[same] == data[same])
+		same++;
+	TK_EXPECT(same == got || same == len, "a client piped 1 MB through; "
+		  "the echo lost or changed bytes from offset %zu on: when "
+		  "write() takes only part of what waits, the rest must stay "
+		  "for the next POLLOUT (see 6.8)", same);
+	TK_EXPECT(!(eof && got == len - tail), "a client piped 1 MB "
+		  "through and half-closed; all came back but its last %zu "
+		  "bytes, a line without '\\n': at end of file what is left "
+		  "must be echoed too (see 6.6)", tail);
 	TK_EXPECT(got == len, "a client piped 1 MB through and half-closed; "
-		  "%zu bytes came back before %s", got,
-		  got < len ? "the deadline (5 s) or end of file" :
-		  "end of file");
-	TK_EXPECT(memcmp(data, back, len) == 0, "1 MB came back, but not "
-		  "the same bytes in the same order");
+		  "%zu bytes came back before %s%s", got,
+		  eof ? "the server closed the connection (a FIN means only "
+		  "that the client has finished sending)" : "the deadline "
+		  "(5 s)", server_fate());
 	Close(fd);
 	free(data);
 	free(back);
 }
 
+/* One client resets with an echo on its way, one with nothing pending
+ * (the server's read() gets ECONNRESET); then, with every client gone,
+ * the server must sleep in poll(). */
 static void client_reset_does_not_hurt_others(void **state)
 {
 	int port = start_mux_echo();
 	int rude = tk_connect_here(server_ip, port);
-	int other = tk_connect_here(server_ip, port);
+	int other = tk_connect_here(server_ip, port), quiet;
+	long long before;
+	char c;
 
 	(void)state;
 	Writen(rude, "bye\n", 4);
@@ -160,7 +251,87 @@ static void client_reset_does_not_hurt_others(void **state)
 	Writen(other, "still served?\n", 14);
 	expect_line(other, "still served?\n", 2000,
 		    "after one client reset its connection, another client");
+	quiet = tk_connect_here(server_ip, port);
+	Writen(quiet, "hi\n", 3);
+	expect_line(quiet, "hi\n", 2000, "a client");
+	tk_close_rst(quiet);
+	Writen(other, "and now?\n", 9);
+	expect_line(other, "and now?\n", 2000, "after a client with nothing "
+		    "pending reset its connection, another client");
 	expect_server_alive("after a client reset its connection");
+	shutdown(other, SHUT_WR);
+	TK_EXPECT(tk_read_n(other, &c, 1, 2000) == 0, "a client half-closed "
+		  "and the server did not close the connection within 2 s");
+	Close(other);
+	before = cpu_ms(hn_pid(server));
+	usleep(400 * 1000);     /* measures idleness: nothing to wait for */
+	TK_EXPECT(cpu_ms(hn_pid(server)) - before < 40, "with every client "
+		  "gone the server used %lld ms of CPU in 400 ms: poll() "
+		  "returns at once, every time.  Is a closed descriptor still "
+		  "in its array (POLLNVAL)?  See 6.10",
+		  cpu_ms(hn_pid(server)) - before);
+}
+
+/* Sends as much as will go without ever reading, until nothing more
+ * goes for 200 ms or 16 MB went. */
+static size_t send_without_reading(int fd)
+{
+	static char chunk[65536];
+	size_t sent = 0;
+
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	memset(chunk, 'x', sizeof(chunk));
+	for (size_t i = 99; i < sizeof(chunk); i += 100)
+		chunk[i] = '\n';
+	while (sent < (16u << 20)) {
+		struct pollfd pf = { .fd = fd, .events = POLLOUT };
+		ssize_t n = send(fd, chunk, sizeof(chunk), MSG_NOSIGNAL);
+
+		if (n > 0) {
+			sent += (size_t)n;
+			continue;
+		}
+		if (errno != EAGAIN || poll(&pf, 1, 200) <= 0)
+			break;
+	}
+	return sent;
+}
+
+/* A client that sends and (almost) never reads its echoes must cost the
+ * others nothing: no blocking write, and no memory without bound.  It
+ * reads 24 kB once, so that poll() says POLLOUT for it again while more
+ * echoes wait than its connection can take: a blocking write() of them
+ * all would wait for it forever. */
+static void client_that_never_reads_costs_nothing(void **state)
+{
+	int port = start_mux_echo(), hog = connect_small(port, 4096), other;
+	long long rss = rss_kb(hn_pid(server)), grew;
+	static char some[24576];
+	char got[64];
+	size_t sent;
+
+	(void)state;
+	sent = send_without_reading(hog);
+	tk_read_n(hog, some, sizeof(some), 1000);
+	other = tk_connect_here(server_ip, port);
+	Writen(other, "anyone home?\n", 13);
+	tk_read_line(other, got, sizeof(got), 2000);
+	TK_EXPECT(got[0] != '\0' || !closed_by_server(other), "while a "
+		  "client that does not read its echoes had sent all it "
+		  "could, the server closed another client's connection%s",
+		  server_fate());
+	TK_EXPECT(got[0] != '\0', "while a client that does not read its "
+		  "echoes had sent all it could, another client got no "
+		  "answer for 2 s: the server waits for that client (a "
+		  "blocking write()?)");
+	TK_EXPECT(strcmp(got, "anyone home?\n") == 0, "another client got "
+		  "\"%s\" instead of its own line", got);
+	grew = rss_kb(hn_pid(server)) - rss;
+	TK_EXPECT(grew < 8192, "a client sent %zu bytes and never read its "
+		  "echoes; the server grew by %lld kB to keep them: stop "
+		  "asking poll() for POLLIN while a client's echoes pile up "
+		  "(see 6.10)", sent, grew);
+	Close(hog);
 	Close(other);
 }
 
@@ -197,6 +368,7 @@ int main(void)
 		TK_TEST(slowloris_does_not_delay_others),
 		TK_TEST(batch_of_1mb_comes_back_whole),
 		TK_TEST(client_reset_does_not_hurt_others),
+		TK_TEST(client_that_never_reads_costs_nothing),
 		TK_TEST(two_hundred_clients_at_once),
 	};
 	return TK_RUN("lab06", tests);
