@@ -61,7 +61,8 @@ static void client_that_never_reads_does_not_block_others(void **state)
 static void long_line_comes_back_whole(void **state)
 {
 	enum { LEN = 10000 };
-	int fd = tk_connect_here(server_ip, start_mux_echo());
+	int port = start_mux_echo();    /* sets server_ip: first */
+	int fd = tk_connect_here(server_ip, port);
 	char *line = malloc(LEN), *back = malloc(LEN);
 	size_t got;
 
@@ -81,7 +82,8 @@ static void long_line_comes_back_whole(void **state)
 
 static void last_line_without_newline_at_eof(void **state)
 {
-	int fd = tk_connect_here(server_ip, start_mux_echo());
+	int port = start_mux_echo();    /* sets server_ip: first */
+	int fd = tk_connect_here(server_ip, port);
 	char back[64];
 	size_t got;
 
