@@ -1,15 +1,29 @@
 /*
- * Lab 7 public tests: the student's keepalive_serv echoes, restarts at
- * once while its old connections are in TIME_WAIT, and tells a dead peer
- * (keepalive gave up) from one that reset.
+ * Lab 7 public tests: the student's keepalive_serv echoes, sets
+ * keepalive and its timers on each connection, restarts at once while
+ * its old connections are in TIME_WAIT, and tells a dead peer (keepalive
+ * gave up) from one that reset, closing both and serving on.
  */
 #include "lnp.h"
 #include "harness.h"
 #include "testkit.h"
 #include "tkhelpers.h"
 
+#include <sys/syscall.h>
+
 static hn_net *net;
 static const char *server_ip;   /* host b's address */
+
+/* Two hosts with the kernel's own timers, not the harness's fast ones:
+ * the lab teaches the per-socket keepalive timers, so the hosts'
+ * defaults (2 hours idle, 75 s between probes, 9 probes) must be what a
+ * server that forgets one of them gets. */
+static hn_net *two_hosts_kernel_timers(void)
+{
+	return hn_up("host a b\n"
+		     "link a b 192.0.2.0/24 2001:db8:1::/64\n"
+		     "timing kernel\n");
+}
 
 /* Starts keepalive_serv on host b of a two-host network (made on the
  * first call of each test, with a capture of the link); the test's
@@ -25,7 +39,7 @@ static hn_proc *start_server(const char *keepalive, int port)
 	if (prog == NULL)
 		prog = tk_sibling("keepalive_serv");
 	if (net_for != tk_current_test) {
-		net = hn_two_hosts();   /* torn down when the test ends */
+		net = two_hosts_kernel_timers();  /* down when the test ends */
 		hn_capture(net, "a", "b");
 		net_for = tk_current_test;
 		server_ip = hn_addr(net, "b", AF_INET);
@@ -37,19 +51,232 @@ static hn_proc *start_server(const char *keepalive, int port)
 	return p;
 }
 
+/* The descriptor numbers a server may use that the test looks at. */
+#define SERVER_FDS 64
+
+/* A copy of the server's descriptor number n (pidfd_getfd(2): the test
+ * started the server, so it may), or -1 if there is none or the server
+ * has ended.  A system that forbids the look fails the test saying so,
+ * never blaming the server. */
+static int borrow_fd(int pidfd, int n)
+{
+	int fd = (int)syscall(SYS_pidfd_getfd, pidfd, n, 0);
+
+	if (fd < 0 && errno != EBADF && errno != ESRCH)
+		TK_FAIL("the test could not look at the server's descriptor "
+			"%d (pidfd_getfd: %s): this system does not let a "
+			"program look into one it started (Linux 5.6 or later, "
+			"kernel.yama.ptrace_scope 0 or 1), not a fault of the "
+			"server", n, strerror(errno));
+	return fd;
+}
+
+/* -1 once the server has ended (then it holds nothing). */
+static int open_pidfd(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/* Whether fd is a TCP socket that is not listening: a connection, live
+ * or already broken (a reset one has no peer any more). */
+static bool is_connection(int fd)
+{
+	int type, listening;
+	socklen_t len = sizeof(type), len2 = sizeof(listening);
+
+	return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
+	       type == SOCK_STREAM &&
+	       getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening,
+			  &len2) == 0 && !listening;
+}
+
+/* Whether fd is a TCP connection whose peer is addr. */
+static bool is_connection_to(int fd, const struct sockaddr_storage *addr)
+{
+	struct sockaddr_storage peer;
+	socklen_t len = sizeof(peer);
+
+	return is_connection(fd) &&
+	       getpeername(fd, (struct sockaddr *)&peer, &len) == 0 &&
+	       sock_cmp_addr((struct sockaddr *)&peer,
+			     (const struct sockaddr *)addr, len) == 0 &&
+	       sock_cmp_port((struct sockaddr *)&peer,
+			     (const struct sockaddr *)addr, len) == 0;
+}
+
+/* The server's end of the test's connection fd, borrowed from the server
+ * so that the test can ask it the options the server set; -1 if the
+ * server holds no such socket. */
+static int server_end_of(hn_proc *srv, int fd)
+{
+	struct sockaddr_storage mine;
+	socklen_t len = sizeof(mine);
+	int pidfd = open_pidfd(hn_pid(srv)), found = -1;
+
+	Getsockname(fd, (struct sockaddr *)&mine, &len);
+	for (int n = 0; pidfd >= 0 && n < SERVER_FDS && found < 0; n++) {
+		int s = borrow_fd(pidfd, n);
+
+		if (s >= 0 && is_connection_to(s, &mine))
+			found = s;
+		else if (s >= 0)
+			close(s);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return found;
+}
+
+/* How many TCP connections the server holds open. */
+static int server_connections(hn_proc *srv)
+{
+	int pidfd = open_pidfd(hn_pid(srv)), count = 0;
+
+	if (pidfd < 0)
+		return 0;
+	for (int n = 0; n < SERVER_FDS; n++) {
+		int s = borrow_fd(pidfd, n);
+
+		if (s >= 0) {
+			count += is_connection(s);
+			close(s);
+		}
+	}
+	close(pidfd);
+	return count;
+}
+
+/* Waits up to timeout_ms for the server to hold no connection at all. */
+static bool server_holds_none(hn_proc *srv, int timeout_ms)
+{
+	long long deadline = tk_now_ms() + timeout_ms;
+
+	while (server_connections(srv) > 0) {
+		if (tk_now_ms() >= deadline)
+			return false;
+		poll(NULL, 0, 10);      /* nothing to wait on: look again */
+	}
+	return true;
+}
+
+/* A TCP connection from where the test is to the server's port, or -1
+ * with the reason in errno. */
+static int try_connect(int port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int fd = Socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	Inet_pton(AF_INET, server_ip, &sin.sin_addr);
+	sin.sin_port = htons((uint16_t)port);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0)
+		return fd;
+	close(fd);
+	return -1;
+}
+
+/* After a client failed (lesson), the server must have closed that
+ * connection and must still serve a new client: it may neither leak the
+ * socket nor stop. */
+static void closes_it_and_serves_on(hn_proc *srv, int port,
+				    const char *lesson)
+{
+	char buf[32];
+	int fd, err;
+
+	TK_EXPECT(server_holds_none(srv, 500), "after %s, the server still "
+		  "holds that connection's socket open: close it when read() "
+		  "fails, or every such client costs a descriptor for good "
+		  "(see 7.5)", lesson);
+	fd = try_connect(port);
+	err = errno;
+	TK_EXPECT(fd >= 0, "after %s, a new client could not connect "
+		  "(%s): the server %s", lesson, strerror(err),
+		  tk_exited(srv, 500) ? "exited; one client's failure must not "
+		  "stop the service for all (see 7.5)" : "is not listening");
+	Writen(fd, "next\n", 5);
+	TK_EXPECT(tk_read_line(fd, buf, sizeof(buf), 2000) == 5,
+		  "after %s, a new client got no echo within 2 s%s", lesson,
+		  tk_exited(srv, 500) ? ": the server exited; one client's "
+		  "failure must not stop the service for all (see 7.5)" : "");
+	Close(fd);
+}
+
 static void echoes_and_reports_peers(void **state)
 {
 	hn_proc *srv = start_server("60,5,3", 0);
 	int fd = tk_connect_here(server_ip, tk_listening_port(srv, 2000));
+	char buf[32];
 
 	(void)state;
 	TK_EXPECT(tk_saw(srv, "connected", 2000), "the server "
-		  "did not print \"peer ... connected\" for a new client");
-	TK_EXPECT(tk_echoes(fd, "ping\n", 2000), "a client sent \"ping\" and "
-		  "got \"%s\" back", tk_last_echo());
+		  "did not print \"peer ... connected\" for a new client; "
+		  "it said: %s", hn_stderr(srv));
+	Writen(fd, "ping\n", 5);
+	TK_EXPECT(tk_read_line(fd, buf, sizeof(buf), 2000) == 5 &&
+		  strcmp(buf, "ping\n") == 0, "a client sent \"ping\" and got "
+		  "\"%s\" back", buf);
 	Close(fd);
 	TK_EXPECT(tk_saw(srv, "closed", 2000), "the server did "
 		  "not print \"peer ... closed\" when a client closed");
+}
+
+/* One option of the server's end of a connection, as an int. */
+static int option(int s, int level, int name)
+{
+	int value = -1;
+	socklen_t len = sizeof(value);
+
+	if (getsockopt(s, level, name, &value, &len) < 0)
+		TK_FAIL("getsockopt on the server's socket: %s",
+			strerror(errno));
+	return value;
+}
+
+static void keepalive_set_on_each_connection(void **state)
+{
+	hn_proc *srv = start_server("20,3,4", 0);
+	int fd = tk_connect_here(server_ip, tk_listening_port(srv, 2000));
+	int s, idle, intvl, cnt;
+
+	(void)state;
+	TK_EXPECT(tk_saw(srv, "connected", 2000), "no \"peer ... "
+		  "connected\" line; the server said: %s", hn_stderr(srv));
+	s = server_end_of(srv, fd);
+	TK_EXPECT(s >= 0, "the server printed \"connected\" but holds no "
+		  "socket connected to the client");
+	TK_EXPECT(option(s, SOL_SOCKET, SO_KEEPALIVE) == 1, "SO_KEEPALIVE "
+		  "is off on the socket accept() returned for a client, so "
+		  "no probe will ever be sent on it: turn it on, at level "
+		  "SOL_SOCKET, on that socket (see 7.5)");
+	idle = option(s, IPPROTO_TCP, TCP_KEEPIDLE);
+	intvl = option(s, IPPROTO_TCP, TCP_KEEPINTVL);
+	cnt = option(s, IPPROTO_TCP, TCP_KEEPCNT);
+	TK_EXPECT(idle == 20 && intvl == 3 && cnt == 4, "with -k 20,3,4 the "
+		  "server's connection with a client has TCP_KEEPIDLE %d, "
+		  "TCP_KEEPINTVL %d, TCP_KEEPCNT %d (the kernel's defaults "
+		  "are 7200, 75, 9): set each from -k on the connected "
+		  "socket, at level IPPROTO_TCP (see 7.5)", idle, intvl, cnt);
+	close(s);
+	Close(fd);
+}
+
+/* Reads what the server sent when it stopped: 0 (end of file) is right;
+ * an error (a reset) is reported. */
+static void expect_end_of_file(int fd)
+{
+	char c;
+	ssize_t n;
+
+	TK_EXPECT(tk_readable(fd, 2000), "the server did not close its "
+		  "client's connection when it stopped");
+	n = read(fd, &c, 1);
+	TK_EXPECT(n == 0, "when the server stopped, its client %s instead "
+		  "of end of file: %s", n < 0 ? "got an error" : "got data",
+		  n < 0 && errno == ECONNRESET ? "the server aborted the "
+		  "connection with a RST (SO_LINGER with a zero timeout "
+		  "throws away what was queued; to restart at once, "
+		  "SO_REUSEADDR is the way: see 7.5)" :
+		  n < 0 ? strerror(errno) : "?");
 }
 
 static void restarts_at_once_during_time_wait(void **state)
@@ -65,20 +292,22 @@ static void restarts_at_once_during_time_wait(void **state)
 	hn_signal(srv, SIGTERM);
 	TK_EXPECT(tk_exited(srv, 2000) && tk_exit_code(srv) == 0, "the "
 		  "server did not exit with status 0 within 2 s of SIGTERM");
-	TK_EXPECT(tk_read_n(fd, buf, 1, 2000) == 0, "the server did not "
-		  "close its client's connection when it stopped");
+	expect_end_of_file(fd);
 	Close(fd);              /* the server's side is now in TIME_WAIT */
 	srv = start_server("60,5,3", port);
 	TK_EXPECT(tk_saw(srv, "listening on port", 2000),
 		  "after a restart, the server could not listen on port %d "
-		  "while its old connection was in TIME_WAIT; it said: %s",
-		  port, hn_stderr(srv));
+		  "while its old connection was in TIME_WAIT (it said "
+		  "\"%s\"): SO_REUSEADDR, set on the listening socket "
+		  "before bind(), allows it (see 7.5)", port,
+		  tk_chomp(hn_stderr(srv)));
 }
 
 static void reset_is_not_reported_as_dead(void **state)
 {
 	hn_proc *srv = start_server("60,5,3", 0);
-	int fd = tk_connect_here(server_ip, tk_listening_port(srv, 2000));
+	int port = tk_listening_port(srv, 2000);
+	int fd = tk_connect_here(server_ip, port);
 	char *line;
 
 	(void)state;
@@ -91,12 +320,14 @@ static void reset_is_not_reported_as_dead(void **state)
 		  "expected \"peer ... failed: Connection reset by peer\", "
 		  "got \"%s\"", line ? line : "(nothing)");
 	free(line);
+	closes_it_and_serves_on(srv, port, "a client reset its connection");
 }
 
 static void dead_peer_found_by_keepalive(void **state)
 {
 	hn_proc *srv = start_server("1,1,1", 0);
-	int fd = tk_connect_here(server_ip, tk_listening_port(srv, 2000));
+	int port = tk_listening_port(srv, 2000);
+	int fd = tk_connect_here(server_ip, port);
 	char buf[32];
 	long long crashed;
 
@@ -108,14 +339,19 @@ static void dead_peer_found_by_keepalive(void **state)
 	hn_crash(net, "a");
 	crashed = tk_now_ms();
 	TK_EXPECT(tk_saw(srv, "is dead", 4000), "the client's host "
-		  "crashed and the server (-k 1,1,1) did not report "
-		  "\"peer ... is dead\" within 4 s; it printed:\n%s",
-		  hn_stdout(srv));
+		  "crashed and the server (-k 1,1,1: a probe after 1 s of "
+		  "silence, given up 1 s later) did not report \"peer ... is "
+		  "dead\" within 4 s.  This network keeps the kernel's own "
+		  "keepalive timers (2 hours, 75 s, 9 probes): only "
+		  "SO_KEEPALIVE with this socket's TCP_KEEPIDLE, TCP_KEEPINTVL "
+		  "and TCP_KEEPCNT finds the peer in time (see 7.5).  The "
+		  "server printed:\n%s", hn_stdout(srv));
 	TK_EXPECT(tk_now_ms() - crashed >= 1000, "the server declared the "
 		  "peer dead %lld ms after the crash, before a single "
 		  "keepalive probe could have gone unanswered",
 		  tk_now_ms() - crashed);
-	TK_EXPECT(!tk_exited(srv, 0), "the server exited: %s", hn_stderr(srv));
+	hn_enter(net, "b");     /* a is gone: the next client is on b */
+	closes_it_and_serves_on(srv, port, "a peer was found dead");
 	Close(fd);
 }
 
@@ -124,6 +360,7 @@ int main(void)
 	hn_init();
 	const struct CMUnitTest tests[] = {
 		TK_TEST(echoes_and_reports_peers),
+		TK_TEST(keepalive_set_on_each_connection),
 		TK_TEST(restarts_at_once_during_time_wait),
 		TK_TEST(reset_is_not_reported_as_dead),
 		TK_TEST(dead_peer_found_by_keepalive),

@@ -29,27 +29,36 @@ static inline const char *lab_server(void)
 }
 
 /* A UDP socket on HOST ("h2": the server, "h3": the stranger), bound to
- * its address and a free port; the socket stays in that host. */
-static inline int lab_udp(const char *host, int *port)
+ * its FAMILY address and *port (0: a free one, returned in *port); the
+ * socket stays in that host. */
+static inline int lab_udp_on(const char *host, int family, int *port)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sin);
+	struct sockaddr_storage ss;
+	socklen_t len;
 	int fd;
 
 	lab_server();
+	hn_sockaddr(lab_net, host, family, *port, &ss, &len);
 	hn_enter(lab_net, host);
-	fd = Socket(AF_INET, SOCK_DGRAM, 0);
-	Inet_pton(AF_INET, hn_addr(lab_net, host, AF_INET), &sin.sin_addr);
-	Bind(fd, (struct sockaddr *)&sin, sizeof(sin));
-	Getsockname(fd, (struct sockaddr *)&sin, &len);
-	*port = ntohs(sin.sin_port);
+	fd = Socket(family, SOCK_DGRAM, 0);
+	Bind(fd, (struct sockaddr *)&ss, len);
+	Getsockname(fd, (struct sockaddr *)&ss, &len);
+	*port = sock_get_port((struct sockaddr *)&ss, len);
 	hn_leave(lab_net);
 	return fd;
 }
 
+/* The same on HOST's IPv4 address and a free port. */
+static inline int lab_udp(const char *host, int *port)
+{
+	*port = 0;
+	return lab_udp_on(host, AF_INET, port);
+}
+
 /* One request as the server sees it: its text and who sent it. */
 static inline ssize_t lab_request(int fd, char *buf, size_t size,
-				  struct sockaddr_in *from, int timeout_ms)
+				  struct sockaddr_storage *from,
+				  int timeout_ms)
 {
 	socklen_t len = sizeof(*from);
 	ssize_t n;
@@ -63,14 +72,15 @@ static inline ssize_t lab_request(int fd, char *buf, size_t size,
 }
 
 /* Starts the student's udpcli_retry on h1 with -t timeout -r retries
- * against the server (h2) and port. */
-static inline hn_proc *lab_client(int port, const char *timeout,
-				       const char *retries)
+ * against the server at addr (h2's, IPv4 or IPv6) and port. */
+static inline hn_proc *lab_client_to(const char *addr, int port,
+					  const char *timeout,
+					  const char *retries)
 {
 	static char *prog;
 	char portarg[16];
 	char *argv[] = { NULL, "-t", (char *)timeout, "-r", (char *)retries,
-			 (char *)lab_server(), portarg, NULL };
+			 (char *)addr, portarg, NULL };
 	hn_proc *p;
 
 	if (prog == NULL)
@@ -81,21 +91,32 @@ static inline hn_proc *lab_client(int port, const char *timeout,
 	return p;
 }
 
-/* Counts the requests that arrive within ms (the server never answers). */
-static inline int lab_count_requests(int fd, int ms)
+/* The same against the server's IPv4 address. */
+static inline hn_proc *lab_client(int port, const char *timeout,
+				       const char *retries)
+{
+	return lab_client_to(lab_server(), port, timeout, retries);
+}
+
+/* Counts the requests that arrive (the server never answers) until the
+ * client has exited or ms have passed. */
+static inline int lab_count_requests(int fd, hn_proc *cli, int ms)
 {
 	long long deadline = tk_now_ms() + ms;
-	struct sockaddr_in from;
+	struct sockaddr_storage from;
 	char buf[MAXLINE];
 	int n = 0;
 
-	while (tk_now_ms() < deadline) {
-		long long left = deadline - tk_now_ms();
-
-		if (lab_request(fd, buf, sizeof(buf), &from,
-				(int)(left > 0 ? left : 0)) >= 0)
+	for (;;) {
+		while (lab_request(fd, buf, sizeof(buf), &from, 0) >= 0)
 			n++;
+		if (tk_now_ms() >= deadline)
+			return n;
+		if (tk_exited(cli, 20)) /* it ended: count what it sent */
+			break;
 	}
+	while (lab_request(fd, buf, sizeof(buf), &from, 0) >= 0)
+		n++;
 	return n;
 }
 

@@ -10,12 +10,16 @@
 static const char *server_ip;   /* host h2's address */
 
 /* Server on h2 of a three-host LAN; clients on h1 (it will crash) and
- * h3. */
+ * h3.  The hosts keep the kernel's own keepalive timers (2 hours, 75 s,
+ * 9 probes), so only the server's per-socket timers can pass. */
 static hn_proc *start_on_lan(hn_net **netp, const char *keepalive)
 {
 	static char *prog;
 	char *argv[] = { NULL, "-k", (char *)keepalive, "0", NULL };
-	hn_net *net = hn_lan(3);
+	hn_net *net = hn_up("host h1 h2 h3\n"
+			    "lan lan0 h1 h2 h3 203.0.113.0/24 "
+			    "2001:db8:3::/64\n"
+			    "timing kernel\n");
 	hn_proc *p;
 
 	if (prog == NULL)
