@@ -208,16 +208,25 @@ def unpack_export(path, work):
         return path
     import zipfile
     dest = os.path.join(work, "export")
+    left = intake.MAX_SCANNED       # a zip bomb stops here
     with zipfile.ZipFile(path) as zf:
-        for info in zf.infolist():
+        for info in zf.infolist()[:intake.MAX_MEMBERS]:
             name = info.filename
             if intake.unsafe_path(name) or info.is_dir() or \
-                    (info.external_attr >> 16) & 0o170000 == 0o120000:
-                continue
+                    (info.external_attr >> 16) & 0o170000 != 0o100000 \
+                    and info.external_attr >> 16:
+                continue        # only plain files, and never a link
             target = os.path.join(dest, name)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with zf.open(info) as src, open(target, "wb") as dst:
-                shutil.copyfileobj(src, dst)
+            try:
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with zf.open(info) as src, open(target, "xb") as dst:
+                    data = src.read(min(left, intake.MAX_FILE + 1))
+                    dst.write(data)
+            except (OSError, zipfile.BadZipFile, ValueError):
+                continue        # a name used twice, a damaged entry
+            left -= len(data)
+            if left <= 0:
+                break
     tops = os.listdir(dest) if os.path.isdir(dest) else []
     if len(tops) == 1 and os.path.isdir(os.path.join(dest, tops[0])):
         return os.path.join(dest, tops[0])

@@ -24,6 +24,18 @@
  *
  * to the report descriptor (3).  The grader believes a printed result
  * only when its sealed line agrees.
+ *
+ * Code that runs before main() could read GRADE_SEAL first: the grader
+ * refuses lab objects with constructors (grader/forgery.py).  What is
+ * left is the student's code reading this process's memory (through
+ * /proc/self/mem, or with a pointer).  The process cannot be made
+ * undumpable to close /proc/self/mem: the lab tests read
+ * /proc/PID/syscall to see where a thread waits.  So the secret is kept
+ * only XORed with a random pad, and the line is built in one buffer,
+ * written with write() and wiped: no copy of it lies in memory (stdio's
+ * buffers, the stack, the environment) for a scan to find.  A forger
+ * who knows this file can still undo the pad; the grader flags code
+ * that looks into the process (forgery.py), and the README says so.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -48,19 +61,62 @@ int __wrap__cmocka_run_group_tests(const char *group_name,
 				   CMFixtureFunction group_setup,
 				   CMFixtureFunction group_teardown);
 
-static char seal[65];
+#define SEAL_MAX 64
 
-/* Keeps GRADE_SEAL's value and wipes it where the process keeps its
- * environment (also what /proc/self/environ shows). */
+static unsigned char seal[SEAL_MAX];    /* the secret, XORed with pad */
+static unsigned char pad[SEAL_MAX];
+static size_t seal_len;
+
+/* Keeps GRADE_SEAL's value (masked) and wipes it where the process keeps
+ * its environment (also what /proc/self/environ shows). */
 static void take_seal(void)
 {
 	char *value = getenv("GRADE_SEAL");
+	size_t len;
 
 	if (value == NULL)
 		return;
-	snprintf(seal, sizeof(seal), "%s", value);
-	memset(value, 0, strlen(value));
+	len = strlen(value);
+	if (len > SEAL_MAX ||
+	    getrandom(pad, sizeof(pad), 0) != (ssize_t)sizeof(pad))
+		len = 0;        /* no seal: the grader believes no pass */
+	for (size_t i = 0; i < len; i++)
+		seal[i] = (unsigned char)value[i] ^ pad[i];
+	seal_len = len;
+	explicit_bzero(value, strlen(value));
 	unsetenv("GRADE_SEAL");
+}
+
+/* Appends text to line at *at, within size. */
+static void put(char *line, size_t size, size_t *at, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (*at + n < size) {
+		memcpy(line + *at, text, n);
+		*at += n;
+	}
+}
+
+/* Writes the sealed verdict line; the secret exists in clear only in
+ * line, and only until it is written. */
+static void write_sealed(const char *name, int failed)
+{
+	char line[SEAL_MAX + 512];
+	char tail[48];
+	size_t at = 0;
+
+	put(line, sizeof(line), &at, "{\"seal\":\"");
+	for (size_t i = 0; i < seal_len; i++)
+		line[at++] = (char)(seal[i] ^ pad[i]);
+	put(line, sizeof(line), &at, "\",\"test\":\"");
+	put(line, sizeof(line), &at, name);
+	snprintf(tail, sizeof(tail), "\",\"failed\":%d}\n", failed);
+	put(line, sizeof(line), &at, tail);
+	if (write(REPORT_FD, line, at) < 0) {
+		/* the grader sees no verdict: the test earns nothing */
+	}
+	explicit_bzero(line, sizeof(line));
 }
 
 /* Runs one test (cmocka prints its result) and seals what cmocka says. */
@@ -73,9 +129,8 @@ static int run_sealed(const char *group_name, const struct CMUnitTest *test,
 						    group_teardown);
 
 	fflush(stdout);
-	if (seal[0] != '\0')
-		dprintf(REPORT_FD, "{\"seal\":\"%s\",\"test\":\"%s\","
-			"\"failed\":%d}\n", seal, test->name, failed);
+	if (seal_len != 0)
+		write_sealed(test->name, failed);
 	return failed;
 }
 

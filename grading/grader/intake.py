@@ -60,7 +60,7 @@ def slug(sid):
 def discover(folder):
     """Returns [(student id, path)] for a class folder, sorted by id."""
     meta = os.path.join(folder, "submission_metadata.yml")
-    if os.path.exists(meta):
+    if os.path.lexists(meta):
         return gradescope_export(folder, meta)
     found = []
     for entry in sorted(os.listdir(folder)):
@@ -84,17 +84,20 @@ def gradescope_export(folder, meta):
     fixed and we want no third-party module): each `submission_N:` block
     names submitters by :sid: or :email:."""
     owners, current = {}, None
-    with open(meta, errors="replace") as f:
-        for line in f:
-            m = re.match(r"^(submission_\d+):\s*$", line)
-            if m:
-                current = m.group(1)
-                continue
-            m = re.match(r"^\s*-?\s*:(sid|email|name):\s*'?([^']*?)'?\s*$",
-                         line)
-            if current and m and m.group(2):
-                owners.setdefault(current, {}).setdefault(m.group(1),
-                                                          m.group(2))
+    try:        # a link or a FIFO in its place is not read
+        text = read_nofollow(meta, MAX_SCANNED).decode("utf-8", "replace")
+    except OSError:
+        text = ""
+    for line in text.splitlines():
+        m = re.match(r"^(submission_\d+):\s*$", line)
+        if m:
+            current = m.group(1)
+            continue
+        m = re.match(r"^\s*-?\s*:(sid|email|name):\s*'?([^']*?)'?\s*$",
+                     line)
+        if current and m and m.group(2):
+            owners.setdefault(current, {}).setdefault(m.group(1),
+                                                      m.group(2))
     found = []
     for entry in sorted(os.listdir(folder)):
         path = os.path.join(folder, entry)
@@ -119,6 +122,9 @@ def read_submission(sid, path, allowed):
             sub.invalid = "the submission is a symbolic link; not followed"
         elif stat.S_ISDIR(st.st_mode):
             read_folder(path, allowed, candidates, sub)
+        elif not stat.S_ISREG(st.st_mode):
+            sub.invalid = ("not a folder or a regular file (a FIFO, a "
+                           "device or a socket); not read")
         elif path.lower().endswith(".zip"):
             read_zip(path, allowed, candidates, sub)
         elif path.lower().endswith(ARCHIVES):
@@ -170,7 +176,7 @@ def read_folder(root, allowed, candidates, sub):
     extra = 0
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if d != ".git")
-        if os.path.isdir(os.path.join(dirpath, ".git")):
+        if is_git_dir(os.path.join(dirpath, ".git")):
             sub.commit = git_head(os.path.join(dirpath, ".git"))
         for name in sorted(filenames):
             full = os.path.join(dirpath, name)
@@ -190,35 +196,95 @@ def read_folder(root, allowed, candidates, sub):
                          "grade")
 
 
-def read_nofollow(path):
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+def read_nofollow(path, limit=MAX_FILE + 1):
+    """The first limit bytes of a regular file; b"" for anything else (a
+    link is not followed, a FIFO or a device is not waited on)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK |
+                 os.O_CLOEXEC)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return b""
-        return os.read(fd, MAX_FILE + 1)
+        chunks, left = [], limit
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+# a ref HEAD may name: refs/ and then plain names, one level or more
+REF = re.compile(r"^refs/[A-Za-z0-9_][A-Za-z0-9_.+-]*"
+                 r"(/[A-Za-z0-9_][A-Za-z0-9_.+-]*)*$")
+COMMIT = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
+
+
+def is_git_dir(path):
+    """A .git that is a folder of its own (not a link to one)."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def read_beneath(root, rel, limit=4096):
+    """The first bytes of the regular file rel under the folder root,
+    opened one component at a time without following any link (a link
+    anywhere on the way, a FIFO or a device gives None, never a wait)."""
+    parts = rel.split("/")
+    if not all(parts) or any(p in (".", "..") for p in parts):
+        return None
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        fd = os.open(root, flags | os.O_DIRECTORY)
+    except OSError:
+        return None
+    try:
+        for part in parts[:-1]:
+            nxt = os.open(part, flags | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = nxt
+        leaf = os.open(parts[-1], flags, dir_fd=fd)
+        try:
+            if not stat.S_ISREG(os.fstat(leaf).st_mode):
+                return None
+            return os.read(leaf, limit)
+        finally:
+            os.close(leaf)
+    except OSError:
+        return None
     finally:
         os.close(fd)
 
 
 def git_head(gitdir):
     """The commit a clone's HEAD names, read without running git (a
-    student's repository configuration could make git run commands)."""
-    try:
-        with open(os.path.join(gitdir, "HEAD")) as f:
-            head = f.read(200).strip()
-        if not head.startswith("ref: "):
-            return head[:40]
-        ref = head[5:]
-        loose = os.path.join(gitdir, ref)
-        if os.path.isfile(loose):
-            with open(loose) as f:
-                return f.read(41).strip()
-        with open(os.path.join(gitdir, "packed-refs")) as f:
-            for line in f:
-                if line.rstrip().endswith(" " + ref):
-                    return line.split()[0]
-    except OSError:
-        pass
+    student's repository configuration could make git run commands).
+    Only regular files inside .git are read, never through a link, and
+    HEAD may name only a plain refs/... name; what we keep must look
+    like a commit id, so no other bytes can reach the feedback."""
+    head = read_beneath(gitdir, "HEAD", 200)
+    if head is None:
+        return None
+    head = head.decode("ascii", "replace").strip()
+    if not head.startswith("ref: "):
+        return head if COMMIT.match(head) else None
+    ref = head[5:].strip()
+    if not REF.match(ref) or ".." in ref or ref.endswith(".lock"):
+        return None
+    loose = read_beneath(gitdir, ref, 100)
+    if loose is not None:
+        commit = loose.decode("ascii", "replace").strip()
+        return commit if COMMIT.match(commit) else None
+    packed = read_beneath(gitdir, "packed-refs", MAX_FILE)
+    for line in (packed or b"").decode("ascii", "replace").splitlines():
+        fields = line.split()
+        if len(fields) == 2 and fields[1] == ref and COMMIT.match(
+                fields[0]):
+            return fields[0]
     return None
 
 

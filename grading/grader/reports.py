@@ -17,7 +17,8 @@ import sys
 sys.path.insert(0, "tools")
 import testrun  # noqa: E402
 
-NOT_GRADABLE = {"invalid-submission", "compile-error", "grader-error"}
+NOT_GRADABLE = {"invalid-submission", "refused", "compile-error",
+                "grader-error"}
 WORDS = {"pass": "passed", "fail": "failed", "timeout": "timed out",
          "crashed": "crashed", "output-limit": "printed too much",
          "flaky": "flaky (failed, then passed)", "not-run": "not run",
@@ -83,6 +84,15 @@ def feedback(rec, manifest):
                 "own code.  This is not a score of 0: rename what is "
                 "named below, or make it `static`, and submit again.\n\n"
                 "```\n" + rec["compile_log"].strip() + "\n```\n")
+    elif rec["status"] == "refused":
+        w.write("**Not graded: your code holds code that runs without "
+                "being called**: before main() or after the tests (a "
+                "constructor, a destructor, an entry put in .init_array "
+                "or .fini_array, an IFUNC).  No lab needs such code, and "
+                "it could write the tests' results in their place, so the "
+                "grader does not run it.  Remove it and submit again; "
+                "your instructor will see this note.\n\n```\n" +
+                "\n".join(rec.get("refused", [])) + "\n```\n")
     elif rec["status"] == "compile-error":
         w.write("**Not graded: your code did not compile.**  This is not a "
                 "score of 0: fix the errors below (`make lab-"
@@ -149,7 +159,7 @@ def gradescope(rec, visibility):
     res = {"score": rec["score"] if rec["score"] is not None else 0,
            "output": f"Status: {rec['status']}. {rec['message']}",
            "tests": tests}
-    if rec["status"] == "compile-error":
+    if rec["status"] in ("compile-error", "refused"):
         res["output"] = (f"Not graded: the code {rec['message']}.\n\n" +
                          rec["compile_log"][-4000:])
         res["tests"] = []
@@ -196,15 +206,59 @@ def gradebook(recs):
     names = test_names(recs)
     f = io.StringIO()
     w = csv.writer(f, lineterminator="\n")
-    w.writerow(["student", "status", "total", "max"] + names + ["message"])
+    w.writerow(["student", "folder", "status", "total", "max"] + names +
+                ["message", "review"])
     for r in recs:
         scores = {t["name"]: t["score"] for t in r["tests"]}
         gradable = r["status"] not in NOT_GRADABLE
-        w.writerow([r["student"], r["status"],
+        w.writerow([r["student"], r["slug"], r["status"],
                     r["score"] if gradable else "", r["max_score"]] +
                    [scores.get(n, "") if gradable else "" for n in names] +
-                   [r["message"].replace("\n", " ")[:300]])
+                   [r["message"].replace("\n", " ")[:300],
+                    "; ".join(r.get("flags", []))[:300]])
     return f.getvalue()
+
+
+LIMIT_WORDS = ("time limit", "memory", "printed more than", "process limit",
+               "CPU-time", "file-size")
+
+
+def limits_hit(r):
+    """The limits a student's tests ran into, in words (may be empty)."""
+    found = []
+    for t in r["tests"]:
+        for words in LIMIT_WORDS:
+            if words in t.get("message", "") and words not in found:
+                found.append(words)
+    return found
+
+
+def who(r):
+    """A student as the summary names them: the id, and the folder when
+    the id had to be changed to be one."""
+    if r.get("slug", r["student"]) != r["student"]:
+        return f"{r['student']} (folder {r['slug']})"
+    return r["student"]
+
+
+def to_look_at(recs):
+    """The students an instructor should look at, by reason."""
+    graded = [r for r in recs if r["status"] not in NOT_GRADABLE]
+    top = sorted(graded, key=lambda r: (-r["score"], r["student"]))[:5]
+    return {
+        "not_graded": [[who(r), r["status"], r["message"]]
+                       for r in recs if r["status"] in NOT_GRADABLE],
+        "flagged": [[who(r), r.get("flags", [])]
+                    for r in recs if r.get("flags")],
+        "left_running": [[who(r), r.get("left_running", [])]
+                         for r in recs if r.get("left_running")],
+        "limits": [[who(r), limits_hit(r)]
+                   for r in graded if limits_hit(r)],
+        "top": [[who(r), r["score"], r["max_score"]] for r in top
+                if r["score"] > 0],
+        "renamed": [[r["student"], r["slug"]] for r in recs
+                    if r.get("slug", r["student"]) != r["student"]],
+    }
 
 
 def class_summary(recs):
@@ -228,7 +282,8 @@ def class_summary(recs):
             "median": statistics.median(totals) if totals else None,
             "histogram": bins,
             "most_failed": sorted(fails.items(),
-                                  key=lambda kv: (-kv[1], kv[0]))[:10]}
+                                  key=lambda kv: (-kv[1], kv[0]))[:10],
+            "look_at": to_look_at(recs)}
 
 
 def histogram(totals, top):
@@ -269,4 +324,39 @@ def summary_markdown(s):
         w.write("\nTests most often not passed:\n\n")
         for name, n in s["most_failed"]:
             w.write(f"- {name}: {n} of {s['graded']}\n")
+    look_at_markdown(w, s.get("look_at", {}))
     return w.getvalue()
+
+
+def md(text):
+    """Text made safe for one Markdown list item."""
+    return " ".join(str(text).split()).replace("|", "\\|")[:400]
+
+
+def look_at_markdown(w, look):
+    w.write("\n## Whom to look at\n")
+    if look.get("flagged"):
+        w.write("\n### Flagged for review (graded, but read the code)\n\n")
+        for name, why in look["flagged"]:
+            w.write(f"- {md(name)}: {md('; '.join(why))}\n")
+    if look.get("not_graded"):
+        w.write("\n### Not graded\n\n")
+        for name, status, msg in look["not_graded"]:
+            w.write(f"- {md(name)}: {status}: {md(msg)}\n")
+    if look.get("limits"):
+        w.write("\n### Hit a limit\n\n")
+        for name, what in look["limits"]:
+            w.write(f"- {md(name)}: {md(', '.join(what))}\n")
+    if look.get("left_running"):
+        w.write("\n### Left processes running (killed)\n\n")
+        for name, where in look["left_running"]:
+            w.write(f"- {md(name)}: after {md(', '.join(where))}\n")
+    if look.get("top"):
+        w.write("\n### Top scores (worth reading: a forgery the grader "
+                "cannot see would be here)\n\n")
+        for name, score, top in look["top"]:
+            w.write(f"- {md(name)}: {score} of {top}\n")
+    if look.get("renamed"):
+        w.write("\n### Ids changed to be folder names\n\n")
+        for sid, slug in look["renamed"]:
+            w.write(f"- {md(sid)} -> students/{md(slug)}/\n")

@@ -5,15 +5,17 @@ import os
 import shutil
 import time
 
-from . import intake, testruns
+from . import forgery, intake, testruns
 from .box import Limits
 from .plan import testrun   # tools/testrun.py, which plan.py imports
 
 # Student statuses, most serious first: the first that applies is shown.
-STATUSES = ["invalid-submission", "compile-error", "grader-error",
+STATUSES = ["invalid-submission", "refused", "compile-error",
+            "grader-error",
             "timeout", "crashed", "output-limit", "flaky", "missing-files",
             "ok"]
-NOT_GRADABLE = {"invalid-submission", "compile-error", "grader-error"}
+NOT_GRADABLE = {"invalid-submission", "refused", "compile-error",
+                "grader-error"}
 # how interpose_check's message starts
 CLASH = "(the files compiled, but "
 
@@ -48,6 +50,11 @@ def grade(sub, plan, box, cfg, work):
         os.makedirs(work)
         stage(sub, plan, work)
         if not build_once(rec, plan, box, cfg, work):
+            if rec.get("refused"):
+                flag(rec, "refused: " + "; ".join(rec["refused"][:3]))
+                return finish(rec, "refused", "holds code that runs "
+                              "before main() or after the tests; see "
+                              "the feedback")
             if CLASH in rec["compile_log"]:
                 return finish(rec, "compile-error", "defines a name that "
                               "the test program uses; see the build's "
@@ -81,7 +88,11 @@ def new_record(sub, plan, cfg):
             "score": None,
             "max_score": sum(t["max_score"] for t in tests),
             "build_reused": False, "left_running": [], "cpu": 0.0,
-            "wall": 0.0}
+            "wall": 0.0, "flags": [], "refused": [],
+            "id_changed": intake.slug(sub.sid) != sub.sid}
+
+
+flag = testruns.flag
 
 
 def stage(sub, plan, work):
@@ -117,10 +128,13 @@ def build_once(rec, plan, box, cfg, work):
     if known is not None:
         compiled, rec["compile_log"] = known
         rec["build_reused"] = True
-        return compiled
-    compiled, ended = build(rec, plan, box, cfg, work)
-    if ended:
-        plan.builds.put(key, compiled, rec["compile_log"], bins)
+    else:
+        compiled, ended = build(rec, plan, box, cfg, work)
+        if ended:
+            plan.builds.put(key, compiled, rec["compile_log"], bins)
+    if compiled:
+        compiled = check_objects(rec, plan, os.path.join(work, "out",
+                                                         "obj"))
     return compiled
 
 
@@ -152,6 +166,37 @@ def build(rec, plan, box, cfg, work):
     elif not ended:
         rec["compile_log"] += f"\n(the build stopped: {st['message']})"
     return False, ended
+
+
+def linked_objects(plan, objdir):
+    """[(file name, its object)] of the submission's files linked into a
+    test program."""
+    found = {}
+    for suite in sorted(plan.links):
+        for a in plan.links[suite]:
+            if a.startswith("{obj:"):
+                found[a[5:-1]] = os.path.join(objdir, a[5:-3] + ".o")
+    return sorted(found.items())
+
+
+def check_objects(rec, plan, objdir):
+    """Refuses a lab object that runs code the tests do not call
+    (forgery.refused), flags one that looks like it reads the grader's
+    secrets (forgery.suspicious).  False if refused."""
+    refused = []
+    for name, obj in linked_objects(plan, objdir):
+        refused += forgery.refused(name, obj, plan.san)
+        ref = os.path.join(plan.build, "obj", plan.refs[name][:-2] + ".o")
+        for why in forgery.suspicious(name, obj,
+                                      forgery.reference_uses(ref)):
+            flag(rec, why)
+    if refused:
+        rec["refused"] = refused
+        rec["compile_log"] += ("\n(refused: " + "; ".join(refused) +
+                               ".  No lab needs such code, and it could "
+                               "forge the tests' results.)")
+        return False
+    return True
 
 
 def interpose_check(plan, objdir):

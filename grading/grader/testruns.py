@@ -76,6 +76,13 @@ class Session:
                       lim.tmp_mib)
 
 
+def flag(rec, why):
+    """Marks the student for an instructor's review (the grade stands)."""
+    flags = rec.setdefault("flags", [])
+    if why not in flags and len(flags) < 20:
+        flags.append(why)
+
+
 def run_tests(session):
     """Runs every test of the record and sets its status, message and
     score; notes processes left running."""
@@ -198,10 +205,14 @@ def run_group(session, suite, names, wall):
     session.rec["cpu"] += st["cpu"]
     found = {r.name: r for r in testrun.parse_tap(
         suite, st["stdout"], reports_from(st["report"]))}
-    verdicts = sealed_verdicts(st["report"], seal)
+    verdicts = sealed_verdicts(st["report"], seal, names, session.rec)
     for name, r in list(found.items()):
         if r.status != "fail" and verdicts.get(name) != 0:
             del found[name]     # a pass (or skip) cmocka did not give
+            if verdicts.get(name) is None:
+                flag(session.rec, "printed a passing result that the "
+                     "test program did not give (forged output, or an "
+                     "exit in the middle of a test)")
     if len(names) == 1:
         one = classify(st, found.get(names[0]), limits)
         if verdicts.get(names[0]) == 0 and names[0] not in found:
@@ -226,17 +237,37 @@ UNSEALED = ("cmocka passed this test, but the program printed no result "
             "such as \"ok 1 - name\" of its own?")
 
 
-def sealed_verdicts(report, seal):
+def sealed_verdicts(report, seal, names, rec):
     """{test name: cmocka's count of its failures (0 or 1)} from the lines
-    test_filter.c wrote with this run's secret."""
-    verdicts = {}
+    test_filter.c wrote with this run's secret, one a test, in the order
+    of names.  Anything else of that form was not written by
+    test_filter.c: the submission is flagged, and a test with a doubtful
+    verdict gets none."""
+    verdicts, order, bad = {}, [], set()
     for line in report.splitlines():
         try:
-            rec = json.loads(line)
+            r = json.loads(line)
         except ValueError:
             continue
-        if isinstance(rec, dict) and rec.get("seal") == seal:
-            verdicts[rec.get("test")] = rec.get("failed")
+        if not isinstance(r, dict) or "seal" not in r:
+            continue
+        name = r.get("test")
+        if r.get("seal") != seal:
+            flag(rec, "wrote verdict lines of the grader's form with a "
+                 "wrong secret on the grader's report descriptor")
+        elif name in verdicts or name not in names:
+            bad.add(name)
+            flag(rec, "a test's verdict was written twice, or for a test "
+                 "not run: the secret was found and used")
+        else:
+            verdicts[name] = r.get("failed")
+            order.append(name)
+    if order != [n for n in names if n in verdicts]:
+        flag(rec, "the tests' verdicts came in the wrong order: the "
+             "secret was found and used")
+        return {}
+    for name in bad:
+        verdicts.pop(name, None)
     return verdicts
 
 

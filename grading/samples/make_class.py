@@ -50,18 +50,19 @@ int _cmocka_run_group_tests(const char *group, const void *tests,
 """
 
 
-def with_hostile(snippet, **subst):
-    """The reference readio.c with hostile() run once at readn's start."""
+def with_hostile(snippet, base=None, call="hostile_once", **subst):
+    """The reference readio.c (or base) with call() run once at readn's
+    start."""
     with open(os.path.join(HERE, snippet)) as f:
         code = f.read()
     for k, v in subst.items():
         code = code.replace(k, v)
-    text = reference("readio.c")
+    text = base or reference("readio.c")
     head = '#include "lnp.h"\n'
     start = "ssize_t readn(int fd, void *buf, size_t n)\n{\n"
     assert head in text and start in text, "readio.c changed shape"
     text = text.replace(head, head + code, 1)
-    return text.replace(start, start + "\thostile_once();\n", 1)
+    return text.replace(start, start + f"\t{call}();\n", 1)
 
 
 def folder(out, name, files):
@@ -157,6 +158,9 @@ def main(top_out):
         f.write("not graded\n")
     expect["caf\\xe9-student"] = {"status": "ok", "score": "max"}
     hostile(out, good, sub)
+    intake_tricks(top_out, out, good, sub)
+    for name in EXPECT_FLAGGED:
+        expect[name]["flagged"] = True
     with open(os.path.join(top_out, "EXPECTED.json"), "w") as f:
         json.dump(expect, f, indent=1, sort_keys=True)
 
@@ -192,6 +196,8 @@ def hostile(out, good, sub):
         # the tests that never call readn() keep their points
         sub(name, {"readio.c": text, "sock_ntop.c": good["sock_ntop.c"]},
             status, "max" if status == "ok" else "some")
+    EXPECT_FLAGGED.add("forges-results")
+    forgeries(out, names, sub)
     # cmocka's runner of its own: it would report every test passed
     sub("replaces-cmocka", {"readio.c": good["readio.c"] + REPLACES_CMOCKA,
                             "sock_ntop.c": good["sock_ntop.c"]},
@@ -200,6 +206,105 @@ def hostile(out, good, sub):
                                os.path.join(TOP, "lib/readio.c") + '"\n',
                                "sock_ntop.c": good["sock_ntop.c"]},
         "compile-error", None)
+
+
+# Forged results, on the starter (a forgery that worked would give it full
+# marks): refused when the code would run before main() or at exit
+# without being called, else graded (no point for a forged pass) and
+# flagged for review.  forge.c holds the code.
+FORGERIES = {"constructor": "refused", "destructor": "refused",
+             "init-array": "refused", "ifunc": "refused",
+             "atexit": "flagged", "proc-mem": "flagged",
+             "proc-environ": "flagged", "scan-memory": "flagged",
+             "verdict-fd": "flagged", "fake-tap-exit": "flagged"}
+
+
+def forgeries(out, names, sub):
+    for case, ending in FORGERIES.items():
+        macro = case.upper().replace("-", "_")
+        text = with_hostile("forge.c", starter("readio.c"), "forge_once",
+                            FORGE_CASE=macro, TEST_NAMES=", ".join(
+                                json.dumps(n) for n in names))
+        text = f"#define FORGE_{macro} 1\n" + text
+        files = {"readio.c": text, "sock_ntop.c": starter("sock_ntop.c")}
+        sub(f"forges-{case}", files,
+            "refused" if ending == "refused" else "any",
+            None if ending == "refused" else "starter")
+        EXPECT_FLAGGED.add(f"forges-{case}")
+
+
+EXPECT_FLAGGED = set()
+
+
+# What the grader may read of its machine: a file outside the class whose
+# bytes look like a commit id (so only not opening it keeps it out of the
+# feedback), the same in a packed-refs line, and a folder of refs.
+MACHINE_SECRET = "5ec2e7" * 6 + "5ec2"
+
+
+def intake_tricks(top_out, out, good, sub):
+    """Submissions whose .git/ or files point outside themselves, or are
+    FIFOs: the grader must read none of it (it runs as root), not wait,
+    and grade the lab files beside them in full.  The tests look for
+    MACHINE_SECRET and /etc/shadow's first bytes in every report."""
+    secret = os.path.join(os.path.abspath(top_out), "machine-secret")
+    with open(secret, "w") as f:
+        f.write(MACHINE_SECRET + "\n")
+    refs = os.path.join(os.path.abspath(top_out), "machine-refs")
+    os.makedirs(os.path.join(refs, "heads"), exist_ok=True)
+    with open(os.path.join(refs, "heads", "main"), "w") as f:
+        f.write(MACHINE_SECRET + "\n")
+    gitdir = os.path.join(os.path.abspath(top_out), "machine-git")
+    os.makedirs(gitdir, exist_ok=True)
+    with open(os.path.join(gitdir, "HEAD"), "w") as f:
+        f.write(MACHINE_SECRET + "\n")
+    packed = os.path.join(os.path.abspath(top_out), "machine-packed")
+    with open(packed, "w") as f:
+        f.write(f"{MACHINE_SECRET} refs/heads/main\n")
+
+    def clone(name, head=None, **links):
+        folder(out, name, good)
+        git = os.path.join(out, name, ".git")
+        if "git" in links:
+            os.symlink(links.pop("git"), git)
+        else:
+            os.makedirs(git)
+        if head is not None:
+            with open(os.path.join(git, "HEAD"), "w") as f:
+                f.write(head)
+        for what, target in links.items():
+            path = os.path.join(git, what.replace("_", "-"))
+            if target == "fifo":
+                os.mkfifo(path)
+            else:
+                os.symlink(target, path)
+        sub(name, None, "ok", "max")
+
+    clone("git-head-link", HEAD=secret)
+    clone("git-head-shadow", HEAD="/etc/shadow")
+    clone("git-ref-dotdot", "ref: " + "../" * 3 + "machine-secret\n")
+    clone("git-ref-absolute", f"ref: {secret}\n")
+    clone("git-ref-shadow", "ref: /etc/shadow\n")
+    clone("git-refs-link", "ref: refs/heads/main\n", refs=refs)
+    clone("git-dir-link", git=gitdir)
+    clone("git-packed-link", "ref: refs/heads/main\n", packed_refs=packed)
+    clone("git-head-fifo", HEAD="fifo")
+    # the lab's files as links out of the folder, or as FIFOs
+    d = os.path.join(out, "files-are-links")
+    os.makedirs(d)
+    os.symlink(secret, os.path.join(d, "readio.c"))
+    os.symlink("/etc/shadow", os.path.join(d, "sock_ntop.c"))
+    sub("files-are-links", None, "invalid-submission", None)
+    d = os.path.join(out, "files-are-fifos")
+    os.makedirs(d)
+    os.mkfifo(os.path.join(d, "readio.c"))
+    with open(os.path.join(d, "sock_ntop.c"), "w") as f:
+        f.write(good["sock_ntop.c"])
+    sub("files-are-fifos", None, "missing-files", "any")
+    os.mkfifo(os.path.join(out, "fifo-archive.tar.gz"))
+    sub("fifo-archive", None, "invalid-submission", None)
+    os.symlink(os.path.join(out, "correct"), os.path.join(out, "dir-link"))
+    sub("dir-link", None, "invalid-submission", None)
 
 
 if __name__ == "__main__":

@@ -87,7 +87,8 @@ def every_sample_gets_its_expected_status():
     got = rows(RUN["out"])
     bad = [f"{s}: got {got.get(s, {}).get('status')}, want {e['status']}"
            for s, e in RUN["expect"].items()
-           if got.get(s, {}).get("status") != e["status"]]
+           if e["status"] != "any" and
+           got.get(s, {}).get("status") != e["status"]]
     expect(not bad, "\n".join(bad))
     expect(set(got) == set(RUN["expect"]),
            f"students graded {sorted(got)} != {sorted(RUN['expect'])}")
@@ -109,7 +110,74 @@ def scores_match_expectations():
                                      not 0 < int(total) < top):
             bad.append(f"{s}: {total} of {top}, want some points: the "
                        "tests its bad code does not reach still count")
+        if e["score"] == "starter" and (total == "" or int(total) >
+                                        int(got["starter"]["total"])):
+            bad.append(f"{s}: {total} of {top}, more than the starter "
+                       "it is made of: a forged pass counted")
     expect(not bad, "\n".join(bad))
+
+
+@t.test
+def forged_results_are_refused_or_flagged():
+    """Each way of forging the verdicts (grading/samples/forge.c) ends
+    refused, or graded with the starter's points and flagged for review;
+    the secret is found by none; the summary names them."""
+    summary = open(os.path.join(RUN["out"], "summary.md")).read()
+    bad = []
+    for s, e in sorted(RUN["expect"].items()):
+        if not e.get("flagged"):
+            continue
+        rec = record(s)
+        text = json.dumps(rec) + open(os.path.join(
+            rec["_dir"], "feedback.md")).read()
+        if not rec.get("flags"):
+            bad.append(f"{s}: not flagged ({rec['status']})")
+        if "SEAL-FOUND" in text:
+            bad.append(f"{s}: found the seal")
+        if s not in summary:
+            bad.append(f"{s}: not named in summary.md")
+        if rec["status"] == "refused" and "runs without being called" \
+                not in text:
+            bad.append(f"{s}: refused without saying why")
+    expect(not bad, "\n".join(bad))
+    for s in ("correct", "starter", "partial"):
+        expect(not record(s).get("flags"),
+               f"{s} is flagged: {record(s).get('flags')}")
+
+
+def machine_secrets():
+    """What must never reach a report: make_class.py's secret file (its
+    bytes look like a commit id) and /etc/shadow's first line."""
+    found = [open(os.path.join(os.path.dirname(RUN["class"]),
+                               "machine-secret")).read().strip()]
+    try:
+        with open("/etc/shadow") as f:
+            found.append(f.readline().strip()[:24])
+    except OSError:
+        pass
+    return [x for x in found if x]
+
+
+@t.test
+def nothing_of_the_machine_leaks_through_the_intake():
+    """git-*, files-are-*, dir-link, fifo-archive: links and '..' in
+    .git/, FIFOs and links as lab files.  None of the files they point at
+    is read into any report; the correct files beside them keep full
+    marks (scores_match_expectations); nothing waits on a FIFO (else the
+    run would not have ended)."""
+    leaks = []
+    for dirpath, _, files in os.walk(RUN["out"]):
+        for name in files:
+            data = open(os.path.join(dirpath, name), "rb").read()
+            for secret in machine_secrets():
+                if secret.encode() in data:
+                    leaks.append(f"{os.path.join(dirpath, name)} holds "
+                                 f"{secret[:12]}...")
+    expect(not leaks, "\n".join(leaks[:10]))
+    for s in RUN["expect"]:
+        if s.startswith("git-"):
+            expect(record(s)["commit"] is None,
+                   f"{s}: a commit was read: {record(s)['commit']}")
 
 
 @t.test
@@ -546,6 +614,49 @@ def reads_gradescope_exports_git_clones_and_duplicates():
         expect(sub.commit.startswith("0123456789ab") and
                sub.files == {"readio.c": b"int x;\n"},
                f"clone: {sub.commit} {sub.files}")
+    finally:
+        shutil.rmtree(d)
+
+
+@t.test
+def the_intake_follows_no_link_and_no_path_a_student_wrote():
+    """Unit checks of intake.py: a Gradescope metadata file that is a link
+    is not read; .git/refs as a link, a ref with '..' or an absolute path
+    give no commit; a plain ref, loose or packed, still does."""
+    from grader import intake
+    d = tempfile.mkdtemp(prefix="lnp-grade-test-")
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    try:
+        outside = os.path.join(d, "outside.yml")
+        with open(outside, "w") as f:
+            f.write("submission_7:\n  :submitters:\n  - :sid: 'LEAKED'\n")
+        export = os.path.join(d, "export")
+        os.makedirs(os.path.join(export, "submission_7"))
+        os.symlink(outside, os.path.join(export,
+                                         "submission_metadata.yml"))
+        got = intake.discover(export)
+        expect(got == [("submission_7", os.path.join(
+            export, "submission_7"))], f"linked metadata was read: {got}")
+        git = os.path.join(d, "clone", ".git")
+        os.makedirs(git)
+        with open(os.path.join(d, "secret"), "w") as f:
+            f.write(commit + "\n")
+        cases = {"ref: ../../secret\n": None,
+                 f"ref: {os.path.join(d, 'secret')}\n": None,
+                 "ref: refs/heads/../../../secret\n": None,
+                 "ref: refs/heads/main\n": commit}
+        with open(os.path.join(git, "packed-refs"), "w") as f:
+            f.write(f"# pack-refs\n{commit} refs/heads/main\n")
+        for head, want in cases.items():
+            with open(os.path.join(git, "HEAD"), "w") as f:
+                f.write(head)
+            got = intake.git_head(git)
+            expect(got == want, f"HEAD {head.strip()!r} gave {got}")
+        os.symlink(d, os.path.join(git, "refs"))
+        os.remove(os.path.join(git, "packed-refs"))
+        with open(os.path.join(git, "HEAD"), "w") as f:
+            f.write("ref: refs/secret\n")
+        expect(intake.git_head(git) is None, ".git/refs was followed")
     finally:
         shutil.rmtree(d)
 
