@@ -274,18 +274,20 @@ def grade_all(args, plan, m, sandbox, cfg, mine, key, work, done):
                 log(f"graded {sid}: {rec['status']}, {rec['score']} of "
                     f"{rec['max_score']}")
 
-    with cf.ThreadPoolExecutor(max(1, args.jobs)) as pool:
-        futures = [pool.submit(one, n, sid, path)
-                   for n, (sid, path) in enumerate(mine)]
-        try:
-            for f in cf.as_completed(futures):
-                f.result()
-        except BaseException:
-            box.stop_all()
-            for f in futures:
-                f.cancel()
-            raise
-    progress.close()
+    try:
+        with cf.ThreadPoolExecutor(max(1, args.jobs)) as pool:
+            futures = [pool.submit(one, n, sid, path)
+                       for n, (sid, path) in enumerate(mine)]
+            try:
+                for f in cf.as_completed(futures):
+                    f.result()
+            except BaseException:
+                box.stop_all()
+                for f in futures:
+                    f.cancel()
+                raise
+    finally:
+        progress.close()
     for why, n in sorted(again.items()):
         log(f"{n} student(s) finished before were graded again: {why}")
 
