@@ -145,6 +145,55 @@ def forged_results_are_refused_or_flagged():
                f"{s} is flagged: {record(s).get('flags')}")
 
 
+@t.test
+def the_summary_says_whom_to_look_at():
+    """summary.md names, without opening grades.csv: who was not graded
+    and why, who was flagged (and why), who hit a limit or left
+    processes running, the top scores, and an id changed to be a folder
+    name beside the original (also in grades.csv)."""
+    text = open(os.path.join(RUN["out"], "summary.md")).read()
+    parts = {}
+    for chunk in text.split("\n### ")[1:]:
+        title, _, body = chunk.partition("\n")
+        parts[title.split(" (")[0]] = body
+    want = {"Not graded": ["not-compiling", "empty", "forges-constructor",
+                           "replaces-cmocka"],
+            "Flagged for review": ["forges-proc-mem", "forges-results"],
+            "Hit a limit": ["infinite-loop", "memory-hog",
+                            "prints-forever"],
+            "Left processes running": ["leaves-processes"],
+            "Top scores": ["correct"],
+            "Ids changed to be folder names": ["caf\\xe9-student"]}
+    for title, names in want.items():
+        body = parts.get(title, "")
+        missing = [n for n in names if f"- {n}" not in body]
+        expect(not missing, f"summary.md's {title!r} lacks {missing}:\n"
+               f"{text[-3000:]}")
+    expect("compile-error: did not compile" in parts["Not graded"],
+           "the summary does not say why: " + parts["Not graded"])
+    caf = rows(RUN["out"])["caf\\xe9-student"]
+    expect(caf["folder"].startswith("caf_xe9-student-") and
+           f"caf\\xe9-student (folder {caf['folder']})" in text,
+           f"the changed id: {caf['folder']!r}")
+
+
+@t.test
+def without_a_terminal_progress_is_printed_every_few_seconds():
+    cls = small_class(["starter"])
+    out = tempfile.mkdtemp(prefix="lnp-grade-test-")
+    try:
+        env = dict(os.environ, GRADE_PROGRESS_EVERY="0.2")
+        p = subprocess.run(grade_cmd(cls, out, "--skip-reference-check"),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           env=env)
+        err = p.stderr.decode(errors="replace")
+        expect(p.returncode == 0 and "grade: 0/1 graded, 0m00s so far" in
+               err, f"no progress line without a terminal:\n{err}")
+    finally:
+        shutil.rmtree(cls)
+        shutil.rmtree(out)
+
+
 def machine_secrets():
     """What must never reach a report: make_class.py's secret file (its
     bytes look like a commit id) and /etc/shadow's first line."""
