@@ -3,6 +3,7 @@
  * tkhelpers.h.
  */
 #include "tkhelpers.h"
+#include "hn_int.h"         /* a program's name (hn_proc) */
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -40,15 +42,115 @@ bool tk_saw(hn_proc *p, const char *needle, int timeout_ms)
 	return line != NULL;
 }
 
+static int proc_stat(pid_t pid, long long fields[], int max, char *state);
+
+/* How many processes are in the session of pid (programs run by the
+ * harness lead their own session, so this is it and all it forked). */
+static int in_session(pid_t pid)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	long long f[4];
+	char state;
+	int count = 0;
+
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		pid_t one = (pid_t)atoi(e->d_name);
+
+		if (one > 0 && proc_stat(one, f, 4, &state) == 4 &&
+		    f[3] == pid)
+			count++;
+	}
+	if (d != NULL)
+		closedir(d);
+	return count;
+}
+
+/* CPU seconds pid has used (user + system: fields 14 and 15), or 0. */
+static double cpu_seconds(pid_t pid)
+{
+	long long f[13];
+	char state;
+
+	if (proc_stat(pid, f, 13, &state) < 13)
+		return 0;
+	return (double)(f[11] + f[12]) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* Why p has not printed what it should within waited_ms, in words;
+ * *stuck says it will not do better next time (a limit, an endless
+ * loop). */
+static const char *why_not(hn_proc *p, int waited_ms, bool *stuck)
+{
+	static char why[256];
+	int status = hn_exit_status(p), kids;
+	struct rlimit rl;
+	long limit = -1;
+	double cpu;
+
+	*stuck = false;
+	if (status != -1) {
+		int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+
+		if (sig == 0)
+			snprintf(why, sizeof(why), "it exited with status %d",
+				 WEXITSTATUS(status));
+		else
+			snprintf(why, sizeof(why), "it was killed by signal %d "
+				 "(%s%s)", sig, strsignal(sig),
+				 sig == SIGKILL || sig == SIGSEGV ?
+				 ": out of memory, over the memory limit?" : "");
+		return why;
+	}
+	if (getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		limit = (long)rl.rlim_cur;
+	kids = in_session(hn_pid(p));
+	cpu = cpu_seconds(hn_pid(p));
+	*stuck = true;
+	if (limit > 0 && kids >= limit / 2)
+		snprintf(why, sizeof(why), "it is still running, with %d "
+			 "processes of its own: the process limit (%ld) "
+			 "stopped its forks (does it fork in a loop?)", kids,
+			 limit);
+	else if (waited_ms >= 500 && cpu >= 0.25 * waited_ms / 1000.0)
+		snprintf(why, sizeof(why), "it is still running and computed "
+			 "for %.1f s of those %.1f s (a loop that never "
+			 "ends?)", cpu, waited_ms / 1000.0);
+	else {
+		snprintf(why, sizeof(why), "it is still running");
+		*stuck = false;
+	}
+	return why;
+}
+
+/* A program that a limit or an endless loop kept from listening: the
+ * later tests of this run do not wait for it again (each would wait its
+ * full time for the same reason). */
+static char stuck_name[256], stuck_why[256];
+
 int tk_listening_port(hn_proc *p, int timeout_ms)
 {
-	char *line = hn_next_line(p, "listening on port", timeout_ms);
+	char *line;
 	int port;
 
-	if (line == NULL)
+	if (stuck_name[0] != '\0' && strcmp(stuck_name, p->name) == 0)
+		TK_FAIL("the server did not print \"listening on port N\"; "
+			"not waited for again, as it never did in an earlier "
+			"test: %s", stuck_why);
+	line = hn_next_line(p, "listening on port", timeout_ms);
+	if (line == NULL) {
+		bool stuck;
+		const char *why = why_not(p, timeout_ms, &stuck);
+
+		if (stuck) {
+			snprintf(stuck_name, sizeof(stuck_name), "%s",
+				 p->name);
+			snprintf(stuck_why, sizeof(stuck_why), "%s", why);
+		}
 		TK_FAIL("the server did not print \"listening on port N\" "
-			"within %d ms; its stderr: %s", timeout_ms,
+			"within %d ms: %s; its stderr: %s", timeout_ms, why,
 			hn_stderr(p));
+	}
 	port = atoi(strstr(line, "port") + 4);
 	free(line);
 	return port;

@@ -32,7 +32,10 @@ bool tk_saw(hn_proc *p, const char *needle, int timeout_ms);
 
 /* Waits for the line "listening on port N" that the chapters' servers
  * print when given port 0, and returns N; fails the test if it does not
- * come within timeout_ms. */
+ * come within timeout_ms, saying why if it can see it (the process limit
+ * stopped its forks, it computed the whole time, it died).  A program
+ * that a limit or an endless loop kept from listening is not waited for
+ * again by the later tests of this run: they fail at once, saying so. */
 int tk_listening_port(hn_proc *p, int timeout_ms);
 
 /* Whether the program exited within within_ms (hn_exit_status(p) then

@@ -220,7 +220,7 @@ def gradebook(recs):
 
 
 LIMIT_WORDS = ("time limit", "memory", "printed more than", "process limit",
-               "CPU-time", "file-size")
+               "CPU-time", "file-size", "a loop that never ends")
 
 
 def limits_hit(r):

@@ -517,6 +517,15 @@ def a_lab_on_the_harness_grades_too():
             os.makedirs(os.path.join(cls, who))
             shutil.copy(os.path.join(TOP, src, "mux_echo.c"),
                         os.path.join(cls, who))
+        ref = open(os.path.join(TOP, "chapters/06-io-multiplexing/lab",
+                                "mux_echo.c")).read()
+        start = ref.index("\n\n", ref.index("int main(")) + 1
+        for who, hang in (("server-fork-bomb", "\tfor (;;)\n\t\tfork();\n"),
+                          ("server-loop", "\tfor (volatile int k = 0;; "
+                           "k++)\n\t\t;\n")):
+            os.makedirs(os.path.join(cls, who))
+            with open(os.path.join(cls, who, "mux_echo.c"), "w") as f:
+                f.write(ref[:start] + hang + ref[start:])
         cmd = [sys.executable, os.path.join(TOP, "grading", "grade.py"),
                "--lab", "06", "--submissions", cls, "--out", out,
                "--build", ARGS.build, "--jobs", "2", "--quiet",
@@ -532,6 +541,21 @@ def a_lab_on_the_harness_grades_too():
                f"{ref['max']}: {ref.get('message', '')}")
         expect(bare["total"] not in ("", ref["max"]),
                f"lab 6's starter: {bare['status']}, {bare['total']}")
+        # a server that hangs before listen(): the feedback says why, and
+        # the tests after the first do not wait for it again
+        for who, why in (("server-fork-bomb", "the process limit (64)"),
+                         ("server-loop", "a loop that never ends")):
+            with open(os.path.join(out, "students", who,
+                                   "grade.json")) as f:
+                rec = json.load(f)
+            said = [x["message"] for x in rec["tests"]]
+            expect(got[who]["total"] == "0" and
+                   all(why in m for m in said),
+                   f"{who}: {got[who]['total']} points; {said[:2]}")
+            expect(sum("not waited for again" in m for m in said) >=
+                   len(said) - 2 and rec["wall"] < 30,
+                   f"{who} waited for every test ({rec['wall']} s): "
+                   f"{said[:3]}")
     finally:
         shutil.rmtree(cls)
         shutil.rmtree(out)
