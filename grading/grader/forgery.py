@@ -1,4 +1,4 @@
-"""What a lab file linked into a test program may not hold, and what makes
+"""What a lab file may not hold, and what makes
 a submission worth a look.
 
 In labs such as lab 3 the student's functions run inside the test
@@ -7,7 +7,8 @@ verdicts.  The seal (testruns.py) keeps a printed "ok" from counting, but
 code that runs before the test program's main() could take the seal from
 the environment, and code that runs at exit could print after the tests.
 No lab needs either, so the grader refuses, at build time, a lab object
-that holds:
+(linked into a test program, or into a lab's own program such as a
+server, which could reach the test program's memory too) that holds:
 
 - constructors or destructors (`__attribute__((constructor))`, a pointer
   put in .init_array, .fini_array, .preinit_array, .ctors or .dtors by

@@ -44,8 +44,8 @@ class Progress:
             eta = (f", about {clock(left)} left" if self.done
                    else "")
             self.stream.write(f"grade: {self.done}/{self.total} graded"
-                              f"{self.words()}, {clock(elapsed)} so far"
-                              f"{eta}\n")
+                              f"{self.words()[1:]}, {clock(elapsed)} so "
+                              f"far{eta}\n")
             self.stream.flush()
 
     def update(self, counts):

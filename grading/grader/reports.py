@@ -108,6 +108,12 @@ def feedback(rec, manifest):
                 "instructor has been told.\n")
     else:
         write_results(w, rec)
+    if rec.get("flags") and rec["status"] != "refused":
+        w.write("\n## For your instructor to review\n\nYour grade "
+                "stands, but your instructor will read your code, "
+                "because it:\n\n")
+        for why in rec["flags"]:
+            w.write(f"- {why}\n")
     if rec["notes"] or rec["missing"]:
         w.write("\n## About your submission\n\n")
         for name in rec["missing"]:
@@ -219,17 +225,26 @@ def gradebook(recs):
     return f.getvalue()
 
 
-LIMIT_WORDS = ("time limit", "memory", "printed more than", "process limit",
-               "CPU-time", "file-size", "a loop that never ends")
+# what a test's message says -> the limit, in the summary's words
+LIMITS = {"the time limit": "the time limit",
+          "time limit of": "the submission's time budget",
+          "MiB of memory": "the memory limit",
+          "memory limit": "the memory limit",
+          "memory ran out": "the memory limit (probably)",
+          "printed more than": "the output limit",
+          "process limit": "the process limit",
+          "CPU-time limit": "the CPU-time limit",
+          "file-size limit": "the file-size limit",
+          "computed for": "an endless loop (CPU-bound the whole time)"}
 
 
 def limits_hit(r):
     """The limits a student's tests ran into, in words (may be empty)."""
     found = []
     for t in r["tests"]:
-        for words in LIMIT_WORDS:
-            if words in t.get("message", "") and words not in found:
-                found.append(words)
+        for words, label in LIMITS.items():
+            if words in t.get("message", "") and label not in found:
+                found.append(label)
     return found
 
 

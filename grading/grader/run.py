@@ -170,7 +170,7 @@ def build(rec, plan, box, cfg, work):
 
 def linked_objects(plan, objdir):
     """[(file name, its object)] of the submission's files linked into a
-    test program."""
+    test program or a lab's program."""
     found = {}
     for suite in sorted(plan.links):
         for a in plan.links[suite]:
