@@ -311,6 +311,29 @@ bool tk_stop(pid_t pid)
 	return kill(pid, SIGSTOP) == 0 && tk_wait_state(pid, 'T', 2000);
 }
 
+int tk_sockets_of(pid_t pid)
+{
+	char dir[64], target[64];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	if ((d = opendir(dir)) == NULL)
+		TK_FAIL("cannot list %s: %s", dir, strerror(errno));
+	while ((e = readdir(d)) != NULL) {
+		ssize_t len = readlinkat(dirfd(d), e->d_name, target,
+					 sizeof(target) - 1);
+
+		if (len > 0) {
+			target[len] = '\0';
+			n += strncmp(target, "socket:", 7) == 0;
+		}
+	}
+	closedir(d);
+	return n;
+}
+
 /* ---- sockets the test makes -------------------------------------------- */
 
 /* ADDR and PORT as a socket address; fails the test if ADDR is not one. */

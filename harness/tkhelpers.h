@@ -78,6 +78,10 @@ int tk_wait_children(pid_t parent, int n, pid_t out[], int max,
 bool tk_wait_state(pid_t pid, char state, int timeout_ms);
 /* Stops a process (SIGSTOP) and waits until it is stopped. */
 bool tk_stop(pid_t pid);
+/* How many sockets the process holds (its /proc/PID/fd links).  A
+ * program started by the harness inherits none of the test's, so every
+ * one counted is its own.  Fails the test if /proc cannot be read. */
+int tk_sockets_of(pid_t pid);
 
 /* ---- sockets the test makes -------------------------------------------- */
 

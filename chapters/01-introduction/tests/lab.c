@@ -5,7 +5,6 @@
  */
 #include "ch01test.h"
 
-#include <dirent.h>
 
 /* Runs the student's client in host a with up to two arguments. */
 static hn_proc *daytime(hn_net *net, const char *arg1, const char *arg2)
@@ -202,53 +201,6 @@ static void next_address_after_refusal(void **state)
 	hn_down(net);
 }
 
-/* Whether the descriptor ENTRY of the open directory D (/proc/PID/fd)
- * is a socket; its "socket:[inode]" text goes to target. */
-static int is_socket(DIR *d, const char *entry, char *target, size_t len)
-{
-	ssize_t n = readlinkat(dirfd(d), entry, target, len - 1);
-
-	if (n <= 0)
-		return 0;
-	target[n] = '\0';
-	return strncmp(target, "socket:", 7) == 0;
-}
-
-/* Whether the test itself holds the socket named TARGET: the client
- * inherited that one from the harness, it is not one of its own. */
-static int test_holds(const char *target)
-{
-	char mine[64];
-	struct dirent *e;
-	DIR *d = opendir("/proc/self/fd");
-	int held = 0;
-
-	while (d != NULL && !held && (e = readdir(d)) != NULL)
-		held = is_socket(d, e->d_name, mine, sizeof(mine)) &&
-		       strcmp(mine, target) == 0;
-	if (d != NULL)
-		closedir(d);
-	return held;
-}
-
-/* How many sockets the process PID made and holds, from /proc/PID/fd. */
-static int sockets_of(pid_t pid)
-{
-	char dir[64], target[64];
-	struct dirent *e;
-	DIR *d;
-	int n = 0;
-
-	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
-	if ((d = opendir(dir)) == NULL)
-		TK_FAIL("cannot list %s: %s", dir, strerror(errno));
-	while ((e = readdir(d)) != NULL)
-		n += is_socket(d, e->d_name, target, sizeof(target)) &&
-		     !test_holds(target);
-	closedir(d);
-	return n;
-}
-
 /*
  * The first two addresses of a name refuse, the third has a server that
  * holds its reply while the test counts the client's sockets: one, the
@@ -275,7 +227,7 @@ static void failed_socket_closed(void **state)
 		  "last has a server, and your client never connected there; "
 		  "it said: %s", order[0], order[1], order[2],
 		  tk_chomp(hn_stderr(cli)));
-	held = sockets_of(hn_pid(cli));
+	held = tk_sockets_of(hn_pid(cli));
 	send_reply(fd, "third\r\n", 7);
 	close(fd);
 	exit_status(cli, "daytime");

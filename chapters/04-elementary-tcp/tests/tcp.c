@@ -6,38 +6,12 @@
  */
 #include "ch04test.h"
 
-#include <dirent.h>
 
 #define CH "04-elementary-tcp"
 
 static const char *prog(const char *name)
 {
 	return tk_prog(CH, name);
-}
-
-/* How many sockets the process has open (its /proc/PID/fd links). */
-static int sockets_open(pid_t pid)
-{
-	char path[64], target[64];
-	struct dirent *e;
-	DIR *d;
-	int n = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
-	d = opendir(path);
-	TK_EXPECT(d != NULL, "cannot read %s", path);
-	while ((e = readdir(d)) != NULL) {
-		ssize_t len;
-
-		len = readlinkat(dirfd(d), e->d_name, target,
-				 sizeof(target) - 1);
-		if (len > 0) {
-			target[len] = '\0';
-			n += strncmp(target, "socket:", 7) == 0;
-		}
-	}
-	closedir(d);
-	return n;
 }
 
 /* The date and time that ctime() prints, and the "\r" after it. */
@@ -75,7 +49,7 @@ static void daytime_up(struct daytime_scene *s, const char *server)
 	s->srv = hn_run(s->net, "server", prog(server), "13", NULL);
 	hn_wait_port(s->srv, IPPROTO_TCP, 13, 2000);
 	fprintf(s->tr, "server$ %s &\n%s", server, hn_stdout(s->srv));
-	s->socks = sockets_open(hn_pid(s->srv));
+	s->socks = tk_sockets_of(hn_pid(s->srv));
 	for (int i = 0; i < 3; i++) {
 		s->cli[i] = hn_run(s->net, "client", client, "192.0.2.2",
 				   NULL);
@@ -120,7 +94,7 @@ static void daytime_fork_reports_both_ends(void **state)
 		fprintf(s.tr, "%s", out);
 		free(out);
 	}
-	socks = sockets_open(hn_pid(s.srv)) - s.socks;
+	socks = tk_sockets_of(hn_pid(s.srv)) - s.socks;
 	TK_EXPECT(socks == 0, "daytimesrv_fork should hold no socket of its "
 		  "clients after they left; it holds %d", socks);
 	/* Each client has its FIN; the capture may still be reading the
@@ -169,7 +143,7 @@ static void daytime_noclose_never_ends(void **state)
 	}
 	fprintf(s.tr, "(and nothing more: each client still waits for end "
 		"of file)\n");
-	socks = sockets_open(hn_pid(s.srv)) - s.socks;
+	socks = tk_sockets_of(hn_pid(s.srv)) - s.socks;
 	TK_EXPECT(socks == 3, "the parent should hold one socket per client "
 		  "(3); it holds %d", socks);
 	server_sockets(&s);
