@@ -23,7 +23,12 @@ BOOK_CHAPTER_SRCS := $(sort $(wildcard chapters/*/README.md))
 book_dir = $(notdir $(patsubst %/README.md,%,$1))
 book_nn  = $(firstword $(subst -, ,$(call book_dir,$1)))
 book_key = ch$(call book_nn,$1)
-BOOK_CHAPTER_KEYS := $(foreach s,$(BOOK_CHAPTER_SRCS),$(call book_key,$s))
+BOOK_CHAPTER_ONLY := $(foreach s,$(BOOK_CHAPTER_SRCS),$(call book_key,$s))
+# A chapter's lab (chapters/NN-slug/lab/LAB.md) is a page of its own,
+# labNN, right after the chapter, in both editions.
+book_lab_src = $(wildcard $(dir $1)lab/LAB.md)
+BOOK_CHAPTER_KEYS := $(foreach s,$(BOOK_CHAPTER_SRCS),$(call book_key,$s) \
+  $(if $(call book_lab_src,$s),lab$(call book_nn,$s)))
 BOOK_FRONT_KEYS   := index using labs
 BOOK_BACK_KEYS    := functions glossary
 BOOK_KEYS := $(BOOK_FRONT_KEYS) $(BOOK_CHAPTER_KEYS) $(BOOK_BACK_KEYS)
@@ -35,6 +40,8 @@ BOOK_SRC_functions := book/back/functions.md
 BOOK_SRC_glossary  := book/back/glossary.md
 $(foreach s,$(BOOK_CHAPTER_SRCS),$(eval BOOK_SRC_$(call book_key,$s) := $s)\
   $(eval BOOK_NUM_$(call book_key,$s) := $(patsubst 0%,%,$(call book_nn,$s))))
+$(foreach s,$(BOOK_CHAPTER_SRCS),$(if $(call book_lab_src,$s),$(eval \
+  BOOK_SRC_lab$(call book_nn,$s) := $(call book_lab_src,$s))))
 
 BOOK_JSON := $(foreach k,$(BOOK_KEYS),$(BOOKW)/j/$k.json)
 BOOK_HTML := $(foreach k,$(BOOK_KEYS),$(BOOK)/$k.html)
@@ -162,11 +169,30 @@ $(BOOK)/book.css: book/styles/book.css
 	@mkdir -p $(@D)
 	@cp $< $@
 
+# ---- search (book/README.md, "Search") -----------------------------------
+# pagefind (npm, pinned in tools/packages-npm.txt, installed into
+# build/npm/ by tools/npm-deps.sh) indexes the finished pages; files.js
+# carries the same index for pages opened from a file.
+BOOK_NPM      := build/npm
+BOOK_PAGEFIND := $(BOOK_NPM)/node_modules/.bin/pagefind
+BOOK_SEARCH   := $(BOOK)/search.js $(BOOK)/pagefind/files.js
+
+$(BOOK)/search.js: book/styles/search.js
+	@mkdir -p $(@D)
+	@cp $< $@
+
+$(BOOK)/pagefind/files.js: $(BOOK_HTML) book/tools/search_bundle.py \
+			   tools/packages-npm.txt
+	@rm -rf $(BOOK)/pagefind
+	$(BOOK_Q)$(BOOK_PAGEFIND) --site $(BOOK) --output-subdir pagefind \
+	  --silent && $(PY) book/tools/search_bundle.py $(BOOK)/pagefind
+
 # ---- entry points ------------------------------------------------------
 .PHONY: book book-stage1 book-stage2 book-deps book-check book-clean
 
 book-deps:
 	@$(DEPS) tools/packages-book.txt
+	@tools/npm-deps.sh tools/packages-npm.txt $(BOOK_NPM)
 
 # pandoc runs, the scenarios and xelatex are independent: two at a time.
 BOOK_JOBS ?= -j2
@@ -174,12 +200,13 @@ book: deps book-deps ## build the book: web edition and PDF in build/book/
 	@$(MAKE) -s --no-print-directory $(BOOK_JOBS) book-stage1
 	@$(MAKE) -s --no-print-directory $(BOOK_JOBS) book-stage2
 	@echo "book: $(BOOK)/index.html and $(BOOK)/book.pdf" \
-	  "($(words $(BOOK_CHAPTER_KEYS)) chapters)"
+	  "($(words $(BOOK_CHAPTER_ONLY)) chapters)"
 
 book-stage1: $(BOOK_JSON)
 	@book/tools/tables.sh $(BOOKW)/t $(BOOKW)/aux $(BOOK_KEYS)
 
-book-stage2: $(BOOK_HTML) $(BOOK)/book.css $(BOOK_FIG_SVG) $(BOOK)/book.pdf
+book-stage2: $(BOOK_HTML) $(BOOK)/book.css $(BOOK_SEARCH) $(BOOK_FIG_SVG) \
+	     $(BOOK)/book.pdf
 	@# pages and figures of chapters or figures that are gone
 	@for f in $(BOOK)/*.html $(BOOK)/figures/*.svg; do \
 	  case " $(BOOK_HTML) $(BOOK_FIG_SVG) " in *" $$f "*) ;; \

@@ -205,7 +205,9 @@ end
 function Header(el)
   local text = pandoc.utils.stringify(el.content)
   local line = line_of(text)
-  if el.identifier == "" then
+  if el.identifier == "" and el.level == 1 and key:match("^lab%d+$") then
+    el.identifier = key   -- a lab's page: lab03, the target of its links
+  elseif el.identifier == "" then
     -- unique across the book: a plain "summary" would clash between pages
     el.identifier = key .. "-" .. (pandoc.utils.stringify(el.content)
       :lower():gsub("[^%w]+", "-"):gsub("^-+", ""):gsub("-+$", ""))
@@ -416,6 +418,21 @@ local function normalize(path)
   return (path:match("^/") and "/" or "") .. table.concat(parts, "/")
 end
 
+-- Links that GitHub and the book both follow: from a lab's LAB.md to
+-- its chapter (../README.md#sec-3.9, ../README.md), and from a chapter to
+-- its lab's page (lab/LAB.md): "sec-3.9", "ch03", "lab03", or nil.
+function book_page_link(target)
+  local id = target:match("^%.%./README%.md#(.+)$")
+  if id then return id end
+  local dir = source_path:match("^(.*)/") or "."
+  local path = normalize(dir .. "/" .. target)
+  local nn = path:match("^chapters/(%d+)%-[%w%-]+/lab/LAB%.md$")
+  if nn then return "lab" .. nn end
+  nn = path:match("^chapters/(%d+)%-[%w%-]+/README%.md$")
+  if nn then return "ch" .. nn end
+  return nil
+end
+
 -- A link to a file of the repository, written relative to the chapter as
 -- GitHub wants it: the book has no copy of the file, so it shows the
 -- path instead (the link text, then the path if they differ).
@@ -441,6 +458,7 @@ function Link(el)
     -- a link to another chapter's README, as GitHub shows it
     local id = target:match("^%.%./[%w%-]+/README%.md#(.+)$")
       or target:match("^chapters/[%w%-]+/README%.md#(.+)$")
+      or book_page_link(target)
     if id then
       el.target = "#" .. id
       tsv("link", id, source_path .. ":" .. where)

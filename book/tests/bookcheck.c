@@ -80,12 +80,13 @@ static void add_page(const char *src, const char *key, const char *chapter)
 	snprintf(p->aux, sizeof(p->aux), "%s/%s.tsv", scratch, key);
 }
 
-/* The same pages as book/book.mk: front and back matter, then every
- * chapters/NN-slug/README.md. */
+/* The same pages as book/book.mk: front and back matter, every
+ * chapters/NN-slug/README.md and every lab's task, lab/LAB.md. */
 static void find_pages(void)
 {
 	static const char *const patterns[] = {
 		"book/front/*.md", "book/back/*.md", "chapters/*/README.md",
+		"chapters/*/lab/LAB.md",
 	};
 
 	npages = 0;
@@ -103,11 +104,15 @@ static void find_pages(void)
 
 				snprintf(key, sizeof(key), "%.*s",
 					 (int)(strcspn(base, ".")), base);
-			} else {
+			} else if (i == 2) {
 				int nn = atoi(path + strlen("chapters/"));
 
 				snprintf(key, sizeof(key), "ch%02d", nn);
 				snprintf(chapter, sizeof(chapter), "%d", nn);
+			} else {
+				int nn = atoi(path + strlen("chapters/"));
+
+				snprintf(key, sizeof(key), "lab%02d", nn);
 			}
 			add_page(path, key, chapter);
 		}

@@ -26,6 +26,9 @@ import subprocess
 import sys
 import threading
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cdp  # noqa: E402
+
 CHROMIUM = ["chromium", "--headless", "--no-sandbox", "--disable-gpu",
             "--disable-background-networking", "--disable-component-update",
             "--no-first-run", "--enable-logging=stderr", "--v=0",
@@ -140,6 +143,123 @@ def check_web(book, out, pages):
     return problems
 
 
+# ---- a phone's screen, and search (DevTools protocol, cdp.py) ------------
+
+PHONE = (400, 800)          # a phone's screen, in CSS pixels
+
+# Every element that reaches past the screen's right edge and is not
+# inside a box that scrolls it (overflow-x: auto): the outermost of each.
+TOO_WIDE_JS = r"""
+(() => {
+  const W = document.documentElement.clientWidth, out = [];
+  const scrolls = (e) => ["auto", "scroll", "hidden"].includes(
+    getComputedStyle(e).overflowX);
+  const name = (e) => e.tagName.toLowerCase() +
+    (e.id ? "#" + e.id : "") +
+    (e.className && typeof e.className === "string" ?
+      "." + e.className.trim().split(/\s+/).join(".") : "");
+  for (const e of document.body.querySelectorAll("*")) {
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.right <= W + 1) continue;
+    let held = false;
+    for (let p = e.parentElement; p && p !== document.body;
+         p = p.parentElement) {
+      if (out.some((o) => o.el === p)) { held = true; break; }
+      if (scrolls(p) && p.getBoundingClientRect().right <= W + 1) {
+        held = true; break;
+      }
+    }
+    if (!held) out.push({ el: e, what: name(e), right: Math.round(r.right),
+      text: (e.textContent || "").trim().slice(0, 40) });
+  }
+  const first = document.querySelector("main h1");
+  return { width: W, scrollWidth: document.documentElement.scrollWidth,
+    wide: out.map((o) => [o.what, o.right, o.text]),
+    h1Top: first ? Math.round(first.getBoundingClientRect().top) : 0 };
+})()
+"""
+
+
+def check_phone(tab, base, pages):
+    """Each page at 400 px: nothing wider than the screen, and the page's
+    title on the first screen (the list of pages is folded away)."""
+    problems = []
+    for name in pages:
+        tab.goto(f"{base}/{name}")
+        r = tab.eval(TOO_WIDE_JS)
+        for what, right, text in r["wide"]:
+            problems.append(f"{name} at {PHONE[0]} px: <{what}> reaches "
+                            f"{right} px, wider than the screen "
+                            f"({r['width']} px): \"{text}\"")
+        if r["scrollWidth"] > r["width"] + 1 and not r["wide"]:
+            problems.append(f"{name} at {PHONE[0]} px: the page is "
+                            f"{r['scrollWidth']} px wide")
+        if r["h1Top"] > PHONE[1]:
+            problems.append(f"{name} at {PHONE[0]} px: the page's title is "
+                            f"{r['h1Top']} px down, below the first screen")
+        for c in tab.console():
+            problems.append(f"{name} at {PHONE[0]} px: console: {c}")
+    return problems
+
+
+# What search must find, and on which page: words of the book that a
+# reader would look up.
+SEARCHES = [("readline", "ch03.html"), ("TIME_WAIT", "ch02.html"),
+            ("SIGPIPE", "ch05.html"), ("points", "lab03.html")]
+
+
+def check_search(tab, url, how):
+    """Search from index.html opened at url (a web server, or file://)."""
+    problems = []
+    tab.goto(url)
+    for word, page in SEARCHES:
+        if not os.path.exists(os.path.join(os.path.dirname(
+                url.replace("file://", "")), page)) and how == "file":
+            continue
+        try:
+            found = tab.eval(f"bookSearch({word!r})")
+        except cdp.CdpError as e:
+            problems.append(f"search ({how}) for {word}: {e}")
+            continue
+        pages = [u.split("/")[-1].split("#")[0] for u in found]
+        if page not in pages:
+            problems.append(f"search ({how}) for \"{word}\" does not find "
+                            f"{page} (found: {' '.join(pages[:8]) or 'nothing'})")
+        shown = tab.eval("document.querySelectorAll("
+                         "'#book-search-results a').length")
+        if not shown:
+            problems.append(f"search ({how}) for \"{word}\": no result "
+                            "shown under the box")
+    for c in tab.console():
+        problems.append(f"search ({how}): console: {c}")
+    return problems
+
+
+def check_devtools(book, out, pages):
+    """Phone width and search, in one Chromium driven over its pipe."""
+    problems = []
+    server = serve(book)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    profile = os.path.join(out, "chromium-profile-cdp")
+    try:
+        with cdp.Browser(profile) as b:
+            phone = b.open(*PHONE, mobile=True)
+            problems += check_phone(phone, base, pages)
+            desk = b.open(1280, 900)
+            problems += check_search(desk, f"{base}/index.html", "http")
+            problems += check_search(
+                desk, "file://" + os.path.abspath(os.path.join(book,
+                                                               "index.html")),
+                "file")
+    except cdp.CdpError as e:
+        problems.append(f"Chromium (DevTools): {e}")
+    finally:
+        server.shutdown()
+        server.server_close()
+        shutil.rmtree(profile, ignore_errors=True)
+    return problems
+
+
 # ---- the PDF -------------------------------------------------------------
 
 def text_right_edge(pdf_yaml, page_width):
@@ -224,6 +344,7 @@ def main():
     os.makedirs(args.out)
     problems, pages = check_links(args.book)
     problems += check_web(args.book, args.out, pages)
+    problems += check_devtools(args.book, args.out, pages)
     pdf_problems, npdf, nfig = check_pdf(args.book, args.work, args.out)
     problems += pdf_problems
     for p in problems:
