@@ -85,7 +85,13 @@ void tk_tick(void);
  * chapters/CH/transcripts/NAME.txt, or the test fails with both versions.
  * With TK_UPDATE_TRANSCRIPTS=1 in the environment the committed file is
  * rewritten instead (then review it with git diff).
+ *
+ * What was typed is marked, so that the book can set it in bold: a
+ * command line starts with a prompt, "$ " or "NAME$ " (server$, client$);
+ * a line typed into a running program (a client's input, ^D) starts with
+ * TK_TYPED, which the book does not show.
  */
+#define TK_TYPED "\u00bb "     /* "» " in UTF-8 */
 /* Replaces every match of the POSIX extended regex with repl; returns a
  * new string (the old one is freed). */
 char *tk_scrub(char *text, const char *regex, const char *repl);

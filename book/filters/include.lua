@@ -318,6 +318,26 @@ local function listing(el, path)
     pandoc.Attr(id, el.classes, attrs))
 end
 
+-- A transcript line that was typed but is not marked as typed: a
+-- prompt the book does not know ("root# ", "user@host:~$ ", "server $ ",
+-- "> "), or a control key (^D) on a line of its own.  Returns why, or
+-- nil.
+function unmarked_typing(l)
+  if l:match("^[%w_.-]*%$ ") or l:match("^[%w_.-]*%$$")
+     or l:sub(1, 3) == "\194\187 " then
+    return nil
+  end
+  local prompt = l:match("^(%s*[%w_.@:~/-]*%s?[#%%>%$])%s")
+  if prompt then
+    return "\"" .. prompt .. " \" looks like a prompt the book does not "
+      .. "know"
+  end
+  if l:match("^%^[A-Z@%[\\]$") then
+    return "\"" .. l .. "\" is a key typed into a program, not marked"
+  end
+  return nil
+end
+
 local function transcript(el, path)
   local line = line_of('include="' .. path .. '"')
   if el.text:match("%S") then
@@ -332,6 +352,15 @@ local function transcript(el, path)
     return el
   end
   deps[#deps + 1] = path
+  for i, l in ipairs(lines) do
+    local why = unmarked_typing(l)
+    if why then
+      problem(line, path .. ":" .. i .. ": " .. why .. " (typed text is "
+        .. "marked: a prompt \"$ \" or \"NAME$ \" before a command, "
+        .. "\"\194\187 \" before a line typed into a running program; "
+        .. "CONTRIBUTING.md, \"The book\")")
+    end
+  end
   local out = {}
   for i, l in ipairs(lines) do out[i] = (expand_tabs(l)) end
   while #out > 0 and out[#out]:match("^%s*$") do table.remove(out) end

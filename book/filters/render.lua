@@ -4,7 +4,8 @@ HTML (one page of the web edition) or LaTeX (the print edition) out.
 
   - listings: syntax-highlighted, every line with its real line number
     in the source file, captioned "Listing 3.2  lib/readio.c (readn)";
-  - transcripts: terminal output, with "$ command" lines set apart;
+  - transcripts: terminal output, what was typed in bold (a command
+    after its prompt, "$ " or "server$ ", and lines marked "» ");
   - figures: fig:NAME becomes figures/NAME.svg (HTML) or .pdf (LaTeX),
     with "Figure 3.1" before the caption;
   - links to #id go to the page that defines id; a link with no text
@@ -172,13 +173,30 @@ end
 
 ---------------------------------------------------------------- transcripts
 
+-- What was typed in a transcript line (CONTRIBUTING.md, "The book"):
+-- a command after its prompt ("$ ", "server$ "), or a line typed into a
+-- running program, marked "» " by the test that wrote the transcript.
+-- Returns prompt, typed text; or nil for output.
+local TYPED_MARK = "\194\187 "       -- "» "
+local function typed(line)
+  local prompt, cmd = line:match("^([%w_.-]*%$ )(.*)$")
+  if prompt then return prompt, cmd end
+  if line:sub(1, #TYPED_MARK) == TYPED_MARK then
+    return "", line:sub(#TYPED_MARK + 1)
+  end
+  return nil
+end
+
 local function transcript_html(el)
   local out = {}
   for line in (el.text .. "\n"):gmatch("([^\n]*)\n") do
-    local cmd = line:match("^%$ (.*)$")
-    if cmd then
-      out[#out + 1] = '<span class="prompt">$ </span><span class="cmd">'
-        .. html_escape(cmd) .. "</span>"
+    local prompt, cmd = typed(line)
+    if prompt and prompt ~= "" then
+      out[#out + 1] = '<span class="prompt">' .. html_escape(prompt) ..
+        '</span><span class="cmd">' .. html_escape(cmd) .. "</span>"
+    elseif prompt then
+      out[#out + 1] = '<span class="typed">' .. html_escape(cmd) ..
+        "</span>"
     else
       out[#out + 1] = html_escape(line)
     end
@@ -192,14 +210,34 @@ local function transcript_html(el)
     table.concat(out, "\n")))
 end
 
+-- Print: typed text in bold; the verbatim block takes \textbf, so \ { }
+-- of the output itself are escaped.
+local function verbatim_escape(s)
+  return (s:gsub("[\\{}]", { ["\\"] = "\\textbackslash{}",
+    ["{"] = "\\{", ["}"] = "\\}" }))
+end
+
 local function transcript_latex(el)
   -- lines too long for the page are broken by fvextra (preamble.tex)
   local target = el.identifier ~= "" and
     ("\\hypertarget{" .. el.identifier .. "}{}") or ""
+  local out = {}
+  for line in (el.text .. "\n"):gmatch("([^\n]*)\n") do
+    local prompt, cmd = typed(line)
+    if prompt then
+      line = verbatim_escape(prompt) .. (cmd ~= "" and
+        ("\\textbf{" .. verbatim_escape(cmd) .. "}") or "")
+    else
+      line = verbatim_escape(line)
+    end
+    out[#out + 1] = line
+  end
   return pandoc.RawBlock("latex", string.format(
-    "%s\\begin{BookTranscript}{%s}\n\\begin{TranscriptVerbatim}\n%s\n" ..
+    "%s\\begin{BookTranscript}{%s}\n" ..
+    "\\begin{TranscriptVerbatim}[commandchars=\\\\\\{\\}]\n%s\n" ..
     "\\end{TranscriptVerbatim}\n\\end{BookTranscript}", target,
-    inline_markup({ pandoc.Code(el.attributes["path"]) }), el.text))
+    inline_markup({ pandoc.Code(el.attributes["path"]) }),
+    table.concat(out, "\n")))
 end
 
 function CodeBlock(el)

@@ -71,7 +71,7 @@ static void client_echo(struct scene *s, hn_proc *cli, const char *word)
 	snprintf(regex, sizeof(regex), "^%s$", word);
 	hn_write_stdin(cli, line, strlen(line));
 	hn_wait_line(cli, regex, 2000);
-	fprintf(s->tr, "%s\n%s\n", word, word);
+	fprintf(s->tr, TK_TYPED "%s\n%s\n", word, word);
 }
 
 /* Types a line the server will never answer. */
@@ -81,7 +81,7 @@ static void client_type(struct scene *s, hn_proc *cli, const char *word)
 
 	snprintf(line, sizeof(line), "%s\n", word);
 	hn_write_stdin(cli, line, strlen(line));
-	fprintf(s->tr, "%s\n", word);
+	fprintf(s->tr, TK_TYPED "%s\n", word);
 }
 
 /* Ends the client's input (^D) and expects it to exit with status 0. */
@@ -94,7 +94,7 @@ static void client_eof(struct scene *s, hn_proc *cli)
 	TK_EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		  "the client did not end cleanly at end of input: %s",
 		  hn_stderr(cli));
-	fprintf(s->tr, "^D\n");
+	fprintf(s->tr, TK_TYPED "^D\n");
 }
 
 /* Appends the output of a shell command run in the server host. */
