@@ -29,6 +29,9 @@ for pass in 1 2 3 4; do
 		exit 1
 	fi
 	if [ -f "$name.idx" ]; then
+		# an entry written from inside a macro's argument has
+		# "\texttt  {X}" for "\texttt{X}": make them one entry
+		sed -i -e 's/\\\([A-Za-z]*\) *{/\\\1{/g' "$name.idx"
 		makeindex -q "$name.idx" 2>/dev/null ||
 			{ echo "book: makeindex failed on $dir/$name.idx" >&2; exit 1; }
 	fi
