@@ -30,7 +30,7 @@ book_lab_src = $(wildcard $(dir $1)lab/LAB.md)
 BOOK_CHAPTER_KEYS := $(foreach s,$(BOOK_CHAPTER_SRCS),$(call book_key,$s) \
   $(if $(call book_lab_src,$s),lab$(call book_nn,$s)))
 BOOK_FRONT_KEYS   := index using labs
-BOOK_BACK_KEYS    := functions glossary
+BOOK_BACK_KEYS    := functions glossary topics
 BOOK_KEYS := $(BOOK_FRONT_KEYS) $(BOOK_CHAPTER_KEYS) $(BOOK_BACK_KEYS)
 
 BOOK_SRC_index     := book/front/index.md
@@ -38,6 +38,7 @@ BOOK_SRC_using     := book/front/using.md
 BOOK_SRC_labs      := book/front/labs.md
 BOOK_SRC_functions := book/back/functions.md
 BOOK_SRC_glossary  := book/back/glossary.md
+BOOK_SRC_topics    := book/back/topics.md
 $(foreach s,$(BOOK_CHAPTER_SRCS),$(eval BOOK_SRC_$(call book_key,$s) := $s)\
   $(eval BOOK_NUM_$(call book_key,$s) := $(patsubst 0%,%,$(call book_nn,$s))))
 $(foreach s,$(BOOK_CHAPTER_SRCS),$(if $(call book_lab_src,$s),$(eval \
@@ -88,7 +89,7 @@ $(BOOK_TOOLS)/tests/ladder_test: $(B)/obj/book/tests/ladder_test.o \
 
 # ---- stage 1 -----------------------------------------------------------
 BOOK_STAGE1_DEPS := book/pandoc/page.yaml book/filters/include.lua \
-		    $(BOOK_FIG_LIST)
+		    $(BOOK_FIG_LIST) book/filters/terms.lua book/back/glossary.md
 
 # $(call book_page,KEY)
 define book_page
@@ -105,13 +106,22 @@ $(BOOK)/$1.html: $(BOOKW)/j/$1.json $(BOOK_TABLES) book/pandoc/html.yaml \
 	@mkdir -p $(BOOK)
 	$$(BOOK_Q)pandoc -d book/pandoc/html.yaml $$< -o $$@ \
 	  -M book-key=$1 -M book-tables=$(BOOKW)/t \
-	  -M book-source=$(BOOK_SRC_$1)
+	  -M book-source=$(BOOK_SRC_$1) $$(BOOK_HTML_OPTS_$1)
 endef
 $(foreach k,$(BOOK_KEYS),$(eval $(call book_page,$k)))
 
 # The contents and the index pages also read the book-wide tables.
 $(BOOK)/index.html: $(BOOKW)/t/toc.tsv
 $(BOOK)/functions.html: $(BOOKW)/t/fun.tsv
+$(BOOK)/topics.html: $(BOOKW)/t/terms.tsv
+
+# Where the code is, its version and date (tools/version.sh, rewritten
+# only when they change): on the title page of both editions.
+BOOK_VERSION := $(BOOKW)/t/version.yaml
+BOOK_REPO_URL ?=
+export BOOK_REPO_URL
+BOOK_HTML_OPTS_index := --metadata-file=$(BOOK_VERSION)
+$(BOOK)/index.html: $(BOOK_VERSION)
 
 # ---- stage 2: the print edition ----------------------------------------
 # pandoc writes the highlighting macros only for documents that contain
@@ -123,20 +133,31 @@ $(BOOKW)/highlight.tex: book/book.mk
 	  sed -n '/^\\usepackage{fancyvrb}/,/^\\newcommand{\\WarningTok}/p' >$@
 
 book_json = $(foreach k,$1,$(BOOKW)/j/$k.json)
-$(BOOKW)/book.tex: $(BOOK_JSON) $(BOOK_TABLES) $(BOOKW)/t/fun.tsv \
+# book.tex is replaced only when it changes (so that touching a chapter
+# does not re-typeset the book); book.tex.stamp records that it was
+# remade, so that the next `make book` does not remake it again.
+$(BOOKW)/book.tex: $(BOOKW)/book.tex.stamp ;
+$(BOOKW)/book.tex.stamp: $(BOOK_JSON) $(BOOK_TABLES) $(BOOKW)/t/fun.tsv \
+		  $(BOOKW)/t/terms.tsv $(BOOK_VERSION) \
 		  $(BOOKW)/highlight.tex book/pandoc/pdf.yaml \
 		  book/filters/assemble.lua book/filters/render.lua \
 		  book/styles/preamble.tex book/styles/frontmatter.tex
 	$(BOOK_Q)pandoc -d book/pandoc/pdf.yaml $(BOOKW)/j/index.json \
-	  -o $@.new -M book-key=book -M book-tables=$(BOOKW)/t \
+	  -o $(BOOKW)/book.tex.new -M book-key=book -M book-tables=$(BOOKW)/t \
+	  --metadata-file=$(BOOK_VERSION) \
 	  -M book-front="$(call book_json,$(BOOK_FRONT_KEYS:index=))" \
 	  -M book-chapters="$(call book_json,$(BOOK_CHAPTER_KEYS))" \
 	  -M book-back="$(call book_json,$(BOOK_BACK_KEYS))"
-	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+	@cd $(BOOKW) && { cmp -s book.tex.new book.tex && rm -f book.tex.new \
+	  || mv book.tex.new book.tex; }
+	@touch $@
 
+# The PDF's dates and /ID come from the last commit (SOURCE_DATE_EPOCH),
+# so the same sources give the same bytes.
 $(BOOK)/book.pdf: $(BOOKW)/book.tex $(BOOK_FIG_PDF) book/tools/latex.sh
 	@mkdir -p $(@D)
-	$(BOOK_Q)book/tools/latex.sh $(BOOKW) book $@
+	$(BOOK_Q)SOURCE_DATE_EPOCH=$$(sed -n "s/^book-epoch: '\(.*\)'/\1/p" \
+	  $(BOOK_VERSION)) book/tools/latex.sh $(BOOKW) book $@
 
 # ---- figures -----------------------------------------------------------
 $(BOOK)/figures/%.svg: book/figures/%.dot
@@ -204,6 +225,7 @@ book: deps book-deps ## build the book: web edition and PDF in build/book/
 
 book-stage1: $(BOOK_JSON)
 	@book/tools/tables.sh $(BOOKW)/t $(BOOKW)/aux $(BOOK_KEYS)
+	@book/tools/version.sh $(BOOK_VERSION)
 
 book-stage2: $(BOOK_HTML) $(BOOK)/book.css $(BOOK_SEARCH) $(BOOK_FIG_SVG) \
 	     $(BOOK)/book.pdf

@@ -28,6 +28,52 @@ local function read_json(path)
   return pandoc.read(text, "json").blocks
 end
 
+-- LaTeX for a metadata string (tools/version.sh), special characters
+-- escaped; a URL is set with \url.
+local function meta_tex(meta, name)
+  local v = meta[name] and pandoc.utils.stringify(meta[name]) or ""
+  return (pandoc.write(pandoc.Pandoc({ pandoc.Plain({ pandoc.Str(v) }) }),
+    "latex"):gsub("\n$", "")), v
+end
+
+-- The back of the title page: where the code is, which version of it
+-- the book was made from, and when (the last commit's date); and the
+-- PDF's own title, author and subject.
+local function colophon(meta)
+  local _, repo = meta_tex(meta, "book-repo")
+  local version = meta_tex(meta, "book-version")
+  local commit = meta_tex(meta, "book-commit")
+  local date = meta_tex(meta, "book-date")
+  local where = repo ~= "" and ("\\url{" .. repo .. "}")
+    or "a clone of the workbook's repository (its public address was " ..
+       "not configured: BOOK\\_REPO\\_URL, see book/README.md)"
+  local title, subtitle = "", ""
+  if meta.title then title = pandoc.utils.stringify(meta.title) end
+  if meta.subtitle then subtitle = pandoc.utils.stringify(meta.subtitle) end
+  local function pdfstr(t)    -- for \hypersetup: no braces or backslashes
+    return (t:gsub("[\\{}%%#]", ""))
+  end
+  -- the PDF's information is written with the first page: set it first
+  local info = table.concat({
+    "\\hypersetup{pdftitle={" .. pdfstr(title) .. "},",
+    "  pdfauthor={" .. pdfstr(meta["book-author"] and
+      pandoc.utils.stringify(meta["book-author"]) or
+      "The workbook's contributors") .. "},",
+    "  pdfsubject={" .. pdfstr(subtitle) .. "},",
+    "  pdfkeywords={sockets, TCP, UDP, Linux, C, network programming}}",
+  }, "\n")
+  return info, table.concat({
+    "\\thispagestyle{empty}\\null\\vfill",
+    "{\\small\\raggedright\\setlength{\\parskip}{0.6em}",
+    "The programs, tests, labs and the sources of this book are in " ..
+      where .. ".\\par",
+    "This book was made from version \\texttt{" .. version ..
+      "} of the repository (commit \\texttt{" .. commit ..
+      "}), last changed on " .. date .. ".\\par}",
+    "\\clearpage",
+  }, "\n")
+end
+
 -- The title page, set here rather than by the template's \maketitle so
 -- that it can say what the book is made of.
 local function title_page(meta)
@@ -39,7 +85,9 @@ local function title_page(meta)
     return (pandoc.write(pandoc.Pandoc({ pandoc.Plain(inl) }), "latex")
       :gsub("\n$", ""))
   end
+  local info, back = colophon(meta)
   return pandoc.RawBlock("latex", table.concat({
+    info,
     "\\begin{titlepage}\\centering",
     "\\vspace*{0.28\\textheight}",
     "{\\sffamily\\bfseries\\Huge " .. tex("title") .. "\\par}",
@@ -49,7 +97,10 @@ local function title_page(meta)
     "{\\small Every listing, transcript and figure in this book comes " ..
       "from code that the workbook's tests build and run.\\par}",
     "\\end{titlepage}",
+    back,
     "\\tableofcontents",
+    "\\BookListOfFigures",
+    "\\listoflistings",
   }, "\n"))
 end
 

@@ -27,6 +27,7 @@ local problems = {}
 local is_html = FORMAT:match("html") ~= nil
 local is_latex = FORMAT:match("latex") ~= nil
 local listing_serial = 0
+local page_meta = {}    -- this page's metadata (the title page's colophon)
 
 local function meta_string(meta, name)
   local v = meta[name]
@@ -289,11 +290,23 @@ local function column_text(el, ncol)
   return longest, total
 end
 
+-- In a table, an identifier is set whole (its column has room for it):
+-- no break at an underscore, which would split SYN_RECV over two lines.
+local function unbreakable_code(el)
+  return el:walk({ Code = function(c)
+    return pandoc.RawInline("latex", (pandoc.write(pandoc.Pandoc({
+      pandoc.Plain({ c }) }), "latex"):gsub("\n$", "")))
+  end })
+end
+
 function Table(el)
   if not is_latex then return nil end
   local ncol = #el.colspecs
-  if ncol == 0 or type(el.colspecs[1][2]) ~= "number" then return nil end
+  if ncol == 0 or type(el.colspecs[1][2]) ~= "number" then
+    return unbreakable_code(el)
+  end
   local longest, total = column_text(el, ncol)
+  el = unbreakable_code(el)
   local avail = TEXT_PT - COLSEP_PT * ncol
   local widths, used, weight = {}, 0, 0
   for j = 1, ncol do
@@ -426,7 +439,77 @@ local function function_blocks()
   return { pandoc.Div({ pandoc.BulletList(items) }, { class = "functions" }) }
 end
 
+-- The index of concepts, socket options, errno values and TCP states
+-- (filters/terms.lua): in print, makeindex's index with page numbers;
+-- on the web, one list per kind, each use a link to its section.
+local TERM_KINDS = { { "concept", "Concepts" }, { "option", "Socket options" },
+  { "errno", "errno values" }, { "state", "TCP states" } }
+
+local function term_blocks()
+  if is_latex then return { pandoc.RawBlock("latex", "\\printindex") } end
+  local by = {}                 -- kind -> term -> { {id, label, page} }
+  for _, r in ipairs(rows(tables .. "/terms.tsv")) do
+    local kind, term, id, label, page = r[1], r[2], r[3], r[4], r[5]
+    by[kind] = by[kind] or {}
+    by[kind][term] = by[kind][term] or {}
+    table.insert(by[kind][term], { id = id, label = label, page = page })
+  end
+  local out = pandoc.List()
+  for _, k in ipairs(TERM_KINDS) do
+    local terms = {}
+    for t in pairs(by[k[1]] or {}) do terms[#terms + 1] = t end
+    table.sort(terms, function(a, b) return a:lower() < b:lower() end)
+    if #terms > 0 then
+      out:insert(pandoc.Header(2, { pandoc.Str(k[2]) },
+        { id = "terms-" .. k[1] }))
+      local items = pandoc.List()
+      for _, t in ipairs(terms) do
+        local inl = pandoc.List({ k[1] == "concept" and pandoc.Str(t)
+          or pandoc.Code(t) })
+        for i, e in ipairs(by[k[1]][t]) do
+          inl:insert(pandoc.Str(i == 1 and ": " or ", "))
+          inl:insert(pandoc.Link({ pandoc.Str(e.label) },
+            page_file(e.page) .. "#" .. e.id))
+        end
+        items:insert({ pandoc.Plain(inl) })
+      end
+      out:insert(pandoc.Div({ pandoc.BulletList(items) },
+        { class = "functions" }))
+    end
+  end
+  return out
+end
+
+-- The web edition's colophon (the print edition's is set by
+-- assemble.lua): where the code is, its version and date
+-- (tools/version.sh, passed to the title page only).
+local function colophon_blocks(meta)
+  local function m(name)
+    return meta[name] and pandoc.utils.stringify(meta[name]) or ""
+  end
+  local repo = m("book-repo")
+  local where = repo ~= "" and pandoc.List({ pandoc.Link({ pandoc.Str(repo) },
+      repo) })
+    or pandoc.List({ pandoc.Str("a clone of the workbook's repository (its"
+      .. " public address was not configured: BOOK_REPO_URL, see"
+      .. " book/README.md)") })
+  local inl = pandoc.List({ pandoc.Str("The programs, tests, labs and the "
+    .. "sources of this book are in ") }) .. where .. pandoc.List({
+    pandoc.Str(". This edition was made from version "),
+    pandoc.Code(m("book-version")), pandoc.Str(" (commit "),
+    pandoc.Code(m("book-commit")), pandoc.Str("), last changed on "
+    .. m("book-date") .. ".") })
+  return { pandoc.Div({ pandoc.Para(inl) }, { class = "colophon" }) }
+end
+
 function Div(el)
+  if el.identifier == "book-colophon" then
+    if is_latex or not page_meta["book-commit"] then return {} end
+    return colophon_blocks(page_meta)
+  end
+  if el.identifier == "book-terms" then
+    return term_blocks()
+  end
   if el.identifier == "book-toc" then
     if is_latex then return {} end
     return toc_blocks()
@@ -440,6 +523,7 @@ end
 ---------------------------------------------------------------- the page
 
 local function load(doc)
+  page_meta = doc.meta
   key = meta_string(doc.meta, "book-key")
   tables = meta_string(doc.meta, "book-tables")
   source = meta_string(doc.meta, "book-source")
@@ -496,7 +580,8 @@ end
 
 return {
   { Pandoc = load },
+  { Table = Table },   -- before Code, which would hide a cell's words
   { CodeBlock = CodeBlock, Code = Code, Image = Image, Link = Link,
-    Div = Div, Table = Table },
+    Div = Div },
   { Pandoc = finish },
 }

@@ -12,6 +12,11 @@ A word that reaches past the text block's right edge (code running off
 the page) is a failure; so is a figure whose caption is in the PDF but
 whose drawing is not (none of the figure's own words are on that page).
 
+The LaTeX log of the last pass: an overfull line, a page more than
+VBOX_SLACK_PT too long, a line stretched to badness 10000, a LaTeX or
+package warning or a missing glyph is a failure, named by PDF page, book.tex line and section.  A listing's or
+transcript's caption that is the last line of a PDF page is a failure.
+
 Screenshots and page images go to build/book-check/ for a person to look
 at.  Exit status 0, or 1 with one line per problem.
 """
@@ -330,6 +335,117 @@ def check_pdf(book, work, out):
     return problems, len(pages), len(figures)
 
 
+# ---- what LaTeX said, and captions left alone at the foot of a page ----
+
+LOG_PROBLEM = re.compile(
+    r"^(Overfull \\[hv]box .*|Underfull \\hbox \(badness 10000\).*|"
+    r"LaTeX Warning: .*|Package \S+ Warning: .*|Missing character: .*)$")
+# A page up to this much taller than the text block is not seen (a shaded
+# listing split across pages by framed.sty overshoots by a point or so);
+# an underfull page is the ragged bottom of a one-sided book.
+VBOX_SLACK_PT = 2.0
+VBOX_OVER = re.compile(r"^Overfull \\vbox \(([\d.]+)pt too high\)")
+TEX_LINES = re.compile(r"at lines? (\d+)")
+# an id that starts a chapter or section in book.tex
+TEX_TARGET = re.compile(r"\\hypertarget\{((?:ch\d+|sec-[\d.]+|[a-z]+))\}")
+
+
+def tex_places(tex):
+    """For each line of book.tex, the chapter or section it is in."""
+    places, here = [], "front matter"
+    with open(tex, encoding="utf-8") as f:
+        for line in f:
+            m = TEX_TARGET.search(line)
+            if m:
+                here = m.group(1)
+            places.append(here)
+    return places
+
+
+def source_of(place):
+    """"sec-2.6" -> "section 2.6 (chapters/02-transport/README.md)"."""
+    m = re.match(r"(?:ch(\d+)|sec-(\d+)\.)", place)
+    if not m:
+        return place
+    nn = int(m.group(1) or m.group(2))
+    srcs = glob.glob(f"chapters/{nn:02d}-*/README.md")
+    what = f"section {place[4:]}" if place.startswith("sec-") \
+        else f"chapter {nn}"
+    return f"{what} ({srcs[0]})" if srcs else what
+
+
+def check_latex_log(work):
+    """Every overfull box, badly underfull box, LaTeX or package warning
+    and missing glyph in the last xelatex pass is a failure, named by its
+    PDF page (counted from 1, as a PDF viewer does) and the book.tex line
+    and section it comes from."""
+    log = os.path.join(work, "book.log")
+    tex = os.path.join(work, "book.tex")
+    if not os.path.exists(log):
+        return [f"{log}: no LaTeX log (make book)"]
+    places = tex_places(tex)
+    with open(log, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    # TeX wraps its log at 79 columns; a warning's lines are rejoined
+    problems, shipped = [], 0
+    for line in text.split("\n"):
+        # "[12]" or "[12 <file>]": a page shipped out before what follows
+        shipped += len(re.findall(r"\[\d+(?:[\s\]<{]|$)", line)) \
+            if not LOG_PROBLEM.match(line) else 0
+        m = LOG_PROBLEM.match(line)
+        if not m:
+            continue
+        msg = m.group(1)
+        v = VBOX_OVER.match(msg)
+        if v and float(v.group(1)) <= VBOX_SLACK_PT:
+            continue
+        where = f"book.pdf page {shipped + 1}"
+        n = TEX_LINES.search(msg)
+        if n and int(n.group(1)) <= len(places):
+            tl = int(n.group(1))
+            where += f", book.tex:{tl} in {source_of(places[tl - 1])}"
+        problems.append(f"{where}: LaTeX: {msg}")
+    return problems
+
+
+CAPTION = re.compile(r"^(Listing \d+\.\d+ \S+|Output \S*transcripts/\S+)")
+
+
+def pdf_lines(pdf):
+    """[[line text, ...] per page], lines top to bottom (pdftotext -bbox
+    words grouped by their baseline)."""
+    r = subprocess.run(["pdftotext", "-bbox", pdf, "-"],
+                       stdout=subprocess.PIPE, check=True)
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="[\d.]+" '
+                      r'xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>')
+    pages = []
+    for chunk in r.stdout.decode(errors="replace").split("<page ")[1:]:
+        rows = {}
+        for x, y, w in word.findall(chunk):
+            rows.setdefault(round(float(y)), []).append(
+                (float(x), html.unescape(w)))
+        pages.append([" ".join(w for _, w in sorted(rows[y]))
+                      for y in sorted(rows)])
+    return pages
+
+
+def check_stranded_captions(pdf):
+    """A listing's or transcript's caption must not be the last line of
+    a page: its code or output would start on the next page (and a
+    figure could float in between)."""
+    problems = []
+    for n, lines in enumerate(pdf_lines(pdf), 1):
+        body = list(lines)
+        # the page number alone at the foot of a chapter's first page
+        while body and re.fullmatch(r"[\divxlc]+", body[-1]):
+            body.pop()
+        if body and CAPTION.match(body[-1]) and ". . ." not in body[-1]:
+            problems.append(f"book.pdf page {n}: the caption \""
+                            f"{body[-1]}\" is alone at the foot of the "
+                            "page; what it captions starts on the next")
+    return problems
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--book", default="build/book")
@@ -347,6 +463,8 @@ def main():
     problems += check_devtools(args.book, args.out, pages)
     pdf_problems, npdf, nfig = check_pdf(args.book, args.work, args.out)
     problems += pdf_problems
+    problems += check_latex_log(args.work)
+    problems += check_stranded_captions(os.path.join(args.book, "book.pdf"))
     for p in problems:
         print(f"book-check: {p}")
     print(f"book-check: {len(pages)} web pages in Chromium, {npdf} PDF "

@@ -16,7 +16,7 @@ mkdir -p "$out"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/booktables.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 : >"$tmp/ids.tsv"; : >"$tmp/nav.tsv"; : >"$tmp/toc.tsv"; : >"$tmp/fun.tsv"
-: >"$tmp/fig.tsv"
+: >"$tmp/fig.tsv" "$tmp/terms.tsv"
 for k in "$@"; do
 	awk -F'\t' -v OFS='\t' -v p="$k" -v d="$tmp" '
 	$1 == "id" || $1 == "figid" { print $2, p, $3 >> (d "/ids.tsv") }
@@ -30,6 +30,12 @@ for k in "$@"; do
 	$1 == "figure" { print $2, $3, $4, p >> (d "/fig.tsv") }
 	END { if (!titled) print p, p, "" >> (d "/nav.tsv") }
 	' "$auxdir/$k.tsv"
+done
+# the index's terms (filters/terms.lua): category, term, id, label, page
+for k in "$@"; do
+	[ -f "$auxdir/$k.terms.tsv" ] || continue
+	awk -v OFS='\t' -v p="$k" '{ print $0, p }' "$auxdir/$k.terms.tsv" \
+		>>"$tmp/terms.tsv"
 done
 # a figure's default id may be on several pages (see include.lua)
 touch "$tmp/shared.txt"
@@ -45,7 +51,7 @@ if [ -n "$dups" ]; then
 	done
 	exit 1
 fi
-for t in ids nav toc fun fig; do
+for t in ids nav toc fun fig terms; do
 	cmp -s "$tmp/$t.tsv" "$out/$t.tsv" 2>/dev/null ||
 		cp "$tmp/$t.tsv" "$out/$t.tsv"
 done
