@@ -24,8 +24,8 @@
  * names it); where more than one connection is drawn, each state names
  * its connection (#1, #2).  The time since the previous arrow is written
  * in the left margin when it is 20 ms or more, no note comes between, and
- * the segment carries no data or is a retransmission: a wait of the
- * kernel's own (a delayed ACK, a retransmission timer, a keepalive
+ * the segment is an ACK or RST without data or a retransmission: a wait
+ * of the kernel's own (a delayed ACK, a retransmission timer, a keepalive
  * probe), not of a program.  It is rounded down, to 20 ms below 0.1 s and to
  * 0.1 s above, so that every run draws the same number (a delayed ACK
  * takes 40 to 48 ms by the kernel's clock ticks: "+40 ms").  A payload
@@ -59,6 +59,7 @@
 #define LABEL_LEN 96
 #define MAX_CONNS 8
 #define SHOW_PAYLOAD 24         /* bytes of payload shown as text */
+#define MIN_GAP 0.020           /* seconds: a shorter wait is not shown */
 
 /* TCP flag bits, as on the wire. */
 enum { F_FIN = 0x01, F_SYN = 0x02, F_RST = 0x04, F_PSH = 0x08, F_ACK = 0x10 };
@@ -527,11 +528,13 @@ static void add_segment(struct ladder *l, const struct segment *s)
 
 	*r = (struct row){ .rightward = rightward, .retransmission = again,
 		.repeats = 1, .seg = *s, .conn = conn, .gap = -1 };
-	/* a wait of the kernel's own ends in a segment without data (an
-	 * ACK, a probe, a RST) or a retransmission; before data, a wait is
-	 * the program's (or the scheduler's) and is not shown */
+	/* a wait of the kernel's own ends in a segment that no program
+	 * sent (an ACK, a probe, a RST) or a retransmission; before data, a
+	 * SYN or a FIN, a wait is a program's (or the scheduler's) and is
+	 * not shown */
 	if (l->last_time >= 0 && !l->note_since &&
-	    ((s->proto == IPPROTO_TCP && s->len == 0) || again))
+	    ((s->proto == IPPROTO_TCP && s->len == 0 &&
+	      !(s->flags & (F_SYN | F_FIN))) || again))
 		r->gap = s->time - l->last_time;
 	l->last_time = s->time;
 	l->note_since = false;
@@ -835,7 +838,7 @@ static void draw_header(FILE *out, const struct ladder *l,
 			x, x, height - 16);
 	}
 	for (int i = 0; i < l->nrows; i++) {
-		if (l->rows[i].gap >= 0.010) {
+		if (l->rows[i].gap >= MIN_GAP) {
 			fprintf(out, "<text x=\"8\" y=\"72\" "
 				"font-size=\"13\" fill=\"#4a5260\">"
 				"wait</text>\n");
@@ -884,7 +887,7 @@ static void draw_gap(FILE *out, double gap, int y)
 {
 	char text[32];
 
-	if (gap < 0.020)
+	if (gap < MIN_GAP)
 		return;
 	if (gap < 0.1)          /* a delayed ACK: 40 to 48 ms at HZ 250 */
 		snprintf(text, sizeof(text), "+%d ms", (int)(gap * 50) * 20);

@@ -13,6 +13,8 @@
  * and the failure stories, each played by its chapter's own programs
  * (built under build/ch/), the same lines typed as in the section:
  *
+ *   host-crash    5.14: the same, but the host stays down: the line is
+ *                 retransmitted until echocli gets ETIMEDOUT
  *   crash-reboot  5.15: echocli and echosrv_v3; "hello" is echoed, the
  *                 server's host crashes and reboots, then "another line"
  *                 is typed: the rebooted host answers it with RST
@@ -63,6 +65,11 @@ static const char topology[] =
 	"host client server\n"
 	"link client server 192.0.2.0/24\n"
 	"sysctl client net.ipv4.tcp_retries2 8\n";
+
+/* The harness's fast timers as they are (tcp_retries2 1). */
+static const char topology_fast[] =
+	"host client server\n"
+	"link client server 192.0.2.0/24\n";
 
 /* The kernel's own timers: the harness's 5 ms minimum RTO would also cap
  * the delayed ACK (Linux 6.7 on: delack_max follows rto_min). */
@@ -325,6 +332,27 @@ static int sigpipe(struct run *r)
 	return 0;
 }
 
+/* 5.14: the host crashes; the client's line is retransmitted until the
+ * client gives up (the harness's tcp_retries2 1, as in the chapter's
+ * test). */
+static int echo_crash(struct run *r)
+{
+	hn_proc *cli = echo_session(r, "echocli");
+	int status;
+
+	if (cli == NULL)
+		return -1;
+	note(r, "the server's host crashes");
+	if (hn_crash(r->net, "server") < 0)
+		return failed("cannot crash the server");
+	note(r, "=right (host down)");
+	if (type_line(r, cli, "another line\n") < 0 ||
+	    client_exit(cli, &status) < 0)
+		return -1;
+	note(r, "echocli: Connection timed out");
+	return 0;
+}
+
 /* 5.15: the host crashes and reboots before the client sends. */
 static int echo_reboot(struct run *r)
 {
@@ -491,6 +519,7 @@ static const struct {
 } scenarios[] = {
 	{ "handshake", handshake, NULL },
 	{ "close", four_segment_close, NULL },
+	{ "host-crash", echo_crash, topology_fast },
 	{ "crash-reboot", echo_reboot, NULL },
 	{ "child-killed", child_killed, NULL },
 	{ "sigpipe", sigpipe, NULL },
