@@ -358,7 +358,8 @@ static struct conn *conn_of(struct ladder *l, const struct segment *s,
 	for (int i = 0; i < l->nconns; i++) {
 		struct conn *c = &l->conns[i];
 
-		if (same_endpoint(&c->left, lp) && same_endpoint(&c->right, rp)) {
+		if (same_endpoint(&c->left, lp) &&
+		    same_endpoint(&c->right, rp)) {
 			*index = i;
 			return c;
 		}
@@ -410,7 +411,8 @@ static void track_states(struct conn *c, const struct segment *s,
 	char *snd = rightward ? c->state_left : c->state_right;
 	char *rcv = rightward ? c->state_right : c->state_left;
 	bool *snd_fin = rightward ? &c->fin_left : &c->fin_right;
-	uint32_t *snd_fin_seq = rightward ? &c->fin_seq_left : &c->fin_seq_right;
+	uint32_t *snd_fin_seq = rightward ? &c->fin_seq_left
+					  : &c->fin_seq_right;
 	bool rcv_fin = rightward ? c->fin_right : c->fin_left;
 	uint32_t rcv_fin_seq = rightward ? c->fin_seq_right : c->fin_seq_left;
 	uint8_t f = s->flags;
