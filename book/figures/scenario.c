@@ -231,17 +231,25 @@ static hn_proc *server_up(hn_proc *srv, int port)
 	return srv;
 }
 
-/* Types a line into the client (stdin is a pipe). */
-static int type_line(struct run *r, hn_proc *cli, const char *line)
+/* Types a line into the client (stdin is a pipe); the note names the
+ * program if who is not NULL. */
+static int type_line_into(struct run *r, hn_proc *cli, const char *line,
+			  const char *who)
 {
 	char label[LINE_LABEL];
 
-	snprintf(label, sizeof(label), "\"%.*s\" is typed",
-		 (int)strcspn(line, "\n"), line);
+	snprintf(label, sizeof(label), "\"%.*s\" is typed%s%s",
+		 (int)strcspn(line, "\n"), line, who ? " into " : "",
+		 who ? who : "");
 	note(r, label);
 	if (hn_write_stdin(cli, line, strlen(line)) < 0)
 		return failed("cannot type into the client");
 	return 0;
+}
+
+static int type_line(struct run *r, hn_proc *cli, const char *line)
+{
+	return type_line_into(r, cli, line, NULL);
 }
 
 /* Types a line and waits for its echo. */
@@ -467,7 +475,7 @@ static int udp_refused(struct run *r)
 		return -1;
 	naive = RUN(r, "client", CH8, "udpcli", "192.0.2.2", "9877", NULL);
 	if (started(naive, "cannot start udpcli") < 0 ||
-	    type_line(r, naive, "anyone?\n") < 0 ||
+	    type_line_into(r, naive, "anyone?\n", "udpcli") < 0 ||
 	    seen(r, HN_ICMP_PORT_UNREACH, 1) < 0)
 		return -1;
 	if (hn_wait_exit(naive, 500) >= 0)
@@ -476,7 +484,7 @@ static int udp_refused(struct run *r)
 	conn = RUN(r, "client", CH8, "udpcli_connect", "192.0.2.2", "9877",
 		   NULL);
 	if (started(conn, "cannot start udpcli_connect") < 0 ||
-	    type_line(r, conn, "anyone?\n") < 0 ||
+	    type_line_into(r, conn, "anyone?\n", "udpcli_connect") < 0 ||
 	    seen(r, HN_ICMP_PORT_UNREACH, 2) < 0 ||
 	    hn_wait_exit(conn, WAIT_MS) < 0)
 		return failed("udpcli_connect did not fail");
