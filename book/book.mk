@@ -164,23 +164,49 @@ $(BOOK)/figures/%.svg: book/figures/%.dot
 	@mkdir -p $(@D)
 	$(BOOK_Q)dot -Tsvg -o $@ $<
 
-# A ladder diagram is drawn from the capture of a scenario of the same
-# name; the scenario also notes when it crashed or rebooted a host.
-$(BOOKW)/pcap/%.pcap: $(BOOK_SCENARIO)
+# Captures and measurements are cached in $(BOOK_CACHE), which neither
+# book-clean nor bench-book removes: they are run again only when a
+# source they depend on changes (the scenarios, the plot scripts, the
+# harness, lib/ and the programs of chapters 5, 7 and 8), which
+# book-cache.key tells by its content, not by time stamps.  So the same
+# sources give the same figures, and a full build takes no captures.
+BOOK_CACHE := $(B)/book-cache
+BOOK_CACHE_SRCS = $(sort book/figures/scenario.c \
+	$(wildcard book/figures/*-plot.sh harness/*.c harness/*.h \
+		   lib/*.c lib/*.h chapters/0[578]-*/*.c))
+
+.PHONY: book-cache-check
+$(BOOK_CACHE)/book-cache.key: book-cache-check
 	@mkdir -p $(@D)
-	$(BOOK_Q)$(BOOK_SCENARIO) $* $@ $(BOOKW)/pcap/$*.notes
+	@cat $(BOOK_CACHE_SRCS) | sha256sum >$@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+
+# A ladder diagram is drawn from the capture of a scenario of the same
+# name, which runs the chapter's own programs (built first); the scenario
+# also notes the events that are not packets (a crash, a line typed).
+$(BOOK_CACHE)/%.pcap: $(BOOK_CACHE)/book-cache.key | $(PROGRAMS)
+	@mkdir -p $(@D)
+	$(BOOK_Q)$(BOOK_SCENARIO) $* $@ $(BOOK_CACHE)/$*.notes
+
+.SECONDARY: $(BOOK_LADDER_FIGS:%=$(BOOK_CACHE)/%.pcap) \
+	    $(BOOK_PLOT_FIGS:%=$(BOOK_CACHE)/%.plot.svg)
 
 $(BOOK_LADDER_FIGS:%=$(BOOK)/figures/%.svg): \
-$(BOOK)/figures/%.svg: $(BOOKW)/pcap/%.pcap $(BOOK_LADDER)
+$(BOOK)/figures/%.svg: $(BOOK_CACHE)/%.pcap $(BOOK_LADDER)
 	@mkdir -p $(@D)
-	$(BOOK_Q)$(BOOK_LADDER) --notes $(BOOKW)/pcap/$*.notes $< $@
+	$(BOOK_Q)$(BOOK_LADDER) --all --notes $(BOOK_CACHE)/$*.notes $< $@
 
 # A plot runs the chapter's programs (all built first) and draws what
 # they measured.
-$(BOOK_PLOT_FIGS:%=$(BOOK)/figures/%.svg): \
-$(BOOK)/figures/%.svg: book/figures/%-plot.sh $(PROGRAMS)
+$(BOOK_CACHE)/%.plot.svg: book/figures/%-plot.sh \
+			  $(BOOK_CACHE)/book-cache.key | $(PROGRAMS)
 	@mkdir -p $(@D)
 	$(BOOK_Q)$< $(B) $@
+
+$(BOOK_PLOT_FIGS:%=$(BOOK)/figures/%.svg): \
+$(BOOK)/figures/%.svg: $(BOOK_CACHE)/%.plot.svg
+	@mkdir -p $(@D)
+	@cp $< $@
 
 $(BOOKW)/figures/%.pdf: $(BOOK)/figures/%.svg
 	@mkdir -p $(@D)

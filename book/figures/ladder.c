@@ -3,8 +3,8 @@
  * (sequence) diagram in SVG: one vertical line a host, one arrow a
  * segment, time running down the page.
  *
- *   ladder [--notes FILE] [--left NAME] [--right NAME] [--title TEXT]
- *          IN.pcap OUT.svg
+ *   ladder [--all] [--notes FILE] [--left NAME] [--right NAME]
+ *          [--title TEXT] IN.pcap OUT.svg
  *
  * The first TCP segment in the capture picks the connection: its sender
  * is drawn on the left.  Segments of other connections are left out (and
@@ -15,9 +15,30 @@
  * number, length and flags) is a retransmission and is drawn dashed;
  * repeats in a row become one arrow marked "x N".
  *
+ * --all draws every TCP connection, UDP datagram and ICMP error between
+ * the two hosts of the first packet (TCP, UDP or ICMP), and names the
+ * hosts by address alone (a client's port is chosen anew on every run).
+ *
+ * Each side's TCP state is written beside its line where it changes, as
+ * the segments imply it (RFC 9293's state machine; SYN_RECV as Linux
+ * names it); where more than one connection is drawn, each state names
+ * its connection (#1, #2).  The time since the previous arrow is written
+ * in the left margin when it is 20 ms or more, no note comes between, and
+ * the segment is an ACK or RST without data or a retransmission: a wait
+ * of the kernel's own (a delayed ACK, a retransmission timer, a keepalive
+ * probe), not of a program.  It is rounded down, to 20 ms below 0.1 s and to
+ * 0.1 s above, so that every run draws the same number (a delayed ACK
+ * takes 40 to 48 ms by the kernel's clock ticks: "+40 ms").  A payload
+ * of at most 24 bytes is shown as text.
+ *
  * --notes FILE names events to mark between the segments, one a line:
  * "SECONDS LABEL", SECONDS being the same clock as the capture's time
- * stamps (e.g. "1700000000.250 server host crashes").
+ * stamps (e.g. "1700000000.250 server host crashes").  A label of the
+ * form "=left STATE" or "=right STATE" draws no line: it sets that
+ * side's state from then on (e.g. "=right (no socket)" after a reboot).
+ * A note ends the wait shown before the next arrow (the time it took is
+ * a person's or the harness's, not the kernel's), unless its label
+ * starts with "+" (not drawn): the kernel's timer was running across it.
  *
  * Exit status: 0, or 1 with a message naming the file and the problem.
  */
@@ -30,11 +51,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #define MAX_ROWS 400            /* a ladder longer than this is unreadable */
 #define MAX_NOTES 16
 #define LABEL_LEN 96
+#define MAX_CONNS 8
+#define SHOW_PAYLOAD 24         /* bytes of payload shown as text */
+#define MIN_GAP 0.020           /* seconds: a shorter wait is not shown */
 
 /* TCP flag bits, as on the wire. */
 enum { F_FIN = 0x01, F_SYN = 0x02, F_RST = 0x04, F_PSH = 0x08, F_ACK = 0x10 };
@@ -46,13 +71,17 @@ struct endpoint {
 	uint16_t port;
 };
 
-/* What the diagram needs of one TCP segment. */
+/* What the diagram needs of one TCP segment (or UDP datagram, or ICMP
+ * error: proto tells). */
 struct segment {
 	struct endpoint src, dst;
+	int proto;              /* IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP */
 	double time;
 	uint8_t flags;
 	uint32_t seq, ack, len;
 	int mss;                /* MSS option, or -1 */
+	int icmp_type, icmp_code;
+	char text[SHOW_PAYLOAD * 4 + 3];  /* the payload, quoted, or "" */
 };
 
 /* One arrow (or one event note) of the diagram. */
@@ -63,6 +92,10 @@ struct row {
 	int repeats;            /* how many identical segments it stands for */
 	struct segment seg;
 	char note[LABEL_LEN];
+	int conn;               /* which connection (TCP) */
+	char state_src[32], state_dst[32];      /* new states, or "" */
+	bool state_note;        /* a note that only sets a state */
+	double gap;             /* seconds since the previous arrow, or -1 */
 };
 
 struct note {
@@ -72,6 +105,7 @@ struct note {
 
 struct options {
 	const char *notes, *left, *right, *title, *in, *out;
+	bool all;
 };
 
 /* ---- reading packets ------------------------------------------------- */
@@ -141,6 +175,33 @@ static int tcp_mss(const uint8_t *tcp, uint32_t hlen)
 	return -1;
 }
 
+/* Quotes a short printable payload as C would ("hello\n") into s->text;
+ * leaves it empty if the payload is long, cut or not text. */
+static void payload_text(const uint8_t *p, uint32_t avail, uint32_t len,
+			 struct segment *s)
+{
+	size_t n = 0;
+
+	s->text[0] = '\0';
+	if (len == 0 || len > SHOW_PAYLOAD || avail < len)
+		return;
+	s->text[n++] = '"';
+	for (uint32_t i = 0; i < len; i++) {
+		if (p[i] == '\n') {
+			s->text[n++] = '\\';
+			s->text[n++] = 'n';
+		} else if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' &&
+			   p[i] != '\\') {
+			s->text[n++] = (char)p[i];
+		} else {
+			s->text[0] = '\0';
+			return;
+		}
+	}
+	s->text[n++] = '"';
+	s->text[n] = '\0';
+}
+
 /* Fills *s from the TCP header at tcp (caplen bytes captured) carrying
  * payload bytes of data.  Returns false if it is cut short. */
 static bool parse_tcp(const uint8_t *tcp, uint32_t caplen, uint32_t seglen,
@@ -160,6 +221,35 @@ static bool parse_tcp(const uint8_t *tcp, uint32_t caplen, uint32_t seglen,
 	s->flags = tcp[13] & 0x1f;
 	s->len = seglen - hlen;
 	s->mss = tcp_mss(tcp, hlen);
+	s->proto = IPPROTO_TCP;
+	payload_text(tcp + hlen, caplen - hlen, s->len, s);
+	return true;
+}
+
+/* A UDP datagram (the same fields, no flags). */
+static bool parse_udp(const uint8_t *udp, uint32_t caplen, struct segment *s)
+{
+	if (caplen < 8 || get16(udp + 4) < 8)
+		return false;
+	s->src.port = get16(udp);
+	s->dst.port = get16(udp + 2);
+	s->len = get16(udp + 4) - 8u;
+	s->mss = -1;
+	s->proto = IPPROTO_UDP;
+	payload_text(udp + 8, caplen - 8, s->len, s);
+	return true;
+}
+
+/* An ICMP message: its type and code. */
+static bool parse_icmp(const uint8_t *icmp, uint32_t caplen,
+		       struct segment *s)
+{
+	if (caplen < 8)
+		return false;
+	s->icmp_type = icmp[0];
+	s->icmp_code = icmp[1];
+	s->mss = -1;
+	s->proto = IPPROTO_ICMP;
 	return true;
 }
 
@@ -180,12 +270,18 @@ static bool parse_packet(int linktype, const uint8_t *p, uint32_t caplen,
 		uint32_t ihl = (uint32_t)(ip[0] & 0x0f) * 4;
 		uint32_t total = get16(ip + 2);
 
-		if (ip[9] != 6 || ihl < 20 || total < ihl || left < ihl ||
+		if (ihl < 20 || total < ihl || left < ihl ||
 		    (get16(ip + 6) & 0x1fff) != 0)
-			return false;   /* not TCP, or a later fragment */
+			return false;   /* a later fragment */
 		s->src.family = s->dst.family = AF_INET;
 		memcpy(s->src.addr, ip + 12, 4);
 		memcpy(s->dst.addr, ip + 16, 4);
+		if (ip[9] == IPPROTO_UDP)
+			return parse_udp(ip + ihl, left - ihl, s);
+		if (ip[9] == IPPROTO_ICMP)
+			return parse_icmp(ip + ihl, left - ihl, s);
+		if (ip[9] != IPPROTO_TCP)
+			return false;
 		return parse_tcp(ip + ihl, left - ihl, total - ihl, s);
 	}
 	if (left >= 40 && ip[0] >> 4 == 6) {
@@ -220,24 +316,76 @@ static void endpoint_text(const struct endpoint *e, char *buf, size_t len)
 
 /* ---- from segments to rows -------------------------------------------- */
 
+/* One TCP connection between the two hosts: each side's relative zero,
+ * its state and where its FIN was. */
+struct conn {
+	struct endpoint left, right;    /* with their ports */
+	uint32_t isn_left, isn_right;
+	bool have_isn_left, have_isn_right;
+	char state_left[24], state_right[24];
+	bool fin_left, fin_right;       /* has that side sent its FIN? */
+	uint32_t fin_seq_left, fin_seq_right;
+};
+
 struct ladder {
 	struct row rows[MAX_ROWS];
 	int nrows;
-	struct endpoint left, right;
-	uint32_t isn_left, isn_right;   /* each side's relative zero */
-	bool have_isn_left, have_isn_right;
-	long other;                     /* segments of other connections */
+	bool all;                       /* --all: every packet of two hosts */
+	bool have_hosts;
+	struct endpoint left, right;    /* the hosts (ports: first packet) */
+	struct conn conns[MAX_CONNS];
+	int nconns;
+	double last_time;               /* of the last arrow, or -1 */
+	bool note_since;                /* a note came after it */
+	long other;                     /* packets left out */
 	long dropped;                   /* rows past MAX_ROWS */
 };
 
+static bool same_host(const struct endpoint *a, const struct endpoint *b)
+{
+	size_t n = a->family == AF_INET ? 4 : 16;
+
+	return a->family == b->family && memcmp(a->addr, b->addr, n) == 0;
+}
+
+/* The connection of s (rightward or not), added if new; NULL if full. */
+static struct conn *conn_of(struct ladder *l, const struct segment *s,
+			    bool rightward, int *index)
+{
+	const struct endpoint *lp = rightward ? &s->src : &s->dst;
+	const struct endpoint *rp = rightward ? &s->dst : &s->src;
+
+	for (int i = 0; i < l->nconns; i++) {
+		struct conn *c = &l->conns[i];
+
+		if (same_endpoint(&c->left, lp) &&
+		    same_endpoint(&c->right, rp)) {
+			*index = i;
+			return c;
+		}
+	}
+	if (l->nconns == MAX_CONNS)
+		return NULL;
+	*index = l->nconns;
+	struct conn *c = &l->conns[l->nconns++];
+
+	memset(c, 0, sizeof(*c));
+	c->left = *lp;
+	c->right = *rp;
+	return c;
+}
+
 /* Is s the same segment as an earlier one from the same side? */
 static bool is_retransmission(const struct ladder *l, const struct segment *s,
-			      bool rightward)
+			      bool rightward, int conn)
 {
+	if (s->proto != IPPROTO_TCP)
+		return false;
 	for (int i = 0; i < l->nrows; i++) {
 		const struct row *r = &l->rows[i];
 
-		if (r->is_note || r->rightward != rightward)
+		if (r->is_note || r->rightward != rightward ||
+		    r->seg.proto != IPPROTO_TCP || r->conn != conn)
 			continue;
 		if (r->seg.seq == s->seq && r->seg.len == s->len &&
 		    r->seg.flags == s->flags &&
@@ -247,50 +395,165 @@ static bool is_retransmission(const struct ladder *l, const struct segment *s,
 	return false;
 }
 
+static void set_state(char *state, const char *to, char *changed)
+{
+	if (strcmp(state, to) == 0)
+		return;
+	snprintf(state, 24, "%s", to);
+	snprintf(changed, 32, "%s", to);
+}
+
+/* Moves both sides' states along for segment s, as RFC 9293's state
+ * machine does, and notes in r the states that changed. */
+static void track_states(struct conn *c, const struct segment *s,
+			 bool rightward, struct row *r)
+{
+	char *snd = rightward ? c->state_left : c->state_right;
+	char *rcv = rightward ? c->state_right : c->state_left;
+	bool *snd_fin = rightward ? &c->fin_left : &c->fin_right;
+	uint32_t *snd_fin_seq = rightward ? &c->fin_seq_left
+					  : &c->fin_seq_right;
+	bool rcv_fin = rightward ? c->fin_right : c->fin_left;
+	uint32_t rcv_fin_seq = rightward ? c->fin_seq_right : c->fin_seq_left;
+	uint8_t f = s->flags;
+
+	if (snd[0] == '\0') {           /* first segment of the connection */
+		bool opening = (f & F_SYN) && !(f & F_ACK);
+
+		if (opening) {          /* states before the SYN: not drawn */
+			snprintf(snd, 24, "CLOSED");
+			snprintf(rcv, 24, "LISTEN");
+		} else {                /* the capture began later */
+			set_state(snd, "ESTABLISHED", r->state_src);
+			set_state(rcv, "ESTABLISHED", r->state_dst);
+		}
+	}
+	/* a side whose state a note set ("(no socket)") keeps it */
+	if (snd[0] == '(' && rcv[0] == '(')
+		return;
+	if (snd[0] == '(')
+		goto receiver;
+	if (f & F_RST)
+		set_state(snd, "CLOSED", r->state_src);
+	else if ((f & F_SYN) && !(f & F_ACK))
+		set_state(snd, "SYN_SENT", r->state_src);
+	if ((f & F_FIN) && !*snd_fin) {
+		*snd_fin = true;
+		*snd_fin_seq = s->seq + s->len;
+		if (strcmp(snd, "ESTABLISHED") == 0 ||
+		    strcmp(snd, "SYN_RECV") == 0)
+			set_state(snd, "FIN_WAIT_1", r->state_src);
+		else if (strcmp(snd, "CLOSE_WAIT") == 0)
+			set_state(snd, "LAST_ACK", r->state_src);
+	}
+receiver:
+	if (rcv[0] == '(')
+		return;
+	if (f & F_RST) {
+		set_state(rcv, "CLOSED", r->state_dst);
+		return;
+	}
+	if ((f & F_SYN) && !(f & F_ACK)) {
+		set_state(rcv, "SYN_RECV", r->state_dst);
+		return;
+	}
+	if ((f & F_SYN) && strcmp(rcv, "SYN_SENT") == 0)
+		set_state(rcv, "ESTABLISHED", r->state_dst);
+	else if ((f & F_ACK) && strcmp(rcv, "SYN_RECV") == 0)
+		set_state(rcv, "ESTABLISHED", r->state_dst);
+	if ((f & F_ACK) && rcv_fin && (int32_t)(s->ack - rcv_fin_seq) > 0) {
+		if (strcmp(rcv, "FIN_WAIT_1") == 0)
+			set_state(rcv, "FIN_WAIT_2", r->state_dst);
+		else if (strcmp(rcv, "CLOSING") == 0)
+			set_state(rcv, "TIME_WAIT", r->state_dst);
+		else if (strcmp(rcv, "LAST_ACK") == 0)
+			set_state(rcv, "CLOSED", r->state_dst);
+	}
+	if (f & F_FIN) {
+		if (strcmp(rcv, "ESTABLISHED") == 0)
+			set_state(rcv, "CLOSE_WAIT", r->state_dst);
+		else if (strcmp(rcv, "FIN_WAIT_1") == 0)
+			set_state(rcv, "CLOSING", r->state_dst);
+		else if (strcmp(rcv, "FIN_WAIT_2") == 0)
+			set_state(rcv, "TIME_WAIT", r->state_dst);
+	}
+}
+
 static void add_segment(struct ladder *l, const struct segment *s)
 {
 	bool rightward;
 	struct row *last = l->nrows > 0 ? &l->rows[l->nrows - 1] : NULL;
+	struct conn *c = NULL;
+	int conn = 0;
 
-	if (l->nrows == 0 && !l->have_isn_left) {
+	if (!l->all && s->proto != IPPROTO_TCP)
+		return;
+	if (!l->have_hosts) {
 		l->left = s->src;
 		l->right = s->dst;
+		l->have_hosts = true;
 	}
-	if (same_endpoint(&s->src, &l->left) &&
-	    same_endpoint(&s->dst, &l->right))
+	if (l->all ? same_host(&s->src, &l->left) &&
+		     same_host(&s->dst, &l->right)
+		   : same_endpoint(&s->src, &l->left) &&
+		     same_endpoint(&s->dst, &l->right))
 		rightward = true;
-	else if (same_endpoint(&s->src, &l->right) &&
-		 same_endpoint(&s->dst, &l->left))
+	else if (l->all ? same_host(&s->src, &l->right) &&
+			  same_host(&s->dst, &l->left)
+			: same_endpoint(&s->src, &l->right) &&
+			  same_endpoint(&s->dst, &l->left))
 		rightward = false;
 	else {
 		l->other++;
 		return;
 	}
-	/* As Wireshark does: relative to the SYN's number, or, if the
-	 * capture began after the SYN, so that the first byte seen is 1. */
-	uint32_t base = (s->flags & F_SYN) ? s->seq : s->seq - 1;
-
-	if (rightward && !l->have_isn_left) {
-		l->isn_left = base;
-		l->have_isn_left = true;
-	} else if (!rightward && !l->have_isn_right) {
-		l->isn_right = base;
-		l->have_isn_right = true;
+	if (s->proto == IPPROTO_TCP &&
+	    (c = conn_of(l, s, rightward, &conn)) == NULL) {
+		l->other++;
+		return;
 	}
-	bool again = is_retransmission(l, s, rightward);
+	bool again = is_retransmission(l, s, rightward, conn);
 
 	if (again && last && !last->is_note && last->retransmission &&
-	    last->rightward == rightward && last->seg.seq == s->seq &&
-	    last->seg.len == s->len && last->seg.flags == s->flags) {
+	    last->rightward == rightward && last->conn == conn &&
+	    last->seg.seq == s->seq && last->seg.len == s->len &&
+	    last->seg.flags == s->flags) {
 		last->repeats++;        /* one more of the same, in a row */
+		l->last_time = s->time;
 		return;
 	}
 	if (l->nrows == MAX_ROWS) {
 		l->dropped++;
 		return;
 	}
-	l->rows[l->nrows++] = (struct row){ .rightward = rightward,
-		.retransmission = again, .repeats = 1, .seg = *s };
+	struct row *r = &l->rows[l->nrows++];
+
+	*r = (struct row){ .rightward = rightward, .retransmission = again,
+		.repeats = 1, .seg = *s, .conn = conn, .gap = -1 };
+	/* a wait of the kernel's own ends in a segment that no program
+	 * sent (an ACK, a probe, a RST) or a retransmission; before data, a
+	 * SYN or a FIN, a wait is a program's (or the scheduler's) and is
+	 * not shown */
+	if (l->last_time >= 0 && !l->note_since &&
+	    ((s->proto == IPPROTO_TCP && s->len == 0 &&
+	      !(s->flags & (F_SYN | F_FIN))) || again))
+		r->gap = s->time - l->last_time;
+	l->last_time = s->time;
+	l->note_since = false;
+	if (c == NULL)
+		return;
+	/* As Wireshark does: relative to the SYN's number, or, if the
+	 * capture began after the SYN, so that the first byte seen is 1. */
+	uint32_t base = (s->flags & F_SYN) ? s->seq : s->seq - 1;
+
+	if (rightward && !c->have_isn_left) {
+		c->isn_left = base;
+		c->have_isn_left = true;
+	} else if (!rightward && !c->have_isn_right) {
+		c->isn_right = base;
+		c->have_isn_right = true;
+	}
+	track_states(c, s, rightward, r);
 }
 
 static void add_note(struct ladder *l, const char *text)
@@ -303,6 +566,28 @@ static void add_note(struct ladder *l, const char *text)
 
 	memset(r, 0, sizeof(*r));
 	r->is_note = true;
+	r->gap = -1;
+	/* "=left STATE" or "=right STATE": a state, not an event */
+	if (strncmp(text, "=left ", 6) == 0 ||
+	    strncmp(text, "=right ", 7) == 0) {
+		bool left = text[1] == 'l';
+		const char *state = text + (left ? 6 : 7);
+		struct conn *c = l->nconns ? &l->conns[l->nconns - 1] : NULL;
+
+		r->state_note = true;
+		r->conn = l->nconns ? l->nconns - 1 : 0;
+		snprintf(left ? r->state_src : r->state_dst, 32, "%s", state);
+		if (c != NULL)
+			snprintf(left ? c->state_left : c->state_right, 24,
+				 "%s", state);
+		return;
+	}
+	/* "+LABEL": an event that does not start the wait the next arrow
+	 * ends (a crash: the kernel's timer started before it) */
+	if (text[0] == '+')
+		text++;
+	else
+		l->note_since = true;
 	snprintf(r->note, sizeof(r->note), "%s", text);
 }
 
@@ -393,8 +678,8 @@ static int read_notes(const char *path, struct note *notes, int max)
 /* ---- drawing --------------------------------------------------------- */
 
 enum {
-	WIDTH = 660, LEFT_X = 170, RIGHT_X = 490, TOP = 96,
-	ROW_H = 44, SLANT = 16
+	WIDTH = 740, LEFT_X = 200, RIGHT_X = 590, TOP = 92,
+	ROW_H = 58, SLANT = 16
 };
 
 /* Writes s to out with XML's special characters escaped. */
@@ -437,33 +722,81 @@ static void flag_names(uint8_t flags, char *buf, size_t len)
  * into one as they do two plain spaces. */
 #define SEP "\u2002\u2002"
 
-/* The second label line: relative sequence numbers, length, MSS. */
+/* The second label line: relative sequence numbers, length, MSS, and a
+ * short payload as text. */
 static void numbers_text(const struct ladder *l, const struct row *r,
 			 char *buf, size_t len)
 {
 	const struct segment *s = &r->seg;
-	uint32_t own = r->rightward ? l->isn_left : l->isn_right;
-	uint32_t peer = r->rightward ? l->isn_right : l->isn_left;
-	bool peer_known = r->rightward ? l->have_isn_right : l->have_isn_left;
-	int n = snprintf(buf, len, "seq %" PRIu32, s->seq - own);
+	int n = 0;
 
-	if ((s->flags & F_ACK) && peer_known)
-		n += snprintf(buf + n, len - (size_t)n, SEP "ack %" PRIu32,
-			      s->ack - peer);
-	if (s->len > 0)
-		n += snprintf(buf + n, len - (size_t)n, SEP "len %" PRIu32,
-			      s->len);
-	if (s->mss >= 0 && (size_t)n < len)
-		snprintf(buf + n, len - (size_t)n, SEP "mss %d", s->mss);
+	if (s->proto == IPPROTO_ICMP) {
+		snprintf(buf, len, "type %d" SEP "code %d", s->icmp_type,
+			 s->icmp_code);
+		return;
+	}
+	if (s->proto == IPPROTO_UDP) {
+		n = snprintf(buf, len, "len %" PRIu32, s->len);
+	} else {
+		const struct conn *c = &l->conns[r->conn];
+		uint32_t own = r->rightward ? c->isn_left : c->isn_right;
+		uint32_t peer = r->rightward ? c->isn_right : c->isn_left;
+		bool peer_known = r->rightward ? c->have_isn_right
+					       : c->have_isn_left;
+
+		n = snprintf(buf, len, "seq %" PRIu32, s->seq - own);
+		if ((s->flags & F_ACK) && peer_known)
+			n += snprintf(buf + n, len - (size_t)n,
+				      SEP "ack %" PRIu32, s->ack - peer);
+		if (s->len > 0)
+			n += snprintf(buf + n, len - (size_t)n,
+				      SEP "len %" PRIu32, s->len);
+		if (s->mss >= 0 && (size_t)n < len)
+			n += snprintf(buf + n, len - (size_t)n,
+				      SEP "mss %d", s->mss);
+	}
+	if (s->text[0] != '\0' && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, SEP "%s", s->text);
+}
+
+/* The first label line of a UDP datagram or an ICMP message. */
+static void kind_text(const struct segment *s, char *buf, size_t len)
+{
+	static const char *const unreach[] = {
+		"network unreachable", "host unreachable",
+		"protocol unreachable", "port unreachable",
+		"fragmentation needed",
+	};
+
+	if (s->proto == IPPROTO_UDP)
+		snprintf(buf, len, "UDP");
+	else if (s->icmp_type == 3 && s->icmp_code >= 0 && s->icmp_code < 5)
+		snprintf(buf, len, "ICMP %s", unreach[s->icmp_code]);
+	else
+		snprintf(buf, len, "ICMP");
 }
 
 static const char *segment_colour(const struct segment *s)
 {
-	if (s->flags & F_RST)
+	if (s->proto == IPPROTO_ICMP || (s->flags & F_RST))
 		return "#c01c28";
-	if (s->flags & (F_SYN | F_FIN))
+	if (s->proto == IPPROTO_TCP && (s->flags & (F_SYN | F_FIN)))
 		return "#1a5fb4";
 	return "#3d4450";
+}
+
+/* The host's label: with its port, unless --all draws many ports. */
+static void host_text(const struct ladder *l, const struct endpoint *e,
+		      char *buf, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	if (!l->all) {
+		endpoint_text(e, buf, len);
+		return;
+	}
+	inet_ntop(e->family, e->addr, addr, sizeof(addr));
+	snprintf(buf, len, "%s", addr);
 }
 
 static void draw_header(FILE *out, const struct ladder *l,
@@ -471,8 +804,8 @@ static void draw_header(FILE *out, const struct ladder *l,
 {
 	char left[80], right[80];
 
-	endpoint_text(&l->left, left, sizeof(left));
-	endpoint_text(&l->right, right, sizeof(right));
+	host_text(l, &l->left, left, sizeof(left));
+	host_text(l, &l->right, right, sizeof(right));
 	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
 		"width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
 		"font-family=\"DejaVu Sans, sans-serif\" "
@@ -485,8 +818,8 @@ static void draw_header(FILE *out, const struct ladder *l,
 	fprintf(out, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n",
 		WIDTH, height);
 	if (o->title) {
-		fprintf(out, "<text x=\"%d\" y=\"22\" text-anchor=\"middle\" "
-			"font-size=\"14\" font-weight=\"bold\">", WIDTH / 2);
+		fprintf(out, "<text x=\"%d\" y=\"24\" text-anchor=\"middle\" "
+			"font-size=\"17\" font-weight=\"bold\">", WIDTH / 2);
 		xml_text(out, o->title);
 		fputs("</text>\n", out);
 	}
@@ -494,30 +827,79 @@ static void draw_header(FILE *out, const struct ladder *l,
 		int x = side ? RIGHT_X : LEFT_X;
 		const char *name = side ? o->right : o->left;
 
-		fprintf(out, "<text x=\"%d\" y=\"50\" text-anchor=\"middle\" "
-			"font-size=\"13\" font-weight=\"bold\">", x);
+		fprintf(out, "<text x=\"%d\" y=\"52\" text-anchor=\"middle\" "
+			"font-size=\"17\" font-weight=\"bold\">", x);
 		xml_text(out, name);
-		fprintf(out, "</text>\n<text x=\"%d\" y=\"66\" "
-			"text-anchor=\"middle\" font-size=\"11\" "
+		fprintf(out, "</text>\n<text x=\"%d\" y=\"72\" "
+			"text-anchor=\"middle\" font-size=\"14\" "
 			"font-family=\"DejaVu Sans Mono, monospace\" "
-			"fill=\"#5c6370\">", x);
+			"fill=\"#4a5260\">", x);
 		xml_text(out, side ? right : left);
-		fprintf(out, "</text>\n<line x1=\"%d\" y1=\"76\" x2=\"%d\" "
+		fprintf(out, "</text>\n<line x1=\"%d\" y1=\"82\" x2=\"%d\" "
 			"y2=\"%d\" stroke=\"#9aa1ab\" stroke-width=\"2\"/>\n",
 			x, x, height - 16);
 	}
+	for (int i = 0; i < l->nrows; i++) {
+		if (l->rows[i].gap >= MIN_GAP) {
+			fprintf(out, "<text x=\"8\" y=\"72\" "
+				"font-size=\"13\" fill=\"#4a5260\">"
+				"wait</text>\n");
+			break;
+		}
+	}
 }
 
-static void draw_note(FILE *out, const struct row *r, int y)
+/* A state beside a host's line, at height y. */
+static void draw_state(FILE *out, const struct ladder *l, bool left,
+		       int conn, const char *state, int y)
 {
-	fprintf(out, "<line x1=\"40\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-		"stroke=\"#b5651d\" stroke-dasharray=\"6 4\"/>\n", y + 14,
-		WIDTH - 40, y + 14);
+	if (state[0] == '\0')
+		return;
+	fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\" "
+		"font-size=\"13\" font-weight=\"bold\" "
+		"font-family=\"DejaVu Sans Mono, monospace\" "
+		"fill=\"#26734d\">", left ? LEFT_X - 8 : RIGHT_X + 8, y + 5,
+		left ? "end" : "start");
+	if (l->nconns > 1)
+		fprintf(out, "#%d ", conn + 1);
+	xml_text(out, state);
+	fputs("</text>\n", out);
+}
+
+static void draw_note(FILE *out, const struct ladder *l, const struct row *r,
+		      int y)
+{
+	if (r->state_note) {
+		draw_state(out, l, true, r->conn, r->state_src, y + 18);
+		draw_state(out, l, false, r->conn, r->state_dst, y + 18);
+		return;
+	}
+	fprintf(out, "<line x1=\"70\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+		"stroke=\"#b5651d\" stroke-dasharray=\"6 4\"/>\n", y + 22,
+		WIDTH - 20, y + 22);
 	fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
-		"font-size=\"12\" fill=\"#b5651d\" font-style=\"italic\">",
-		WIDTH / 2, y + 8);
+		"font-size=\"15\" fill=\"#a0521a\" font-style=\"italic\">",
+		(LEFT_X + RIGHT_X) / 2, y + 15);
 	xml_text(out, r->note);
 	fputs("</text>\n", out);
+}
+
+/* The wait before an arrow, rounded down: "+40 ms", "+1.0 s". */
+static void draw_gap(FILE *out, double gap, int y)
+{
+	char text[32];
+
+	if (gap < MIN_GAP)
+		return;
+	if (gap < 0.1)          /* a delayed ACK: 40 to 48 ms at HZ 250 */
+		snprintf(text, sizeof(text), "+%d ms", (int)(gap * 50) * 20);
+	else if (gap < 1.0)
+		snprintf(text, sizeof(text), "+%d ms", (int)(gap * 10) * 100);
+	else
+		snprintf(text, sizeof(text), "+%.1f s",
+			 (double)(long)(gap * 10) / 10);
+	fprintf(out, "<text x=\"8\" y=\"%d\" font-size=\"13\" "
+		"fill=\"#4a5260\">%s</text>\n", y, text);
 }
 
 static void draw_segment(FILE *out, const struct ladder *l,
@@ -526,31 +908,40 @@ static void draw_segment(FILE *out, const struct ladder *l,
 	int x1 = r->rightward ? LEFT_X : RIGHT_X;
 	int x2 = r->rightward ? RIGHT_X : LEFT_X;
 	const char *colour = segment_colour(&r->seg);
-	char flags[40], numbers[LABEL_LEN];
+	char flags[40], numbers[LABEL_LEN + SHOW_PAYLOAD * 4];
 	/* the arrow runs from y0 down to y0 + SLANT; labels sit above it */
-	int mid = (LEFT_X + RIGHT_X) / 2, y0 = y + 22;
+	int mid = (LEFT_X + RIGHT_X) / 2, y0 = y + 30;
 
-	flag_names(r->seg.flags, flags, sizeof(flags));
+	if (r->seg.proto == IPPROTO_TCP)
+		flag_names(r->seg.flags, flags, sizeof(flags));
+	else
+		kind_text(&r->seg, flags, sizeof(flags));
 	numbers_text(l, r, numbers, sizeof(numbers));
+	draw_gap(out, r->gap, y0 + 5);
 	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-		"stroke=\"%s\" stroke-width=\"1.6\"%s "
+		"stroke=\"%s\" stroke-width=\"1.8\"%s "
 		"marker-end=\"url(#head)\"/>\n", x1, y0, x2, y0 + SLANT,
 		colour, r->retransmission ? " stroke-dasharray=\"5 3\"" : "");
 	/* a white outline keeps the labels readable where lines cross */
 	fprintf(out, "<g stroke=\"white\" stroke-width=\"4\" "
 		"paint-order=\"stroke\">\n");
 	fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
-		"font-size=\"12\" font-weight=\"bold\" fill=\"%s\">%s",
-		mid, y + 10, colour, flags);
+		"font-size=\"15\" font-weight=\"bold\" fill=\"%s\">%s",
+		mid, y + 12, colour, flags);
 	if (r->retransmission)
 		fputs(" (again", out);
 	if (r->repeats > 1)
 		fprintf(out, ", \u00d7%d", r->repeats);
 	fprintf(out, "%s</text>\n", r->retransmission ? ")" : "");
 	fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
-		"font-size=\"10.5\" "
+		"font-size=\"13\" "
 		"font-family=\"DejaVu Sans Mono, monospace\" "
-		"fill=\"#5c6370\">%s</text>\n</g>\n", mid, y + 23, numbers);
+		"fill=\"#4a5260\">", mid, y + 29);
+	xml_text(out, numbers);
+	fputs("</text>\n</g>\n", out);
+	draw_state(out, l, r->rightward, r->conn, r->state_src, y0);
+	draw_state(out, l, !r->rightward, r->conn, r->state_dst,
+		   y0 + SLANT);
 }
 
 static void draw(FILE *out, const struct ladder *l, const struct options *o)
@@ -562,7 +953,7 @@ static void draw(FILE *out, const struct ladder *l, const struct options *o)
 		int y = TOP + i * ROW_H;
 
 		if (l->rows[i].is_note)
-			draw_note(out, &l->rows[i], y);
+			draw_note(out, l, &l->rows[i], y);
 		else
 			draw_segment(out, l, &l->rows[i], y);
 	}
@@ -573,7 +964,7 @@ static void draw(FILE *out, const struct ladder *l, const struct options *o)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: ladder [--notes FILE] [--left NAME] "
+	fprintf(stderr, "usage: ladder [--all] [--notes FILE] [--left NAME] "
 		"[--right NAME] [--title TEXT] IN.pcap OUT.svg\n");
 }
 
@@ -586,6 +977,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 	for (int i = 1; i < argc; i++) {
 		const char **slot = NULL;
 
+		if (strcmp(argv[i], "--all") == 0) {
+			o->all = true;
+			continue;
+		}
 		if (strcmp(argv[i], "--notes") == 0)
 			slot = &o->notes;
 		else if (strcmp(argv[i], "--left") == 0)
@@ -655,16 +1050,20 @@ int main(int argc, char **argv)
 		return 1;
 	if (o.notes && (nnotes = read_notes(o.notes, notes, MAX_NOTES)) < 0)
 		return 1;
+	l.all = o.all;
+	l.last_time = -1;
 	if (read_capture(o.in, &l, notes, nnotes) < 0)
 		return 1;
-	if (!l.have_isn_left) {
-		fprintf(stderr, "ladder: %s: no TCP segment in the capture\n",
-			o.in);
+	if (!l.have_hosts) {
+		fprintf(stderr, "ladder: %s: no TCP segment%s in the "
+			"capture\n", o.in, o.all ? ", UDP datagram or ICMP "
+			"message" : "");
 		return 1;
 	}
 	if (l.other > 0)
 		fprintf(stderr, "ladder: %s: left out %ld segments of other "
-			"connections\n", o.in, l.other);
+			"connections%s\n", o.in, l.other,
+			o.all ? " or hosts" : "");
 	if (l.dropped > 0)
 		fprintf(stderr, "ladder: %s: drew the first %d rows, left out "
 			"%ld\n", o.in, MAX_ROWS, l.dropped);

@@ -1,8 +1,8 @@
 #!/bin/sh
-# Figure "nagle": how long a write-write-read request takes with Nagle's
-# algorithm on and with TCP_NODELAY, measured when the book is built, by
-# chapter 7's own programs (reqserv and nagle) on loopback, and drawn by
-# gnuplot.
+# Figure "nagle": how long each write-write-read request of one connection
+# takes with Nagle's algorithm on and with TCP_NODELAY, measured by
+# chapter 7's own programs (reqserv and nagle -v) on loopback, and drawn
+# by gnuplot, one point a request, each labelled with its value.
 #
 # usage: nagle-plot.sh BUILD_DIR OUT.svg
 set -eu
@@ -19,6 +19,7 @@ trap cleanup EXIT INT TERM
 for prog in "$ch/reqserv" "$ch/nagle"; do
 	[ -x "$prog" ] || { echo "nagle-plot: $prog is not built" >&2; exit 1; }
 done
+: >"$tmp/server.out"   # before the server starts: sed reads it at once
 "$ch/reqserv" 0 >"$tmp/server.out" 2>&1 &
 srv=$!
 
@@ -34,30 +35,37 @@ done
 [ -n "$port" ] || { echo "nagle-plot: reqserv did not start:" \
 	"$(cat "$tmp/server.out")" >&2; exit 1; }
 
-# "20 requests, TCP_NODELAY off: average 41.2 ms, worst 44.0 ms"
+# "request 7: 40.312 ms", one line a request (nagle -v).
 measure() {
-	"$ch/nagle" "$@" -c 20 127.0.0.1 "$port" |
-	sed -n 's/.*average \([0-9.]*\) ms, worst \([0-9.]*\) ms.*/\1 \2/p'
+	"$ch/nagle" -v "$@" -c 20 127.0.0.1 "$port" |
+	sed -n 's/^request \([0-9]*\): \([0-9.]*\) ms$/\1 \2/p'
 }
-on=$(measure)
-off=$(measure -n)
-[ -n "$on" ] && [ -n "$off" ] || { echo "nagle-plot: no measurement" >&2
-	exit 1; }
-printf '"Nagle on" %s\n"TCP_NODELAY" %s\n' "$on" "$off" >"$tmp/data"
+measure >"$tmp/nagle"
+measure -n >"$tmp/nodelay"
+[ "$(wc -l <"$tmp/nagle")" -eq 20 ] && [ "$(wc -l <"$tmp/nodelay")" -eq 20 ] ||
+	{ echo "nagle-plot: no measurement" >&2; exit 1; }
 
+# Each point is labelled with its value: whole milliseconds for the
+# stalled requests, two decimals below 1 ms.
 gnuplot <<GP
-set terminal svg size 640,360 font "DejaVu Sans,12" background "white" noenhanced
+set terminal svg size 760,400 font "DejaVu Sans,13" background "white" noenhanced
 set output "$out"
-set title "One request as two writes and a read, on loopback (20 each)"
-set ylabel "milliseconds (log scale)"
-set logscale y
-set yrange [0.005:200]
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.8 border -1
-set boxwidth 0.9
-set key top right
+set title "Each request of one connection: two writes, then a read (loopback)"
+set xlabel "request number (20 on one connection)"
+set ylabel "milliseconds"
+set xrange [0.5:20.5]
+set yrange [-6:58]
+set xtics 1,1,20
+set ytics 0,10,50
 set grid ytics
-plot "$tmp/data" using 2:xtic(1) title "average", \
-     "" using 3 title "worst"
+set key at graph 0.97, graph 0.55 right box opaque
+lbl(y) = y >= 1 ? sprintf("%.0f", y) : sprintf("%.2f", y)
+plot "$tmp/nagle" using 1:2 with linespoints lw 2 pt 7 lc rgb "#c01c28" \
+       title "Nagle on (default)", \
+     "" using 1:2:(lbl(\$2)) with labels offset 0,0.9 font ",10" \
+       tc rgb "#c01c28" notitle, \
+     "$tmp/nodelay" using 1:2 with linespoints lw 2 pt 5 lc rgb "#1a5fb4" \
+       title "TCP_NODELAY", \
+     "" using 1:2:(lbl(\$2)) with labels offset 0,-0.9 font ",10" \
+       tc rgb "#1a5fb4" notitle
 GP

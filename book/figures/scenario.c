@@ -9,13 +9,33 @@
  *
  *   handshake     connect(): SYN, SYN-ACK, ACK
  *   close         the client closes, then the server: FIN, ACK, FIN, ACK
- *   crash-reboot  the server host crashes while the connection is idle,
- *                 the client sends, the host reboots: its fresh kernel
- *                 answers the retransmission with RST
+ *
+ * and the failure stories, each played by its chapter's own programs
+ * (built under build/ch/), the same lines typed as in the section:
+ *
+ *   host-crash    5.14: the same, but the host stays down: the line is
+ *                 retransmitted until echocli gets ETIMEDOUT
+ *   crash-reboot  5.15: echocli and echosrv_v3; "hello" is echoed, the
+ *                 server's host crashes and reboots, then "another line"
+ *                 is typed: the rebooted host answers it with RST
+ *   child-killed  5.12: the server's child is killed (its FIN comes),
+ *                 "another line" is typed and answered with RST
+ *   sigpipe       5.13: the same with echocli_split, whose second write
+ *                 after the RST is killed by SIGPIPE
+ *   keepalive     7.5: keepalive_cli (1 s idle, 1 s apart, 2 probes)
+ *                 against stallserv, whose host crashes
+ *   nagle-stall   7.9: nagle (3 requests) against reqserv
+ *   reuseaddr     7.5: restartserv -r closes first (TIME_WAIT), is
+ *                 restarted at once and serves a second client
+ *   udp-refused   8.9: udpcli, then udpcli_connect, send to a port where
+ *                 nothing listens: ICMP port unreachable each time
+ *   udp-lost      8.7: udpcli and udpserv; the second reply is dropped
  *
  * NOTES receives "SECONDS LABEL" lines for the events that are not
- * packets (the crash, the reboot), on the capture's clock.
- * Client 192.0.2.1 port 50000, server 192.0.2.2 port 9877, so every run
+ * packets (a crash, a line typed, a message), on the capture's clock
+ * (ladder.c tells what "=right STATE" and a leading "+" mean).
+ * Client 192.0.2.1, server 192.0.2.2 port 9877; the client's port is
+ * the kernel's choice, and the ladder does not show it, so every run
  * draws the same picture.  Exit status 0, or 1 with a message.
  */
 #include "harness.h"
@@ -30,7 +50,9 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #define CLIENT_PORT 50000
 #define SERVER_PORT 9877
@@ -43,6 +65,18 @@ static const char topology[] =
 	"host client server\n"
 	"link client server 192.0.2.0/24\n"
 	"sysctl client net.ipv4.tcp_retries2 8\n";
+
+/* The harness's fast timers as they are (tcp_retries2 1). */
+static const char topology_fast[] =
+	"host client server\n"
+	"link client server 192.0.2.0/24\n";
+
+/* The kernel's own timers: the harness's 5 ms minimum RTO would also cap
+ * the delayed ACK (Linux 6.7 on: delack_max follows rto_min). */
+static const char topology_kernel[] =
+	"host client server\n"
+	"link client server 192.0.2.0/24\n"
+	"timing kernel\n";
 
 struct run {
 	hn_net *net;
@@ -162,43 +196,346 @@ static int four_segment_close(struct run *r)
 	return seen(r, "tcp", 4);
 }
 
-static int crash_and_reboot(struct run *r)
-{
-	static const char hello[] = "hello\n", again[] = "are you there?\n";
-	char buf[64];
+/* ---- the chapters' own programs ----------------------------------------
+ * The failure stories of chapters 5, 7 and 8, each played by the
+ * chapter's programs in the two hosts, the same lines typed in the same
+ * order as the section tells (and its transcript shows). */
 
-	if (start_capture(r) < 0 || connect_pair(r) < 0)
+#define CH5 "05-tcp-client-server"
+#define CH7 "07-socket-options"
+#define CH8 "08-elementary-udp"
+#define LINE_LABEL 96
+/* the server's pure ACKs: only the last of a close */
+#define SERVER_ACK "tcp and src host 192.0.2.2 and tcp[tcpflags] == tcp-ack"
+#define CLIENT_ACK "tcp and src host 192.0.2.1 and tcp[tcpflags] == tcp-ack"
+
+/* Starts a chapter's program in host with the arguments listed (NULL
+ * ended), or prints why it could not. */
+#define RUN(r, host, ch, prog, ...) \
+	hn_run((r)->net, host, tk_prog(ch, prog), __VA_ARGS__)
+
+static int started(hn_proc *p, const char *what)
+{
+	if (p == NULL)
+		return failed(what);
+	return 0;
+}
+
+/* Starts a server and waits until it listens on port (TCP). */
+static hn_proc *server_up(hn_proc *srv, int port)
+{
+	if (srv == NULL || hn_wait_port(srv, IPPROTO_TCP, port, WAIT_MS) < 0) {
+		failed("the server did not start");
+		return NULL;
+	}
+	return srv;
+}
+
+/* Types a line into the client (stdin is a pipe); the note names the
+ * program if who is not NULL. */
+static int type_line_into(struct run *r, hn_proc *cli, const char *line,
+			  const char *who)
+{
+	char label[LINE_LABEL];
+
+	snprintf(label, sizeof(label), "\"%.*s\" is typed%s%s",
+		 (int)strcspn(line, "\n"), line, who ? " into " : "",
+		 who ? who : "");
+	note(r, label);
+	if (hn_write_stdin(cli, line, strlen(line)) < 0)
+		return failed("cannot type into the client");
+	return 0;
+}
+
+static int type_line(struct run *r, hn_proc *cli, const char *line)
+{
+	return type_line_into(r, cli, line, NULL);
+}
+
+/* Types a line and waits for its echo. */
+static int echo_line(struct run *r, hn_proc *cli, const char *line)
+{
+	char regex[LINE_LABEL];
+
+	if (type_line(r, cli, line) < 0)
 		return -1;
-	if (write(r->client, hello, sizeof(hello) - 1) < 0 ||
-	    read(r->server, buf, sizeof(buf)) <= 0)
-		return failed_errno("the first line did not get through");
-	if (seen(r, "tcp", 5) < 0)      /* handshake, data, its ACK */
+	snprintf(regex, sizeof(regex), "^%.*s$", (int)strcspn(line, "\n"),
+		 line);
+	if (hn_wait_line(cli, regex, WAIT_MS) < 0)
+		return failed("no echo");
+	return 0;
+}
+
+/* echosrv_v3 in the server, echocli (or echocli_split) in the client;
+ * "hello" is echoed.  Returns the client, or NULL. */
+static hn_proc *echo_session(struct run *r, const char *client)
+{
+	hn_proc *cli;
+
+	if (server_up(RUN(r, "server", CH5, "echosrv_v3", "9877", NULL),
+		      SERVER_PORT) == NULL || start_capture(r) < 0)
+		return NULL;
+	cli = RUN(r, "client", CH5, client, "192.0.2.2", NULL);
+	if (started(cli, "cannot start the client") < 0 ||
+	    seen(r, "tcp", 3) < 0 ||     /* connected */
+	    echo_line(r, cli, "hello\n") < 0 ||
+	    seen(r, "tcp", 6) < 0)      /* handshake, line, echo, ACKs */
+		return NULL;
+	return cli;
+}
+
+/* 5.12 and 5.13: the server's child is killed while the client waits
+ * for input; its FIN is acknowledged. */
+static hn_proc *child_killed_session(struct run *r, const char *client)
+{
+	hn_proc *cli = echo_session(r, client);
+
+	if (cli == NULL)
+		return NULL;
+	int acks = hn_cap_count(r->cap, CLIENT_ACK);
+
+	note(r, "kill -9: the server's child dies");
+	if (hn_sh(r->net, "server", WAIT_MS, NULL,
+		  "kill -9 $(pgrep -n -x echosrv_v3)") != 0) {
+		failed("cannot kill the server's child");
+		return NULL;
+	}
+	if (seen(r, HN_FIN " and src host 192.0.2.2", 1) < 0 ||
+	    seen(r, CLIENT_ACK, acks + 1) < 0)         /* the FIN's ACK */
+		return NULL;
+	return cli;
+}
+
+static int client_exit(hn_proc *cli, int *status)
+{
+	*status = hn_wait_exit(cli, WAIT_MS);
+	if (*status < 0)
+		return failed("the client did not exit");
+	return 0;
+}
+
+static int child_killed(struct run *r)
+{
+	hn_proc *cli = child_killed_session(r, "echocli");
+	int status;
+
+	if (cli == NULL || type_line(r, cli, "another line\n") < 0 ||
+	    client_exit(cli, &status) < 0 || seen(r, HN_RST, 1) < 0)
 		return -1;
-	note(r, "server host crashes");
+	note(r, "echocli: server terminated prematurely");
+	return 0;
+}
+
+static int sigpipe(struct run *r)
+{
+	hn_proc *cli = child_killed_session(r, "echocli_split");
+	int status;
+
+	if (cli == NULL || type_line(r, cli, "another line\n") < 0 ||
+	    client_exit(cli, &status) < 0 || seen(r, HN_RST, 1) < 0)
+		return -1;
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGPIPE)
+		return failed("the client was not killed by SIGPIPE");
+	note(r, "the second write: SIGPIPE kills the client");
+	return 0;
+}
+
+/* 5.14: the host crashes; the client's line is retransmitted until the
+ * client gives up (the harness's tcp_retries2 1, as in the chapter's
+ * test). */
+static int echo_crash(struct run *r)
+{
+	hn_proc *cli = echo_session(r, "echocli");
+	int status;
+
+	if (cli == NULL)
+		return -1;
+	note(r, "the server's host crashes");
 	if (hn_crash(r->net, "server") < 0)
 		return failed("cannot crash the server");
-	if (write(r->client, again, sizeof(again) - 1) < 0)
-		return failed_errno("write after the crash");
-	if (seen(r, "tcp and src host 192.0.2.1 and tcp[tcpflags] & tcp-push "
-		 "!= 0", 2) < 0)
+	note(r, "=right (host down)");
+	if (type_line(r, cli, "another line\n") < 0 ||
+	    client_exit(cli, &status) < 0)
 		return -1;
+	note(r, "echocli: Connection timed out");
+	return 0;
+}
+
+/* 5.15: the host crashes and reboots before the client sends. */
+static int echo_reboot(struct run *r)
+{
+	hn_proc *cli = echo_session(r, "echocli");
+	int status;
+
+	if (cli == NULL)
+		return -1;
+	note(r, "the server's host crashes and reboots");
 	if (hn_reboot(r->net, "server") < 0)
 		return failed("cannot reboot the server");
-	note(r, "server host is back, without its sockets");
-	if (seen(r, HN_RST, 1) < 0)
+	note(r, "=right (no socket)");
+	if (type_line(r, cli, "another line\n") < 0 ||
+	    client_exit(cli, &status) < 0 || seen(r, HN_RST, 1) < 0)
 		return -1;
-	if (read(r->client, buf, sizeof(buf)) >= 0 || errno != ECONNRESET)
-		return failed_errno("the client should get ECONNRESET");
+	note(r, "echocli: Connection reset by peer");
+	return 0;
+}
+
+/* 7.5: keepalive_cli (idle 1 s, interval 1 s, 2 probes) against
+ * stallserv, whose host crashes. */
+static int keepalive(struct run *r)
+{
+	hn_proc *cli;
+
+	if (server_up(RUN(r, "server", CH7, "stallserv", "9877", NULL),
+		      SERVER_PORT) == NULL || start_capture(r) < 0)
+		return -1;
+	cli = RUN(r, "client", CH7, "keepalive_cli", "192.0.2.2", "9877",
+		  "1", "1", "2", NULL);
+	if (started(cli, "cannot start keepalive_cli") < 0 ||
+	    hn_wait_line(cli, "waiting", WAIT_MS) < 0 || seen(r, "tcp", 3) < 0)
+		return failed("keepalive_cli did not connect");
+	note(r, "+the server's host crashes");
+	if (hn_crash(r->net, "server") < 0)
+		return failed("cannot crash the server");
+	note(r, "=right (host down)");
+	if (hn_wait_exit(cli, 3 * WAIT_MS) < 0)
+		return failed("keepalive_cli did not give up");
+	note(r, "keepalive_cli: read: Connection timed out");
+	return 0;
+}
+
+/* 7.9: nagle (3 requests, Nagle on) against reqserv. */
+static int nagle_stall(struct run *r)
+{
+	hn_proc *cli;
+
+	if (server_up(RUN(r, "server", CH7, "reqserv", "9877", NULL),
+		      SERVER_PORT) == NULL || start_capture(r) < 0)
+		return -1;
+	cli = RUN(r, "client", CH7, "nagle", "-c", "3", "192.0.2.2", "9877",
+		  NULL);
+	if (started(cli, "cannot start nagle") < 0 ||
+	    hn_wait_exit(cli, 3 * WAIT_MS) < 0)
+		return failed("nagle did not finish");
+	return seen(r, HN_FIN, 2);
+}
+
+/* 7.5: restartserv -r says hello and closes first; the client closes;
+ * the server is stopped and started again while that connection is in
+ * TIME_WAIT, and serves a new client at once. */
+static int reuseaddr_once(struct run *r, const char *label)
+{
+	char buf[16];
+
+	note(r, label);
+	r->client = tcp_socket_in(r, "client", 0);
+	if (r->client < 0)
+		return -1;
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	if (hn_sockaddr(r->net, "server", AF_INET, SERVER_PORT, &ss, &len) < 0
+	    || connect(r->client, (struct sockaddr *)&ss, len) < 0)
+		return failed_errno("connect");
+	while (read(r->client, buf, sizeof(buf)) > 0)
+		;                       /* hello, then end of file */
+	close(r->client);
+	r->client = -1;
+	return 0;
+}
+
+static int reuseaddr(struct run *r)
+{
+	hn_proc *srv;
+
+	srv = server_up(RUN(r, "server", CH7, "restartserv", "-r", "9877",
+			       NULL), SERVER_PORT);
+	if (srv == NULL || start_capture(r) < 0 ||
+	    reuseaddr_once(r, "a client connects") < 0 ||
+	    seen(r, HN_FIN, 2) < 0 || seen(r, SERVER_ACK, 1) < 0)
+		return -1;
+	note(r, "restartserv -r is stopped, started again at once");
+	if (hn_signal(srv, SIGTERM) < 0 || hn_wait_exit(srv, WAIT_MS) < 0 ||
+	    server_up(RUN(r, "server", CH7, "restartserv", "-r", "9877",
+			     NULL), SERVER_PORT) == NULL)
+		return failed("restartserv -r did not restart");
+	if (reuseaddr_once(r, "bind() succeeded: a new client connects") < 0 ||
+	    seen(r, HN_FIN, 4) < 0 || seen(r, SERVER_ACK, 2) < 0)
+		return -1;
+	return 0;
+}
+
+/* 8.9: the same request from udpcli and from udpcli_connect to a port
+ * where nothing listens. */
+static int udp_refused(struct run *r)
+{
+	hn_proc *naive, *conn;
+
+	if (start_capture(r) < 0)
+		return -1;
+	naive = RUN(r, "client", CH8, "udpcli", "192.0.2.2", "9877", NULL);
+	if (started(naive, "cannot start udpcli") < 0 ||
+	    type_line_into(r, naive, "anyone?\n", "udpcli") < 0 ||
+	    seen(r, HN_ICMP_PORT_UNREACH, 1) < 0)
+		return -1;
+	if (hn_wait_exit(naive, 500) >= 0)
+		return failed("udpcli should wait for ever");
+	note(r, "udpcli waits on: the error never reaches it");
+	conn = RUN(r, "client", CH8, "udpcli_connect", "192.0.2.2", "9877",
+		   NULL);
+	if (started(conn, "cannot start udpcli_connect") < 0 ||
+	    type_line_into(r, conn, "anyone?\n", "udpcli_connect") < 0 ||
+	    seen(r, HN_ICMP_PORT_UNREACH, 2) < 0 ||
+	    hn_wait_exit(conn, WAIT_MS) < 0)
+		return failed("udpcli_connect did not fail");
+	note(r, "udpcli_connect: read: Connection refused");
+	return 0;
+}
+
+/* 8.7: udpserv's reply to udpcli is lost on the link. */
+static int udp_lost(struct run *r)
+{
+	hn_proc *srv, *cli;
+
+	srv = RUN(r, "server", CH8, "udpserv", "9877", NULL);
+	if (srv == NULL || hn_wait_port(srv, IPPROTO_UDP, SERVER_PORT,
+					 WAIT_MS) < 0)
+		return failed("udpserv did not start");
+	if (start_capture(r) < 0)
+		return -1;
+	cli = RUN(r, "client", CH8, "udpcli", "192.0.2.2", "9877", NULL);
+	if (started(cli, "cannot start udpcli") < 0 ||
+	    echo_line(r, cli, "hello\n") < 0)
+		return -1;
+	if (hn_drop_nth(r->net, "server", "client", HN_OUT, 1,
+			"meta l4proto udp") < 0)
+		return failed("cannot drop the reply");
+	if (type_line(r, cli, "another line\n") < 0 ||
+	    seen(r, "udp", 3) < 0)
+		return -1;
+	note(r, "the server's reply is dropped on the link");
+	if (hn_wait_exit(cli, 1000) >= 0)
+		return failed("udpcli should wait for ever");
+	note(r, "a second later, udpcli still waits in recvfrom()");
 	return 0;
 }
 
 static const struct {
 	const char *name;
 	int (*run)(struct run *);
+	const char *topology;           /* NULL: topology */
 } scenarios[] = {
-	{ "handshake", handshake },
-	{ "close", four_segment_close },
-	{ "crash-reboot", crash_and_reboot },
+	{ "handshake", handshake, NULL },
+	{ "close", four_segment_close, NULL },
+	{ "host-crash", echo_crash, topology_fast },
+	{ "crash-reboot", echo_reboot, NULL },
+	{ "child-killed", child_killed, NULL },
+	{ "sigpipe", sigpipe, NULL },
+	{ "keepalive", keepalive, NULL },
+	{ "nagle-stall", nagle_stall, topology_kernel },
+	{ "reuseaddr", reuseaddr, NULL },
+	{ "udp-refused", udp_refused, NULL },
+	{ "udp-lost", udp_lost, NULL },
 };
 #define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
 
@@ -251,7 +588,8 @@ static int run_scenario(int which, const char *out, const char *notes)
 
 	if (notes != NULL && (r.notes = fopen(notes, "w")) == NULL)
 		return failed_errno(notes);
-	r.net = hn_up(topology);
+	r.net = hn_up(scenarios[which].topology ? scenarios[which].topology
+					       : topology);
 	if (r.net == NULL) {
 		if (r.notes)
 			fclose(r.notes);

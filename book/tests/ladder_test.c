@@ -330,6 +330,57 @@ static void labels_are_escaped(void **state)
 	free(err);
 }
 
+static void states_and_waits_follow_the_segments(void **state)
+{
+	struct seg segs[7];
+	char *svg, *err;
+	const char *const order[] = {
+		"SYN_SENT", "SYN_RECV", "ESTABLISHED", "ESTABLISHED",
+		"FIN_WAIT_1", "CLOSE_WAIT", "+40 ms", "FIN_WAIT_2",
+		"LAST_ACK", "TIME_WAIT", "CLOSED", NULL,
+	};
+
+	(void)state;
+	memcpy(segs, handshake, sizeof(handshake));
+	/* the client closes; the server's ACK waits 45 ms (a delayed ACK);
+	 * then the server closes */
+	segs[3] = (struct seg){ C, S, 50000, 9877, 1001, 7001, FIN | ACK, 0,
+				0, 101.000, 0 };
+	segs[4] = (struct seg){ S, C, 9877, 50000, 7001, 1002, ACK, 0, 0,
+				101.045, 0 };
+	segs[5] = (struct seg){ S, C, 9877, 50000, 7001, 1002, FIN | ACK, 0,
+				0, 101.050, 0 };
+	segs[6] = (struct seg){ C, S, 50000, 9877, 1002, 7002, ACK, 0, 0,
+				101.051, 0 };
+	int st = ladder(NULL, capture("states.pcap", segs, 7, 0), &svg, &err);
+
+	TK_EXPECT(st == 0 && svg, "ladder failed: %s", err);
+	TK_EXPECT(in_order(svg, order), "the states and the wait are not "
+		  "SYN_SENT, SYN_RECV, ESTABLISHED x2, FIN_WAIT_1, CLOSE_WAIT, "
+		  "+40 ms, FIN_WAIT_2, LAST_ACK, TIME_WAIT, CLOSED:\n%s", svg);
+	TK_EXPECT(bk_count(svg, " ms<") == 1, "only the 45 ms wait should be "
+		  "shown");
+	free(svg);
+	free(err);
+}
+
+static void all_draws_udp_without_ports(void **state)
+{
+	const char *extra[] = { "--all", NULL };
+	char *svg, *err;
+	int st = ladder(extra, capture("udp-all.pcap", handshake, 2, 1), &svg,
+			&err);
+
+	(void)state;
+	TK_EXPECT(st == 0 && svg, "ladder --all failed on UDP: %s", err);
+	TK_EXPECT(bk_count(svg, ">UDP<") == 2, "expected 2 UDP arrows:\n%s",
+		  svg);
+	TK_EXPECT(strstr(svg, ">192.0.2.1<") && !strstr(svg, "192.0.2.1:"),
+		  "--all should name the hosts by address alone:\n%s", svg);
+	free(svg);
+	free(err);
+}
+
 static void not_a_capture_is_refused(void **state)
 {
 	char path[300], *svg, *err;
@@ -405,6 +456,8 @@ int main(void)
 		TK_TEST(notes_go_between_segments_by_time),
 		TK_TEST(truncated_packets_are_skipped),
 		TK_TEST(labels_are_escaped),
+		TK_TEST(states_and_waits_follow_the_segments),
+		TK_TEST(all_draws_udp_without_ports),
 		TK_TEST(not_a_capture_is_refused),
 		TK_TEST(capture_without_tcp_is_refused),
 		TK_TEST(bad_notes_line_is_refused),

@@ -14,8 +14,11 @@ whose drawing is not (none of the figure's own words are on that page).
 
 The LaTeX log of the last pass: an overfull line, a page more than
 VBOX_SLACK_PT too long, a line stretched to badness 10000, a LaTeX or
-package warning or a missing glyph is a failure, named by PDF page, book.tex line and section.  A listing's or
-transcript's caption that is the last line of a PDF page is a failure.
+package warning or a missing glyph is a failure, named by PDF page,
+book.tex line and section.  A listing's or transcript's caption that is
+the last line of a PDF page is a failure.
+
+Text: every figure is cited by number in the text (a link to its id).
 
 Screenshots and page images go to build/book-check/ for a person to look
 at.  Exit status 0, or 1 with one line per problem.
@@ -446,6 +449,38 @@ def check_stranded_captions(pdf):
     return problems
 
 
+FIGURE = re.compile(r"!\[(?:[^\]`]|`[^`]*`)*\]\(fig:([\w.-]+)\)"
+                    r"(?:\{#([\w.-]+)\})?")
+CITATION = re.compile(r"\]\([^)\s]*#(fig-[\w.-]+)\)")
+
+
+def check_figures_cited(sources):
+    """Every figure is cited by number somewhere in the text: its id
+    (fig-NAME unless the figure names another) is the target of a link
+    such as [](#fig-NAME), which the book prints as "Figure N.M".  Read
+    from the pages' Markdown, so that a generated list of figures does
+    not count as a citation."""
+    figures, cited = {}, set()
+    for path in sources:
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                for m in FIGURE.finditer(line):
+                    fid = m.group(2) or f"fig-{m.group(1)}"
+                    figures.setdefault(fid, f"{path}:{n}")
+                cited.update(CITATION.findall(line))
+    return [f"{where}: figure {fid} is never cited in the text (write "
+            f"[](#{fid}) where the text refers to it)"
+            for fid, where in sorted(figures.items(), key=lambda i: i[1])
+            if fid not in cited]
+
+
+def book_sources():
+    """The Markdown of every page, as book/book.mk finds them."""
+    return (sorted(glob.glob("book/front/*.md")) +
+            sorted(glob.glob("chapters/*/README.md")) +
+            sorted(glob.glob("book/back/*.md")))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--book", default="build/book")
@@ -459,6 +494,7 @@ def main():
     shutil.rmtree(args.out, ignore_errors=True)
     os.makedirs(args.out)
     problems, pages = check_links(args.book)
+    problems += check_figures_cited(book_sources())
     problems += check_web(args.book, args.out, pages)
     problems += check_devtools(args.book, args.out, pages)
     pdf_problems, npdf, nfig = check_pdf(args.book, args.work, args.out)

@@ -9,11 +9,12 @@
  * for the other until the delayed-ACK timer fires.  TCP_NODELAY turns
  * Nagle off; a single writev() of header and body is the better fix.
  *
- * usage: nagle [-n] [-c COUNT] HOST PORT      (-n: TCP_NODELAY)
+ * usage: nagle [-n] [-v] [-c COUNT] HOST PORT
+ *        (-n: TCP_NODELAY; -v: print each request's time too)
  */
 #include "lnp.h"
 
-#define USAGE "usage: nagle [-n] [-c COUNT(1-10000)] HOST PORT"
+#define USAGE "usage: nagle [-n] [-v] [-c COUNT(1-10000)] HOST PORT"
 
 static double now_ms(void)
 {
@@ -44,13 +45,15 @@ int main(int argc, char **argv)
 {
 	struct sockaddr_storage server;
 	socklen_t len;
-	bool nodelay = false;
+	bool nodelay = false, verbose = false;
 	int count = 20, fd, opt;
 	double total = 0, worst = 0;
 
-	while ((opt = getopt(argc, argv, "nc:")) != -1) {
+	while ((opt = getopt(argc, argv, "nvc:")) != -1) {
 		if (opt == 'n')
 			nodelay = true;
+		else if (opt == 'v')
+			verbose = true;
 		else if (opt != 'c' || (count = atoi(optarg)) < 1 ||
 			 count > 10000)
 			err_quit(USAGE);
@@ -70,6 +73,8 @@ int main(int argc, char **argv)
 	for (int i = 0; i < count; i++) {
 		double ms = request(fd);
 
+		if (verbose)
+			printf("request %d: %.3f ms\n", i + 1, ms);
 		total += ms;
 		if (ms > worst)
 			worst = ms;
