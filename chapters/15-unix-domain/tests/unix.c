@@ -502,7 +502,7 @@ static void credentials_transcript(const char *err2, const char *err3,
 		"$ credcli -u 1000 DIR/cred.sock 'uid 1000'\n%s"
 		"$ credcli -d -p 1 DIR/cred.sock 'pid 1'\n%s"
 		"$ credcli -p 1 DIR/cred.sock 'privileged, I claim pid 1'\n"
-		"$ (what credserv printed:)\n%s", err2, err3, served);
+		"(what credserv printed:)\n%s", err2, err3, served);
 	fclose(tr);
 	t = with_dir(text);
 	free(text);
