@@ -28,13 +28,16 @@ static void drop_privileges(void)
 
 /* include send_cred */
 /* Sends text with SCM_CREDENTIALS claiming *cred. */
-static void send_claim(int sockfd, const char *text, const struct ucred *cred)
+static void send_claim(int sockfd, const char *text,
+		       const struct ucred *cred)
 {
 	union {
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(sizeof(struct ucred))];
 	} control;
-	struct iovec iov = { .iov_base = (void *)text, .iov_len = strlen(text) };
+	struct iovec iov = {
+		.iov_base = (void *)text, .iov_len = strlen(text)
+	};
 	struct msghdr msg = {
 		.msg_iov = &iov, .msg_iovlen = 1,
 		.msg_control = control.buf,

@@ -45,7 +45,7 @@ int main(int argc, char **argv)
 		err_quit("usage: openfile SOCKFD PATH");
 	sock = atoi(argv[1]);
 	if ((fd = open(argv[2], O_RDONLY)) < 0)
-		status = (unsigned char)(errno > 0 && errno < 256 ? errno : EIO);
+		status = (unsigned char)(errno < 256 ? errno : EIO);
 	send_fd(sock, status, fd);
 	/* exits at once: the descriptor is in the message, in flight, and
 	 * stays open there after this process and its own copy are gone */

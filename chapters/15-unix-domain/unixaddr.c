@@ -185,6 +185,16 @@ static void lengths(const char *dir)
 	print_name("autobind", fd);
 	Close(fd);
 
+	/* the whole structure's length, the path NUL-terminated inside */
+	snprintf(sun.sun_path, room, "%s/n", dir);
+	fd = Socket(AF_UNIX, SOCK_STREAM, 0);
+	printf("bind %s, length %zu (the whole structure): %s\n",
+	       sun.sun_path, sizeof(sun),
+	       result(try_bind(fd, &sun, sizeof(sun))));
+	print_name("whole", fd);
+	Close(fd);
+	unlink(sun.sun_path);
+
 	/* a path that fills sun_path: no room for a NUL */
 	memset(sun.sun_path, 'x', room);
 	memcpy(sun.sun_path, dir, strlen(dir));

@@ -86,6 +86,7 @@ static void addresses_measured(void **state)
 	const char *must[] = {
 		"sun_path 108 bytes",
 		"bind, length 2 (the family only): ok",
+		"/n, length 110 (the whole structure): ok",
 		"bind a 108-byte path, no NUL, length 110: ok",
 		", length 111\n",
 		"bind, length 111 (past the structure): EINVAL",
@@ -295,6 +296,103 @@ static void full_receive_queue(void **state)
 		  "should start with max_dgram_qlen 10; it has %d",
 		  qlen_in_new_netns());
 	write_qlen(10);
+}
+
+/* A receiver made before the setting changes keeps the old limit. */
+static int fill_to(int snd, int rcv)
+{
+	struct sockaddr_un to;
+	socklen_t len = sizeof(to);
+	int n = 0;
+
+	Getsockname(rcv, (struct sockaddr *)&to, &len);
+	while (sendto(snd, "x", 1, MSG_DONTWAIT, (struct sockaddr *)&to,
+		      len) == 1)
+		n++;
+	return n;
+}
+
+static int autobound_dgram(void)
+{
+	struct sockaddr_un me = { .sun_family = AF_UNIX };
+	int fd = Socket(AF_UNIX, SOCK_DGRAM, 0);
+
+	Bind(fd, (struct sockaddr *)&me, sizeof(sa_family_t));
+	return fd;
+}
+
+static void queue_limit_read_when_socket_made(void **state)
+{
+	int before = autobound_dgram(), after, snd, n_before, n_after;
+
+	(void)state;
+	write_qlen(3);
+	after = autobound_dgram();
+	snd = Socket(AF_UNIX, SOCK_DGRAM, 0);
+	n_before = fill_to(snd, before);
+	n_after = fill_to(snd, after);
+	write_qlen(10);
+	TK_EXPECT(n_before == 11 && n_after == 4, "with max_dgram_qlen "
+		  "changed from 10 to 3, a receiver made before took %d "
+		  "datagrams, one made after %d (expected 11 and 4)",
+		  n_before, n_after);
+	Close(before);
+	Close(after);
+	Close(snd);
+}
+
+/* sendmsg() of no data with a descriptor: nothing on a stream socket,
+ * an empty datagram that carries it on a datagram socket. */
+static void zero_bytes_with_a_descriptor(void **state)
+{
+	union {
+		struct cmsghdr a;
+		char b[CMSG_SPACE(sizeof(int))];
+	} out, in;
+	struct msghdr msg = { .msg_control = out.b,
+			      .msg_controllen = sizeof(out.b) };
+	struct cmsghdr *c;
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr rmsg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	int types[2] = { SOCK_STREAM, SOCK_DGRAM }, sv[2], fd = 0;
+	ssize_t sent, got;
+
+	(void)state;
+	memset(&out, 0, sizeof(out));
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	for (int i = 0; i < 2; i++) {
+		Socketpair(AF_UNIX, types[i], 0, sv);
+		sent = sendmsg(sv[0], &msg, 0);
+		rmsg.msg_control = in.b;
+		rmsg.msg_controllen = sizeof(in.b);
+		got = recvmsg(sv[1], &rmsg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		if (i == 0)
+			TK_EXPECT(sent == 0 && got < 0 && errno == EAGAIN,
+				  "a stream sendmsg of 0 bytes with a "
+				  "descriptor: sent %zd, then recvmsg %zd "
+				  "(expected 0 and nothing to read)", sent,
+				  got);
+		else
+			TK_EXPECT(sent == 0 && got == 0 &&
+				  rmsg.msg_controllen ==
+				  CMSG_SPACE(sizeof(int)),
+				  "a datagram sendmsg of 0 bytes with a "
+				  "descriptor: sent %zd, recvmsg %zd with %zu "
+				  "bytes of control data", sent, got,
+				  (size_t)rmsg.msg_controllen);
+		if (i == 1 && CMSG_FIRSTHDR(&rmsg) != NULL) {
+			memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&rmsg)),
+			       sizeof(int));
+			close(fd);
+		}
+		Close(sv[0]);
+		Close(sv[1]);
+	}
 }
 
 /* ---- 15.3: socketpair -------------------------------------------------- */
@@ -586,10 +684,12 @@ int main(void)
 		TK_TEST(datagram_echo_needs_a_bound_client),
 		TK_TEST(dead_datagram_peer),
 		TK_TEST(full_receive_queue),
+		TK_TEST(queue_limit_read_when_socket_made),
 		TK_TEST(mycat_reads_what_it_cannot_open),
 		TK_TEST(naive_receiver_loses_the_descriptor),
 		TK_TEST(lost_descriptor_is_closed),
 		TK_TEST(descriptor_in_flight_after_sender_exits),
+		TK_TEST(zero_bytes_with_a_descriptor),
 		TK_TEST(credentials_and_claims),
 		TK_TEST(bad_arguments_are_explained),
 	};
