@@ -188,4 +188,12 @@ int str_echo(int sockfd);
 /* Sends each line of in to sockfd, prints each answer line on stdout. */
 int str_cli(FILE *in, int sockfd);
 
+/* ---- chapter 15: Unix domain addresses (unixaddr.c) ------------------- */
+/* NAME is a path ("/run/x.sock") or "@name", a name in Linux's abstract
+ * namespace (no file).  Fills *sun and *len (the length that bind() and
+ * connect() want).  Returns 0, or -1 with errno EINVAL (empty name) or
+ * ENAMETOOLONG (it does not fit in sun_path). */
+int unix_addr(const char *name, struct sockaddr_un *sun, socklen_t *len);
+void Unix_addr(const char *name, struct sockaddr_un *sun, socklen_t *len);
+
 #endif /* LNP_H */
