@@ -29,7 +29,7 @@ static void exec_program(void *arg)
 	printf("cannot run %s: %s\n", argv[0], strerror(errno));
 }
 
-/* Runs the program; returns "$ ./name args\n" and its output. */
+/* Runs the program; returns "$ name args\n" and its output. */
 static char *run(const struct program *p)
 {
 	struct child_run r;
@@ -42,7 +42,7 @@ static char *run(const struct program *p)
 	child_run(exec_program, (void *)p, &r);
 	TK_EXPECT(child_exited(&r, 0), "%s ended with %s; it printed:\n%s",
 		  p->name, child_how(&r, how, sizeof(how)), r.out);
-	col = fprintf(out, "$ ./%s", p->name);
+	col = fprintf(out, "$ %s", p->name);
 	for (i = 0; p->args[i] != NULL; i++) {
 		if (col + 1 + strlen(p->args[i]) > 72)  /* fit the page */
 			col = fprintf(out, " \\\n   ");
@@ -145,7 +145,7 @@ static void linebench_prints_bench_lines(void **state)
 	double a = 0, b = 0;
 
 	(void)state;
-	TK_EXPECT(sscanf(out, "$ ./linebench 2000\n"
+	TK_EXPECT(sscanf(out, "$ linebench 2000\n"
 			 "BENCH ch03.readline_lines %lf lines/s\n"
 			 "BENCH ch03.read_per_byte_lines %lf lines/s\n",
 			 &a, &b) == 2 && a > 0 && b > 0,

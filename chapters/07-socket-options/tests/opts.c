@@ -5,6 +5,7 @@
  * connections need it too), buffer sizes bounding what is in flight,
  * and Nagle's algorithm measured.
  */
+#include <fcntl.h>
 #include "lnp.h"
 #include "harness.h"
 #include "testkit.h"
@@ -97,10 +98,28 @@ static void checkopts_agrees_with_the_kernel(void **state)
 			  "ENOPROTOOPT on Linux");
 		Close(fd);
 	}
+	{
+		/* Linux: 536 is TCP_MAXSEG's default, not its minimum (88) */
+		int fd = Socket(AF_INET, SOCK_STREAM, 0), v = 87;
+
+		TK_EXPECT(setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &v,
+				     sizeof(v)) < 0 && errno == EINVAL,
+			  "TCP_MAXSEG 87 was expected to fail with EINVAL");
+		v = 88;
+		TK_EXPECT(setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &v,
+				     sizeof(v)) == 0,
+			  "TCP_MAXSEG 88 was expected to be accepted: %s",
+			  strerror(errno));
+		Close(fd);
+	}
+	/* net.core.rmem_default is the system's: read-only in a namespace */
+	TK_EXPECT(open("/proc/sys/net/core/rmem_default", O_WRONLY) < 0,
+		  "net.core.rmem_default was expected to be read-only in a "
+		  "network namespace other than the first");
 	/* the algorithm and the UDP buffer sizes differ between systems */
 	text = tk_scrub(strdup(hn_stdout(p)), "TCP_CONGESTION +tcp +.*",
 			"TCP_CONGESTION     tcp   (the system's default)");
-	tk_transcript(CH, "checkopts", text);
+	tk_transcript_of(CH, "checkopts", "checkopts", text);
 	free(text);
 }
 
@@ -150,7 +169,7 @@ static int second_read_after_close(bool zero, char **transcript)
 	TK_EXPECT(n == 8 && memcmp(buf, "goodbye\n", 8) == 0, "the data "
 		  "sent before close() did not arrive (read gave %zd)", n);
 	n = read(fd, buf, sizeof(buf));
-	if (asprintf(transcript, "$ ./lingerclose %s127.0.0.1 9877\n%s"
+	if (asprintf(transcript, "$ lingerclose %s127.0.0.1 9877\n%s"
 		     "server's next read(): %s\n", zero ? "-z " : "",
 		     hn_stdout(p), n == 0 ? "0 (end of file)" :
 		     n < 0 ? strerror(errno) : "data?") < 0)
@@ -233,7 +252,7 @@ static void restart_during_time_wait(void **state)
 	TK_EXPECT(strstr(hn_stderr(srv), "Address already in use") != NULL,
 		  "expected bind: Address already in use, got: %s",
 		  hn_stderr(srv));
-	if (asprintf(&text, "$ ./restartserv 9877\n%s", hn_stderr(srv)) < 0)
+	if (asprintf(&text, "$ restartserv 9877\n%s", hn_stderr(srv)) < 0)
 		abort();
 	/* Linux: the new socket's SO_REUSEADDR is not enough when the
 	 * TIME_WAIT connection was accepted without it */
@@ -287,8 +306,8 @@ static void small_buffers_mean_little_in_flight(void **state)
 		  "bytes were in flight (expected well under 64 KB)", small);
 	TK_EXPECT(big > 1024 * 1024, "with default (self-tuning) buffers, "
 		  "only %ld bytes were in flight (expected over 1 MB)", big);
-	if (asprintf(&text, "$ ./stallserv -r 4096 9877 &\n"
-		     "$ ./bufwin -s 4096 127.0.0.1 9877\n%s", small_out) < 0)
+	if (asprintf(&text, "$ stallserv -r 4096 9877 &\n"
+		     "$ bufwin -s 4096 127.0.0.1 9877\n%s", small_out) < 0)
 		abort();
 	tk_transcript(CH, "bufwin", text);
 	free(text);
