@@ -260,6 +260,18 @@ local function ranges(rows)
   return table.concat(out, ",")
 end
 
+-- What a region's caption says: the functions it defines, or else its
+-- lines (a region's name is the source's marker, not the reader's).
+local function region_caption(rows)
+  local names = defined_functions(rows)
+  for _, row in ipairs(rows) do
+    if row.text:match("^int%s+main%s*%(") then table.insert(names, "main") end
+  end
+  if #names > 0 then return table.concat(names, "(), ") .. "()" end
+  if #rows == 0 then return "" end
+  return "lines " .. rows[1].n .. "-" .. rows[#rows].n
+end
+
 local function include_path(el)
   local path = el.attributes["include"]
   return path
@@ -309,7 +321,10 @@ local function listing(el, path)
     ["path"] = path,
     ["lines"] = ranges(rows),
   }
-  if region then attrs["region"] = region end
+  if region then
+    attrs["region"] = region
+    attrs["caption"] = region_caption(rows)
+  end
   tsv("id", id, "listing " .. number)
   for _, name in ipairs(defined_functions(rows)) do
     tsv("fun", name, "def", id, "listing " .. number)

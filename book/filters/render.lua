@@ -95,9 +95,9 @@ local function listing_caption(el)
   local inl = pandoc.List({ pandoc.Strong({ pandoc.Str("Listing " ..
     el.attributes["listing"]) }), pandoc.Space(),
     pandoc.Code(el.attributes["path"]) })
-  if el.attributes["region"] then
-    inl:extend({ pandoc.Space(), pandoc.Str("(" .. el.attributes["region"]
-      .. ")") })
+  local what = el.attributes["caption"] or el.attributes["region"]
+  if what and what ~= "" then
+    inl:extend({ pandoc.Space(), pandoc.Str("(" .. what .. ")") })
   end
   return inline_markup(inl)
 end
