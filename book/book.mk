@@ -83,6 +83,13 @@ $(BOOK_TOOLS)/tests/bookcheck: $(B)/obj/book/tests/bookcheck.o \
 $(BOOK_TOOLS)/tests/ladder_test: $(B)/obj/book/tests/ladder_test.o \
 				 $(BOOK_TEST_OBJS) | $(BOOK_LADDER)
 	$(LINK) $^ $(CMOCKA) -lpcap
+# xrefs: every "section N.N" and "chapter N" in the text is a link, and a
+# chapter not written yet says so (book/tools/xrefs.py).
+TEST_SUITES += $(BOOK_TOOLS)/tests/xrefs
+$(BOOK_TOOLS)/tests/xrefs: book/tools/xrefs.py
+	@mkdir -p $(@D)
+	@printf '#!/bin/sh\nexec $(PY) "%s/book/tools/xrefs.py" --root "%s" --tap\n' \
+	  "$(TOP)" "$(TOP)" > $@ && chmod +x $@
 -include $(patsubst %,$(B)/obj/book/%.d,figures/ladder figures/scenario \
 	   tests/bkrun \
 	   tests/bookcheck tests/ladder_test)

@@ -481,6 +481,17 @@ def book_sources():
             sorted(glob.glob("book/back/*.md")))
 
 
+def check_xrefs():
+    """A "section N.N" or "chapter N" in the text that is not a link
+    (book/tools/xrefs.py, also run by `make test`)."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import xrefs
+    chapters = xrefs.written_chapters(".")
+    return [f"{os.path.relpath(f)}:{line}: {msg}"
+            for f in xrefs.default_files(".")
+            for line, msg in sorted(xrefs.problems_in(f, chapters))]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--book", default="build/book")
@@ -494,6 +505,7 @@ def main():
     shutil.rmtree(args.out, ignore_errors=True)
     os.makedirs(args.out)
     problems, pages = check_links(args.book)
+    problems += check_xrefs()
     problems += check_figures_cited(book_sources())
     problems += check_web(args.book, args.out, pages)
     problems += check_devtools(args.book, args.out, pages)
