@@ -30,12 +30,13 @@ book_lab_src = $(wildcard $(dir $1)lab/LAB.md)
 BOOK_CHAPTER_KEYS := $(foreach s,$(BOOK_CHAPTER_SRCS),$(call book_key,$s) \
   $(if $(call book_lab_src,$s),lab$(call book_nn,$s)))
 BOOK_FRONT_KEYS   := index using labs
-BOOK_BACK_KEYS    := functions glossary topics
+BOOK_BACK_KEYS    := answers functions glossary topics
 BOOK_KEYS := $(BOOK_FRONT_KEYS) $(BOOK_CHAPTER_KEYS) $(BOOK_BACK_KEYS)
 
 BOOK_SRC_index     := book/front/index.md
 BOOK_SRC_using     := book/front/using.md
 BOOK_SRC_labs      := book/front/labs.md
+BOOK_SRC_answers   := book/back/answers.md
 BOOK_SRC_functions := book/back/functions.md
 BOOK_SRC_glossary  := book/back/glossary.md
 BOOK_SRC_topics    := book/back/topics.md
@@ -109,7 +110,8 @@ $(BOOKW)/j/$1.json: $(BOOK_SRC_$1) $(BOOK_STAGE1_DEPS)
 -include $(BOOKW)/aux/$1.d
 
 $(BOOK)/$1.html: $(BOOKW)/j/$1.json $(BOOK_TABLES) book/pandoc/html.yaml \
-		 book/filters/render.lua book/templates/page.html
+		 book/filters/render.lua book/filters/answers.lua \
+		 book/templates/page.html
 	@mkdir -p $(BOOK)
 	$$(BOOK_Q)pandoc -d book/pandoc/html.yaml $$< -o $$@ \
 	  -M book-key=$1 -M book-tables=$(BOOKW)/t \

@@ -84,8 +84,8 @@ def paragraphs(lines):
             # not used; a listing's fence is closed on the next line
             fence = m.group(1)
             continue
-        if line.strip() == "":
-            if buf:
+        if line.strip() == "" or line.startswith("#"):   # headings name
+            if buf:                                     # themselves
                 yield start, "".join(buf)
                 buf = []
             continue
