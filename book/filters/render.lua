@@ -97,7 +97,7 @@ local function listing_caption(el)
     pandoc.Code(el.attributes["path"]) })
   local what = el.attributes["caption"] or el.attributes["region"]
   if what and what ~= "" then
-    inl:extend({ pandoc.Space(), pandoc.Str("(" .. what .. ")") })
+    inl:extend({ pandoc.Str(","), pandoc.Space(), pandoc.Str(what) })
   end
   return inline_markup(inl)
 end
