@@ -49,6 +49,14 @@ BOOK_JSON := $(foreach k,$(BOOK_KEYS),$(BOOKW)/j/$k.json)
 BOOK_HTML := $(foreach k,$(BOOK_KEYS),$(BOOK)/$k.html)
 BOOK_TABLES := $(BOOKW)/t/ids.tsv $(BOOKW)/t/nav.tsv
 
+# ---- the edition ---------------------------------------------------------
+# "student" in a tree that `make student-edition` exported (it writes
+# book/STUDENT-EDITION): listings show each lab's starter where the full
+# edition shows its solution (filters/include.lua), and the figures come
+# ready-made from the full edition (book/figures/built/), since they are
+# drawn from runs of the reference programs.
+BOOK_EDITION := $(if $(wildcard book/STUDENT-EDITION),student,full)
+
 # ---- figures (book/figures/figures.txt) --------------------------------
 BOOK_FIG_LIST    := book/figures/figures.txt
 book_figs = $(shell awk '!/^[[:space:]]*\#/ && $$2 == "$1" { print $$1 }' \
@@ -169,6 +177,11 @@ $(BOOK)/book.pdf: $(BOOKW)/book.tex $(BOOK_FIG_PDF) book/tools/latex.sh
 	  $(BOOK_VERSION)) book/tools/latex.sh $(BOOKW) book $@
 
 # ---- figures -----------------------------------------------------------
+ifeq ($(BOOK_EDITION),student)
+$(BOOK_FIG_SVG): $(BOOK)/figures/%.svg: book/figures/built/%.svg
+	@mkdir -p $(@D)
+	@cp $< $@
+else
 $(BOOK)/figures/%.svg: book/figures/%.dot
 	@mkdir -p $(@D)
 	$(BOOK_Q)dot -Tsvg -o $@ $<
@@ -211,6 +224,7 @@ $(BOOK_CACHE)/%.plot.svg: book/figures/%-plot.sh \
 			  $(BOOK_CACHE)/book-cache.key | $(PROGRAMS)
 	@mkdir -p $(@D)
 	$(BOOK_Q)$< $(B) $@
+endif
 
 $(BOOK_PLOT_FIGS:%=$(BOOK)/figures/%.svg): \
 $(BOOK)/figures/%.svg: $(BOOK_CACHE)/%.plot.svg
@@ -272,6 +286,13 @@ book-stage2: $(BOOK_HTML) $(BOOK)/book.css $(BOOK_SEARCH) $(BOOK_FIG_SVG) \
 book-check: book ## check the built book in headless Chromium and as PDF images
 	@$(PY) book/tools/book_check.py --book $(BOOK) --work $(BOOKW) \
 	  --out build/book-check
+	@$(if $(filter full,$(BOOK_EDITION)),$(PY) book/tools/edition_check.py \
+	  --edition build/student-edition)
+
+# The figures alone (the student edition takes them from the full one).
+.PHONY: book-figures
+book-figures: deps book-deps
+	@$(MAKE) -s --no-print-directory $(BOOK_JOBS) $(BOOK_FIG_SVG)
 
 book-clean:
 	rm -rf $(BOOK) $(BOOKW)

@@ -68,10 +68,14 @@ gradescope-bundle: deps ## the Gradescope autograder zip for LAB=NN
 	  --out $(B)/gradescope/lab-$(LAB)-autograder.zip
 
 # ---- the student edition --------------------------------------------------
+# The book's figures are drawn from runs of the reference programs, so
+# the edition takes them from this tree's build (book-figures).
 student-edition: deps ## export the repository without solutions: OUT=DIR
 	@test -n "$(OUT)" || { echo "usage: make student-edition OUT=DIR"; \
 	  exit 2; }
-	@$(PY) grading/student_edition.py --out $(OUT)
+	@$(MAKE) -s --no-print-directory book-figures
+	@$(PY) grading/student_edition.py --out $(OUT) \
+	  --figures $(BOOK)/figures
 
 # ---- benchmark ------------------------------------------------------------
 BENCHES += bench-grade

@@ -6,6 +6,11 @@ In a reference source:
     /* STARTER ... STARTER */                     uncommented in the starter
     /* include NAME */, /* end NAME */            (book regions) removed
 
+For the student edition (grading/student_edition.py), derive_text(...,
+lab="03") keeps the book's region markers and puts the lines that stand
+for a solution (the starter's, or none) between /* BEGIN LAB 03 */ and
+/* END LAB 03 */, so that the book shows them as the lab's part.
+
 Usage:
     derive.py --file REF OUT      derive one file
     derive.py --write NN          (re)write labs/lab-NN/ from the reference
@@ -22,25 +27,44 @@ END = re.compile(r"^\s*/\* END SOLUTION \*/\s*$")
 S_OPEN = re.compile(r"^\s*/\* STARTER\s*$")
 S_CLOSE = re.compile(r"^\s*STARTER \*/\s*$")
 BOOK = re.compile(r"^\s*/\* (include|end) [A-Za-z0-9_.-]+ \*/\s*$")
+LAB_OPEN = re.compile(r"^\s*/\* BEGIN LAB (\d+) \*/\s*$")
+LAB_CLOSE = re.compile(r"^\s*/\* END LAB (\d+) \*/\s*$")
 
 
 class MarkerError(Exception):
     pass
 
 
-def derive_text(text, path):
-    """Returns the starter text for one reference file."""
+def derive_text(text, path, lab=None):
+    """Returns the starter text for one reference file.  With lab (the
+    student edition's export), book markers stay and each solution's
+    stand-in is wrapped in BEGIN LAB / END LAB marker lines."""
     out, state, opened = [], "code", 0
+    sol_indent = ""
+    pending = None      # export: indent of a solution whose END LAB is due
+
+    def close_lab():
+        nonlocal pending
+        if pending is not None:
+            out.append(f"{pending}/* END LAB {lab} */\n")
+            pending = None
+
     for no, line in enumerate(text.splitlines(keepends=True), 1):
         where = f"{path}:{no}"
+        indent = line[:len(line) - len(line.lstrip())]
         if BEGIN.match(line):
             if state != "code":
                 raise MarkerError(f"{where}: BEGIN SOLUTION inside {state}")
-            state, opened = "solution", no
+            state, opened, sol_indent = "solution", no, indent
+            if lab:
+                close_lab()
+                out.append(f"{indent}/* BEGIN LAB {lab} */\n")
         elif END.match(line):
             if state != "solution":
                 raise MarkerError(f"{where}: END SOLUTION without BEGIN")
             state = "code"
+            if lab:
+                pending = indent
         elif S_OPEN.match(line):
             if state != "code":
                 raise MarkerError(f"{where}: STARTER inside {state}")
@@ -49,10 +73,24 @@ def derive_text(text, path):
             if state != "starter":
                 raise MarkerError(f"{where}: STARTER */ without /* STARTER")
             state = "code"
-        elif state == "solution" or BOOK.match(line):
+            close_lab()
+        elif BOOK.match(line):
+            if lab and state == "solution":
+                # a region's edge inside a solution: the region gets
+                # its own (empty) LAB pair
+                out.append(f"{sol_indent}/* END LAB {lab} */\n")
+                out.append(line)
+                out.append(f"{sol_indent}/* BEGIN LAB {lab} */\n")
+            elif lab:
+                close_lab()
+                out.append(line)
+        elif state == "solution":
             continue
         else:
+            if state == "code":
+                close_lab()
             out.append(line)
+    close_lab()
     if state != "code":
         raise MarkerError(f"{path}:{opened}: {state} region never closed")
     return "".join(out)

@@ -109,6 +109,21 @@ local function is_lab_marker(line)
       or line:match("^%s*/%*%s*END SOLUTION%s*%*/%s*$")
 end
 
+-- The student edition's sources (grading/student_edition.py) hold, where
+-- the reference has a solution, the starter's lines between
+-- /* BEGIN LAB 03 */ and /* END LAB 03 */ (tools/derive.py).
+local function lab_marker(line, word)
+  return line:match("^(%s*)/%*%s*" .. word .. " LAB (%d+)%s*%*/%s*$")
+end
+
+-- The edition being built: "student" in a tree that
+-- grading/student_edition.py exported (it writes book/STUDENT-EDITION).
+local student_edition = (function()
+  local f = io.open("book/STUDENT-EDITION", "r")
+  if f then f:close() return true end
+  return false
+end)()
+
 --[[ Pulls region `region` (or the whole file when nil) out of `lines`.
 Returns { {n = real line number, text = expanded text}, ... } or nil and
 a list of problems, each { line = N, msg = "..." } in the source file. ]]
@@ -143,9 +158,22 @@ local function extract(path, lines, region)
     first, last = open_at + 1, close_at - 1
   end
   local out, starter_at = {}, nil
+  local lab_at, lab_indent, lab, lab_rows = nil, "", nil, 0
   for i = first, last do
     local line = lines[i]
-    if starter_at then
+    local ind, nn = lab_marker(line, "BEGIN")
+    local _, end_nn = lab_marker(line, "END")
+    if nn then
+      lab_at, lab_indent, lab, lab_rows = i, ind, nn, 0
+    elseif end_nn then
+      if lab_at and lab_rows == 0 then
+        -- a solution with no starter: the student writes it all
+        out[#out + 1] = { n = lab_at, lab = lab, text = expand_tabs(
+          lab_indent .. "/* you write this in lab " .. tonumber(lab)
+          .. " */") }
+      end
+      lab_at = nil
+    elseif starter_at then
       if line:match("STARTER%s*%*/%s*$") then starter_at = nil end
     elseif line:match("^%s*/%*%s*STARTER%s*$") then
       starter_at = i
@@ -156,7 +184,8 @@ local function extract(path, lines, region)
         errs[#errs + 1] = { line = i, msg = string.format(
           "listing line is %d columns wide (at most %d)", cols, MAXCOLS) }
       end
-      out[#out + 1] = { n = i, text = text }
+      out[#out + 1] = { n = i, text = text, lab = lab_at and lab or nil }
+      if lab_at then lab_rows = lab_rows + 1 end
     end
   end
   if starter_at then
@@ -325,12 +354,40 @@ local function listing(el, path)
     attrs["region"] = region
     attrs["caption"] = region_caption(rows)
   end
+  local lab_rows, lab = {}, nil
+  for _, r in ipairs(rows) do
+    if r.lab then lab_rows[#lab_rows + 1] = r lab = r.lab end
+  end
+  if lab then attrs["lab-lines"] = ranges(lab_rows) end
   tsv("id", id, "listing " .. number)
   for _, name in ipairs(defined_functions(rows)) do
     tsv("fun", name, "def", id, "listing " .. number)
   end
-  return pandoc.CodeBlock(table.concat(texts, "\n"),
+  local block = pandoc.CodeBlock(table.concat(texts, "\n"),
     pandoc.Attr(id, el.classes, attrs))
+  if not lab then return block end
+  -- the student edition: this listing shows a lab's starter
+  local n = tonumber(lab)
+  tsv("link", "lab" .. lab, source_path .. ":" .. line)
+  return { block, pandoc.Div({ pandoc.Para({
+    pandoc.Strong({ pandoc.Str("You write this in "),
+      pandoc.Link({ pandoc.Str("lab " .. n) }, "#lab" .. lab) }),
+    pandoc.Str(":"), pandoc.Space(),
+    pandoc.Str("this edition shows the lab's starter (the file you get in"),
+    pandoc.Space(), pandoc.Code("labs/lab-" .. lab .. "/"),
+    pandoc.Str(") where the full edition shows the reference solution.")
+    }) }, pandoc.Attr("", { "lab-part" })) }
+end
+
+-- ::: {.full-edition} ... ::: is text for the full edition only (what
+-- the grader's hidden tests add, say): the student edition leaves it out
+-- (grading/student_edition.py drops it from the exported Markdown too).
+function Div(el)
+  if el.classes:includes("full-edition") then
+    if student_edition then return {} end
+    return el.content
+  end
+  return nil
 end
 
 -- A transcript line that was typed but is not marked as typed: a

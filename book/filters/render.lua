@@ -136,12 +136,19 @@ local function listing_html(el, numbers)
     html = unhighlighted_html(el)
   end
   local i = 0
+  -- the student edition's lab lines (include.lua: lab-lines) are marked
+  local lab = {}
+  for _, n in ipairs(expand_ranges(el.attributes["lab-lines"] or "")) do
+    lab[n] = true
+  end
   html = html:gsub('<span id="cb1%-%d+"><a href="#cb1%-%d+"[^>]*></a>',
     function()
       i = i + 1
       local n = numbers[i] or 0
       local gap = (i > 1 and numbers[i - 1] and n ~= numbers[i - 1] + 1)
-        and ' class="gap"' or ""
+        and "gap" or ""
+      if lab[n] then gap = gap == "" and "lab" or "gap lab" end
+      gap = gap ~= "" and (' class="' .. gap .. '"') or ""
       return string.format('<span id="%s-%d"%s data-n="%d">', el.identifier,
         n, gap, n)
     end)
