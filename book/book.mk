@@ -181,6 +181,9 @@ ifeq ($(BOOK_EDITION),student)
 $(BOOK_FIG_SVG): $(BOOK)/figures/%.svg: book/figures/built/%.svg
 	@mkdir -p $(@D)
 	@cp $< $@
+book/figures/built/%.svg:
+	@echo "book: the figure $@ is missing: export the student edition" \
+	  "with make student-edition, which builds the figures" >&2; exit 1
 else
 $(BOOK)/figures/%.svg: book/figures/%.dot
 	@mkdir -p $(@D)
@@ -291,7 +294,8 @@ book-check: book ## check the built book in headless Chromium and as PDF images
 
 # The figures alone (the student edition takes them from the full one).
 .PHONY: book-figures
-book-figures: deps book-deps
+book-figures: deps
+	@$(DEPS) tools/packages-book.txt
 	@$(MAKE) -s --no-print-directory $(BOOK_JOBS) $(BOOK_FIG_SVG)
 
 book-clean:
