@@ -227,12 +227,12 @@ $(BOOK_CACHE)/%.plot.svg: book/figures/%-plot.sh \
 			  $(BOOK_CACHE)/book-cache.key | $(PROGRAMS)
 	@mkdir -p $(@D)
 	$(BOOK_Q)$< $(B) $@
-endif
 
 $(BOOK_PLOT_FIGS:%=$(BOOK)/figures/%.svg): \
 $(BOOK)/figures/%.svg: $(BOOK_CACHE)/%.plot.svg
 	@mkdir -p $(@D)
 	@cp $< $@
+endif
 
 $(BOOKW)/figures/%.pdf: $(BOOK)/figures/%.svg
 	@mkdir -p $(@D)

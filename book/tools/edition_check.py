@@ -11,10 +11,11 @@ hidden tests.
 
 A solution line is a line between /* BEGIN SOLUTION */ and
 /* END SOLUTION */ in a file that a lab's lab.json lists, that has at
-least MIN_CHARS characters other than spaces, and that no C source of
-the student edition holds (spaces aside): a line the student edition
-has anyway, in a starter (`errno = ENOSYS;`) or in a chapter's own
-programs (`Listen(fd, LISTENQ);`), gives nothing away, and a short line
+least MIN_CHARS characters other than spaces, and that no line of a C
+source of the student edition holds (spaces aside): a line the student
+edition has anyway, in a starter (`errno = ENOSYS;`) or in a chapter's
+own programs (`Listen(fd, LISTENQ);`, or the tail of one:
+`CMSG_SPACE(sizeof(int))];`), gives nothing away, and a short line
 (`}`, `break;`) cannot be told apart from any other code.  Lines are
 compared with every run of spaces made one space.  A solution line is
 found where a line of the book is that line (after the line number that
@@ -73,8 +74,9 @@ def solution_lines(edition):
         for ref in refs:
             with open(os.path.join(TOP, ref)) as f:
                 text = f.read()
-            starter = known | {squash(x) for x in
-                               derive.derive_text(text, ref).splitlines()}
+            starter = "\n".join(known | {
+                squash(x) for x in derive.derive_text(text, ref)
+                .splitlines()})
             inside = False
             for no, line in enumerate(text.splitlines(), 1):
                 if derive.BEGIN.match(line):
