@@ -287,10 +287,11 @@ book-stage2: $(BOOK_HTML) $(BOOK)/book.css $(BOOK_SEARCH) $(BOOK_FIG_SVG) \
 	  *) [ -e "$$f" ] && rm -f "$$f" ;; esac; done; true
 
 book-check: book ## check the built book in headless Chromium and as PDF images
-	@$(PY) book/tools/book_check.py --book $(BOOK) --work $(BOOKW) \
-	  --out build/book-check
-	@$(if $(filter full,$(BOOK_EDITION)),$(PY) book/tools/edition_check.py \
-	  --edition build/student-edition)
+	@rc=0; $(PY) book/tools/book_check.py --book $(BOOK) --work $(BOOKW) \
+	  --out build/book-check || rc=1; \
+	  $(if $(filter full,$(BOOK_EDITION)),$(PY) \
+	  book/tools/edition_check.py --edition build/student-edition \
+	  || rc=1;) exit $$rc
 
 # The figures alone (the student edition takes them from the full one).
 .PHONY: book-figures
