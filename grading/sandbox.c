@@ -33,6 +33,11 @@
  *   -C DIR       working directory inside (default /tmp)
  *   -e NAME=VAL  add to the program's (otherwise minimal) environment
  *   -t SEC       wall-clock limit (default 10; fractions allowed)
+ *   -i SEC       idle limit: stopped as a timeout when SEC pass without
+ *                a byte on fd 3 (where a test program writes as each
+ *                test ends), so a run of many tests that each wait a
+ *                while may take -t in all, while one test that hangs is
+ *                stopped after SEC (default: none)
  *   -c SEC       CPU seconds per process        -m MIB  memory (0: none)
  *   -R MIB       resident memory of everything it runs together, watched
  *                from outside (for ASan builds, whose address space can
@@ -108,7 +113,7 @@ struct config {
 	const char *env[MAX_ENV + 8];
 	int nenv;
 	const char *workdir;
-	double wall;
+	double wall, idle;
 	long cpu, mem_mib, nproc, fsize_mib, nofile, tmp_mib, output_cap;
 	long rss_mib;                   /* -R: 0 for none */
 	const char *out_path, *err_path, *report_path, *status_path;
@@ -126,6 +131,7 @@ struct outcome {
 	 * interrupted or error */
 	const char *what;
 	int code, sig, leftover, oom_kills;
+	int procs;              /* processes in it when it was stopped */
 	const char *limits;     /* "cgroup" or "rlimit" */
 	double wall, cpu;
 	char message[512];
@@ -229,7 +235,7 @@ static void parse_ids(struct config *c, const char *s)
 static void parse_args(struct config *c, int argc, char **argv)
 {
 	static const char options[] =
-		"b:B:C:e:t:c:m:p:f:n:T:O:o:E:r:s:u:g:NR:";
+		"b:B:C:e:t:i:c:m:p:f:n:T:O:o:E:r:s:u:g:NR:";
 	int opt;
 
 	*c = (struct config){ .workdir = "/tmp", .wall = 10, .cpu = 10,
@@ -249,6 +255,7 @@ static void parse_args(struct config *c, int argc, char **argv)
 			c->env[c->nenv++] = optarg;
 			break;
 		case 't': c->wall = atof(optarg); break;
+		case 'i': c->idle = atof(optarg); break;
 		case 'c': c->cpu = number("c", optarg); break;
 		case 'm': c->mem_mib = number("m", optarg); break;
 		case 'p': c->nproc = number("p", optarg); break;
@@ -952,14 +959,14 @@ static long pss_kib(pid_t pid)
 	return kib;
 }
 
-/* Memory (Pss), in KiB, of init and all its descendants: the harness's
- * hosts live in PID namespaces of their own, so descent is by parent. */
-static long sandbox_pss_kib(pid_t init)
+/* Init and all its descendants, into ours[] (at most max); returns how
+ * many: the harness's hosts live in PID namespaces of their own, so
+ * descent is by parent. */
+static size_t sandbox_pids(pid_t init, pid_t *ours, size_t max)
 {
 	static struct proc_link *all;
 	static size_t cap;
 	size_t n = 0;
-	long kib = 0;
 	bool more = true;
 	DIR *d = opendir("/proc");
 	struct dirent *e;
@@ -983,7 +990,6 @@ static long sandbox_pss_kib(pid_t init)
 	closedir(d);
 	/* ours[] lists the marked pids (few: the sandbox's process limit);
 	 * each pass marks the children of those marked so far */
-	pid_t ours[4096];
 	size_t nours = 1;
 
 	ours[0] = init;
@@ -991,13 +997,22 @@ static long sandbox_pss_kib(pid_t init)
 		more = false;
 		for (size_t i = 0; i < n; i++) {
 			for (size_t j = 0; !all[i].ours && j < nours; j++)
-				if (all[i].ppid == ours[j] &&
-				    nours < sizeof(ours) / sizeof(ours[0])) {
+				if (all[i].ppid == ours[j] && nours < max) {
 					all[i].ours = more = true;
 					ours[nours++] = all[i].pid;
 				}
 		}
 	}
+	return nours;
+}
+
+/* Memory (Pss), in KiB, of init and all its descendants. */
+static long sandbox_pss_kib(pid_t init)
+{
+	pid_t ours[4096];
+	size_t nours = sandbox_pids(init, ours, 4096);
+	long kib = 0;
+
 	for (size_t i = 0; i < nours; i++)
 		kib += pss_kib(ours[i]);
 	return kib;
@@ -1013,6 +1028,7 @@ static void supervise(const struct config *c, struct pipes *p, pid_t init,
 		{ p->rep[0], open_capture(c->report_path, -1) },
 	};
 	double deadline = now() + c->wall;
+	double last_report = now();     /* -i: the last byte on fd 3 */
 	long room = c->output_cap;
 	bool status_open = true;
 	int open_streams = 3;
@@ -1021,16 +1037,32 @@ static void supervise(const struct config *c, struct pipes *p, pid_t init,
 	while (open_streams > 0 || status_open) {
 		struct pollfd pf[4];
 		double left = deadline - now();
-		bool too_big = false;
+		bool too_big = false, idle = false;
+
+		if (c->idle > 0 && last_report + c->idle - now() < left) {
+			left = last_report + c->idle - now();
+			idle = true;
+		}
 
 		if (c->rss_mib > 0 && now() >= next_rss) {
 			too_big = sandbox_pss_kib(init) > c->rss_mib * 1024;
 			next_rss = now() + RSS_EVERY;
 		}
 		if (stop_signal || left <= 0 || room < 0 || too_big) {
+			pid_t pids[4096];
+
+			/* how many processes it had: a fork bomb stopped by
+			 * the clock is told apart from a loop by this */
+			if (!stop_signal && left <= 0 && !c->no_namespaces)
+				o->procs = (int)sandbox_pids(init, pids,
+							     4096) - 1;
 			stop_all(c, init, o, stop_signal ? "interrupted" :
 				 left <= 0 ? "timeout" : too_big ?
 				 "memory-limit" : "output-limit");
+			if (left <= 0 && idle && !stop_signal)
+				snprintf(o->message, sizeof(o->message),
+					 "no test ended for %.1f s (the idle "
+					 "limit)", c->idle);
 			break;
 		}
 		if (c->rss_mib > 0 && left > RSS_EVERY)
@@ -1045,8 +1077,14 @@ static void supervise(const struct config *c, struct pipes *p, pid_t init,
 			die("poll: %s", strerror(errno));
 		}
 		for (int i = 0; i < 3; i++) {
-			if (s[i].from >= 0 && pf[i].revents &&
-			    pump(&s[i], &room) <= 0) {
+			ssize_t got;
+
+			if (s[i].from < 0 || !pf[i].revents)
+				continue;
+			got = pump(&s[i], &room);
+			if (got > 0 && i == 2)
+				last_report = now();
+			if (got <= 0) {
 				close(s[i].from);
 				s[i].from = -1;
 				open_streams--;
@@ -1074,9 +1112,10 @@ static void write_status(const struct config *c, const struct outcome *o)
 	fprintf(f, "{\"outcome\": \"%s\", \"exit_code\": %d, \"signal\": %d,"
 		" \"leftover\": %d, \"wall\": %.3f, \"cpu\": %.3f,"
 		" \"namespaces\": %s, \"limits\": \"%s\", \"oom_kills\": %d,"
-		" \"message\": \"", o->what, o->code, o->sig, o->leftover,
-		o->wall, o->cpu, c->no_namespaces ? "false" : "true",
-		o->limits, o->oom_kills);
+		" \"procs\": %d, \"message\": \"", o->what, o->code, o->sig,
+		o->leftover, o->wall, o->cpu,
+		c->no_namespaces ? "false" : "true", o->limits, o->oom_kills,
+		o->procs);
 	for (const char *m = o->message; *m != '\0'; m++)
 		if (*m == '"' || *m == '\\')
 			fprintf(f, "\\%c", *m);
