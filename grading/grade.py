@@ -27,10 +27,11 @@ sys.path.insert(0, os.path.join(TOP, "grading"))
 sys.path.insert(0, os.path.join(TOP, "tools"))
 
 from grader import box, intake, plan as planmod, reports, run  # noqa: E402
+from grader.slots import Slots  # noqa: E402
 from grader.progress import Progress  # noqa: E402
 import testrun  # noqa: E402
 
-VERSION = "2"       # bump when a change to the grader changes results
+VERSION = "3"       # bump when a change to the grader changes results
 
 
 def parse_args(argv):
@@ -39,7 +40,10 @@ def parse_args(argv):
     ap.add_argument("--submissions", required=True)
     ap.add_argument("--out", default=None)
     ap.add_argument("--jobs", type=int, default=0,
-                    help="submissions graded at once (default: cores)")
+                    help="cores the grader may keep busy (default: all)")
+    ap.add_argument("--sandboxes", type=int, default=0,
+                    help="sandboxes at most at once, when their tests "
+                    "mostly wait (default: 12 a core of --jobs)")
     ap.add_argument("--shard", default="1/1", help="I/N: grade every "
                     "N-th student starting with the I-th")
     ap.add_argument("--build", default=None)
@@ -81,6 +85,7 @@ def parse_args(argv):
         ap.error("--shard wants I/N with 1 <= I <= N, e.g. 2/4")
     args.shard_i, args.shard_n = i, n
     args.jobs = args.jobs or os.cpu_count() or 1
+    args.sandboxes = args.sandboxes or 12 * args.jobs
     return args
 
 
@@ -126,7 +131,7 @@ def stop_on_term(signum, frame):
     raise KeyboardInterrupt
 
 
-def check_reference(plan, sandbox, cfg, work):
+def check_reference(plan, sandbox, cfg, work, built=None):
     """Grades the reference solution first: if it does not get every
     point, the tests or this machine are broken, and grading the class
     would give every student wrong marks."""
@@ -134,7 +139,8 @@ def check_reference(plan, sandbox, cfg, work):
     for name, ref in plan.refs.items():
         with open(ref, "rb") as f:
             sub.files[name] = f.read()
-    rec = run.grade(sub, plan, sandbox, cfg, os.path.join(work, "ref"))
+    rec = run.grade(sub, plan, sandbox, cfg, os.path.join(work, "ref"),
+                    built)
     if rec["score"] != rec["max_score"]:
         bad = [f"{t['name']}: {t['status']} {t['message']}"
                for t in rec["tests"] if t["status"] != "pass"]
@@ -142,6 +148,47 @@ def check_reference(plan, sandbox, cfg, work):
             "the reference solution does not get full marks here "
             f"(status {rec['status']}: {rec['message']}):\n  " +
             "\n  ".join(bad or [rec["compile_log"][-2000:]]))
+
+
+class ReferenceCheck:
+    """check_reference, run beside the class rather than before it (it
+    is one submission's worth of waiting): no student's record is
+    written until it has passed, and if it fails, every sandbox is
+    stopped and nothing of this run is kept."""
+
+    def __init__(self, plan, sandbox, cfg, work, skip):
+        self.error = None
+        self.done = threading.Event()
+        self.built = threading.Event()  # students identical to it reuse
+        if skip:
+            self.built.set()
+            self.done.set()
+            return
+        self.thread = threading.Thread(
+            target=self.check, args=(plan, sandbox, cfg, work), daemon=True)
+        self.thread.start()
+
+    def check(self, plan, sandbox, cfg, work):
+        try:
+            check_reference(plan, sandbox, cfg, work, self.built.set)
+        except planmod.PlanError as e:
+            self.error = str(e)
+        except box.Stopped:
+            self.error = "interrupted while grading the reference solution"
+        except Exception:
+            self.error = ("the grader failed on the reference solution: " +
+                          traceback.format_exc(limit=3)[-800:])
+        finally:
+            if self.error:
+                box.stop_all()
+            self.built.set()
+            self.done.set()
+
+    def passed(self):
+        """Waits for the check; True if the reference got every point."""
+        while not self.done.wait(0.5):
+            pass        # (a timed wait: Ctrl-C still reaches us)
+        return self.error is None
 
 
 def grade_class(args):
@@ -159,6 +206,7 @@ def grade_class(args):
     os.makedirs(os.path.join(args.out, "students"), exist_ok=True)
     signal.signal(signal.SIGTERM, stop_on_term)
     done = []
+    ref = None
     try:
         try:
             sandbox = box.probe(sandbox_bin, args.no_namespaces, args.san)
@@ -169,12 +217,9 @@ def grade_class(args):
             return 2
         plan.build_script = planmod.build_script(plan, args.lenient)
         cfg = run.Config(args)
-        if not args.skip_reference_check:
-            try:
-                check_reference(plan, sandbox, cfg, work)
-            except planmod.PlanError as e:
-                log(str(e))
-                return 2
+        sandbox.slots = Slots(args.jobs, args.sandboxes)
+        ref = ReferenceCheck(plan, sandbox, cfg, work,
+                             args.skip_reference_check)
         subs_root = unpack_export(args.submissions, work)
         found = intake.discover(subs_root)
         mine = [s for i, s in enumerate(found)
@@ -182,11 +227,23 @@ def grade_class(args):
         key = config_key(args, plan)
         log(f"lab {args.lab}: {len(mine)} submission(s)"
             f"{' in shard ' + args.shard if args.shard_n > 1 else ''}, "
-            f"{args.jobs} at a time; sandbox: "
+            f"up to {args.sandboxes} sandboxes at a time on {args.jobs} "
+            "core(s); sandbox: "
             f"{'namespaces' if sandbox.namespaces else 'NO namespaces'}, "
             f"limits by {'cgroup v2' if sandbox.cgroup else 'rlimits'}")
-        grade_all(args, plan, m, sandbox, cfg, mine, key, work, done)
+        grade_all(args, plan, m, sandbox, cfg, mine, key, work, done, ref)
+        if args.verbose:
+            sl = sandbox.slots
+            log(f"sandboxes: at most {sl.peak} at once; share of a core "
+                "by kind of run: " + ", ".join(
+                    f"{k} {v:.2f}" for k, v in sorted(sl.share.items())))
+        if not ref.passed():
+            log(ref.error)
+            return 2
     except (KeyboardInterrupt, box.Stopped):
+        if ref is not None and ref.error:
+            log(ref.error)
+            return 2
         log("interrupted: the students finished so far are saved; run the "
             "same command again to go on")
         return 130
@@ -233,7 +290,7 @@ def unpack_export(path, work):
     return dest
 
 
-def grade_all(args, plan, m, sandbox, cfg, mine, key, work, done):
+def grade_all(args, plan, m, sandbox, cfg, mine, key, work, done, ref):
     counts = {}
     ids = [sid for sid, _ in mine]
     dups = {sid for sid in ids if ids.count(sid) > 1}
@@ -265,6 +322,8 @@ def grade_all(args, plan, m, sandbox, cfg, mine, key, work, done):
                 run.finish(rec, "grader-error", "the grader failed: " +
                            traceback.format_exc(limit=3)[-800:])
             rec.update(fingerprint=fp, config=key, lab_digest=plan.digest)
+            if not ref.passed():
+                raise box.Stopped()     # no grade is kept
             reports.write_student(args.out, rec, m, args.hidden_visibility)
         with lock:
             counts[rec["status"]] = counts.get(rec["status"], 0) + 1
@@ -274,8 +333,11 @@ def grade_all(args, plan, m, sandbox, cfg, mine, key, work, done):
                 log(f"graded {sid}: {rec['status']}, {rec['score']} of "
                     f"{rec['max_score']}")
 
+    while not ref.built.wait(0.5):
+        pass    # the reference's build first: copies of it take it
     try:
-        with cf.ThreadPoolExecutor(max(1, args.jobs)) as pool:
+        # a thread a sandbox that may run: the slots decide how many do
+        with cf.ThreadPoolExecutor(max(1, args.sandboxes)) as pool:
             futures = [pool.submit(one, n, sid, path)
                        for n, (sid, path) in enumerate(mine)]
             try:

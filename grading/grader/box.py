@@ -5,6 +5,8 @@ import signal
 import subprocess
 import threading
 
+from .slots import Unlimited
+
 STOP = threading.Event()        # set when the grader is interrupted
 _live = set()                   # launchers running now
 _live_lock = threading.Lock()
@@ -29,8 +31,9 @@ class Limits:
     """One sandbox's limits (see the options of sandbox.c)."""
 
     def __init__(self, wall, cpu, mem_mib, nproc, fsize_mib, nofile,
-                 output, tmp_mib=64):
+                 output, tmp_mib=64, idle=0):
         self.wall, self.cpu, self.mem_mib = wall, cpu, mem_mib
+        self.idle = idle        # sandbox.c -i: 0 for none
         self.nproc, self.fsize_mib, self.nofile = nproc, fsize_mib, nofile
         self.output, self.tmp_mib = output, tmp_mib
 
@@ -41,12 +44,26 @@ class Box:
     def __init__(self, binary, namespaces=True, cgroup=None, san=False):
         self.binary, self.namespaces = binary, namespaces
         self.cgroup, self.san = cgroup, san
+        self.slots = Unlimited()    # grade.py sets a slots.Slots
 
     def run(self, argv, limits, scratch, binds=(), rw_binds=(), env=(),
-            cwd="/tmp"):
+            cwd="/tmp", kind="run"):
         """Runs argv; returns a dict: the sandbox's status ("outcome",
         "exit_code", "signal", "leftover", "cpu", "wall", "message") plus
-        "stdout", "stderr" and "report" (fd 3), each cut at the cap."""
+        "stdout", "stderr" and "report" (fd 3), each cut at the cap.
+        It starts when self.slots admits a run of this kind (slots.py);
+        the time it waited for that is not part of its limits."""
+        need = self.slots.acquire(kind)
+        st = {}
+        try:
+            st = self.run_now(argv, limits, scratch, binds, rw_binds, env,
+                              cwd)
+            return st
+        finally:
+            self.slots.release(kind, need, st.get("cpu", 0.0),
+                               st.get("wall", 0.0))
+
+    def run_now(self, argv, limits, scratch, binds, rw_binds, env, cwd):
         os.makedirs(scratch, exist_ok=True)
         files = {k: os.path.join(scratch, k) for k in
                  ("stdout", "stderr", "report", "status")}
@@ -60,6 +77,8 @@ class Box:
                "-T", str(limits.tmp_mib), "-O", str(limits.output),
                "-o", files["stdout"], "-E", files["stderr"],
                "-r", files["report"], "-s", files["status"], "-C", cwd]
+        if limits.idle:
+            cmd += ["-i", str(limits.idle)]
         if not self.namespaces:
             cmd.append("-N")
         if self.cgroup:

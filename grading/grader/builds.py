@@ -11,6 +11,10 @@ each submission's own folder, so removing one (the cache keeps only the
 last few builds) never takes them from a submission still being tested.
 A build is kept only if it ended by itself (compiled, or failed to): a
 build stopped by its time limit may not stop there the next time.
+
+Submissions are graded many at once (the reference beside the class):
+a build of the same bytes that is under way is waited for, not started
+again.
 """
 import hashlib
 import os
@@ -24,6 +28,7 @@ class Builds:
         self.lock = threading.Lock()
         self.order = []         # keys, oldest first
         self.found = {}         # key -> (compiled, compile log)
+        self.building = {}      # key -> Event: set when its build ends
 
     @staticmethod
     def key(build_script, sources):
@@ -38,14 +43,27 @@ class Builds:
 
     def get(self, key, bins):
         """(compiled, log) of an earlier build of key, its binaries linked
-        into bins; or None."""
+        into bins; or None, and then the caller builds it and must call
+        put() or done() (a build of key under way is waited for)."""
+        while True:
+            with self.lock:
+                if key in self.found:
+                    compiled, log = self.found[key]
+                    if compiled:
+                        link_all(os.path.join(self.folder, key), bins)
+                    return compiled, log
+                ev = self.building.get(key)
+                if ev is None:
+                    self.building[key] = threading.Event()
+                    return None
+            ev.wait()
+
+    def done(self, key):
+        """The caller's build of key has ended (kept by put() or not)."""
         with self.lock:
-            if key not in self.found:
-                return None
-            compiled, log = self.found[key]
-            if compiled:
-                link_all(os.path.join(self.folder, key), bins)
-            return compiled, log
+            ev = self.building.pop(key, None)
+        if ev is not None:
+            ev.set()
 
     def put(self, key, compiled, log, bins):
         """Keeps a build that ended by itself (its binaries in bins)."""

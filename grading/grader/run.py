@@ -31,17 +31,19 @@ class Config:
         self.test_limits = Limits(args.test_timeout,
                                   int(args.test_timeout) + 2,
                                   args.memory, 64, 16, 1024, 1 << 20)
-        # a whole suite run in one sandbox; if it needs longer, the tests
-        # it did not finish run one by one
-        self.suite_timeout = args.suite_timeout or args.test_timeout
+        # a whole suite run in one sandbox (None: the test timeout for
+        # each of its tests); if it needs longer, the tests it did not
+        # finish run one by one
+        self.suite_timeout = args.suite_timeout
         self.build_limits = Limits(120, 120, 1024, 32, 64, 256, 256 << 10)
         self.submission_timeout = args.submission_timeout   # its tests
         self.rerun_failures = True
 
 
-def grade(sub, plan, box, cfg, work):
+def grade(sub, plan, box, cfg, work, built=None):
     """Returns the record of one submission (see reports.py for its use).
-    work is a scratch folder of our own, removed afterwards."""
+    work is a scratch folder of our own, removed afterwards.  built() is
+    called once its build has ended, or it did not need one."""
     rec = new_record(sub, plan, cfg)
     if sub.invalid:
         return finish(rec, "invalid-submission", sub.invalid)
@@ -49,7 +51,10 @@ def grade(sub, plan, box, cfg, work):
     try:
         os.makedirs(work)
         stage(sub, plan, work)
-        if not build_once(rec, plan, box, cfg, work):
+        compiled = build_once(rec, plan, box, cfg, work)
+        if built:
+            built()
+        if not compiled:
             if rec.get("refused"):
                 flag(rec, "refused: " + "; ".join(rec["refused"][:3]))
                 return finish(rec, "refused", "holds code that runs "
@@ -129,9 +134,12 @@ def build_once(rec, plan, box, cfg, work):
         compiled, rec["compile_log"] = known
         rec["build_reused"] = True
     else:
-        compiled, ended = build(rec, plan, box, cfg, work)
-        if ended:
-            plan.builds.put(key, compiled, rec["compile_log"], bins)
+        try:
+            compiled, ended = build(rec, plan, box, cfg, work)
+            if ended:
+                plan.builds.put(key, compiled, rec["compile_log"], bins)
+        finally:
+            plan.builds.done(key)
     if compiled:
         compiled = check_objects(rec, plan, os.path.join(work, "out",
                                                          "obj"))
@@ -147,7 +155,7 @@ def build(rec, plan, box, cfg, work):
                         (os.path.join(work, "sub"), "/sub"),
                         (os.path.join(work, "job"), "/job")],
                  rw_binds=[(os.path.join(work, "out"), "/out")],
-                 cwd="/tree")
+                 cwd="/tree", kind="build")
     rec["cpu"] += st["cpu"]
     log = (st["stdout"] + st["stderr"]).replace("/sub/", "")
     rec["compile_log"] = log[-6000:]

@@ -31,6 +31,7 @@ import re
 import secrets
 import signal
 import sys
+import threading
 import time
 
 from .box import Limits
@@ -40,6 +41,9 @@ import testrun  # noqa: E402  (the project's TAP and report parser)
 
 # A run is not started with less time than this left in the budget.
 MIN_RUN = 1.0
+# At most this many failed tests of a suite run again each in its own
+# sandbox (at the same time); more run again together, in one.
+AGAIN_APART = 3
 
 SIGNALS = {signal.SIGSEGV: "a segmentation fault (a bad pointer)",
            signal.SIGABRT: "abort() (an assertion or a sanitizer report)",
@@ -63,17 +67,23 @@ class Session:
         self.failed = {}        # test name -> its first failure
         self.done = set()       # tests whose status is final
         self.left_running = []  # where processes were left running
+        # the suites run at once, in threads: what they learn is
+        # recorded under this lock
+        self.lock = threading.RLock()
 
     def left(self):
         return self.end - time.monotonic()
 
-    def limits(self, wall):
+    def limits(self, wall, idle=0):
         """The test limits with this wall clock; the CPU limit is above
-        it, so that a busy loop is a "timeout" on every run."""
+        it, so that a busy loop is a "timeout" on every run.  With idle,
+        the run is stopped when no test ended for that long."""
         lim = self.cfg.test_limits
-        return Limits(round(wall, 3), int(wall) + 2, lim.mem_mib,
-                      lim.nproc, lim.fsize_mib, lim.nofile, lim.output,
-                      lim.tmp_mib)
+        if idle >= wall:
+            idle = 0
+        return Limits(round(wall, 3), int(min(wall, idle or wall)) + 2,
+                      lim.mem_mib, lim.nproc, lim.fsize_mib, lim.nofile,
+                      lim.output, lim.tmp_mib, round(idle, 3))
 
 
 def flag(rec, why):
@@ -87,15 +97,38 @@ def run_tests(session):
     """Runs every test of the record and sets its status, message and
     score; notes processes left running."""
     rec = session.rec
-    for suite in ("public", "hidden"):
-        tests = [t for t in rec["tests"] if t["suite"] == suite]
-        if not tests:
-            continue
-        together(session, suite, tests, "whole suite")
-        again = [t for t in tests if t["name"] in session.failed and
-                 t["name"] not in session.done]
-        if again:
-            together(session, suite, again, "failed tests again")
+
+    errors = []
+
+    def suite_runs(suite, tests):
+        try:
+            together(session, suite, tests, "whole suite")
+            again = [t for t in tests if t["name"] in session.failed and
+                     t["name"] not in session.done]
+            if 1 < len(again) <= AGAIN_APART:
+                apart(session, suite, again)
+            elif again:
+                together(session, suite, again, "failed tests again")
+        except BaseException as e:     # box.Stopped: the grader stops
+            errors.append(e)
+
+    # each suite in its own sandbox, the suites at the same time: most of
+    # a network lab's time is spent waiting
+    suites = [(s, [t for t in rec["tests"] if t["suite"] == s])
+              for s in ("public", "hidden")]
+    suites = [(s, tests) for s, tests in suites if tests]
+    threads = [threading.Thread(target=suite_runs, args=st, daemon=True)
+               for st in suites[1:]]
+    for th in threads:
+        th.start()
+    try:
+        if suites:
+            suite_runs(*suites[0])
+    finally:
+        for th in threads:
+            th.join()
+    if errors:
+        raise errors[0]
     for t in rec["tests"]:
         alone(session, t)
     for t in rec["tests"]:
@@ -110,19 +143,49 @@ def run_tests(session):
 
 
 def together(session, suite, tests, why):
-    """One run of these tests of one suite in one sandbox."""
-    wall = min(session.cfg.suite_timeout, session.left())
+    """One run of these tests of one suite in one sandbox.  Each test may
+    take the time limit of one test (the sandbox stops the run when no
+    test ended for that long), the run as many of them as it has tests
+    (or --suite-timeout), within the submission's budget."""
+    cfg = session.cfg
+    wall = min(cfg.suite_timeout or cfg.test_limits.wall * len(tests),
+               session.left())
     if wall < MIN_RUN:
         return                  # alone() says they were not run
     names = [t["name"] for t in tests]
-    results, st = run_group(session, suite, names, wall)
-    if st["leftover"]:
-        note_left_running(session, f"the {suite} tests (run together)")
-    for t in tests:
-        r = results.get(t["name"])
-        if r is not None:
-            r["seconds"] = round(st["wall"] / len(tests), 3)
-            record(session, t, r, why)
+    results, st = run_group(session, suite, names, wall,
+                            cfg.test_limits.wall)
+    with session.lock:
+        if st["leftover"]:
+            note_left_running(session, f"the {suite} tests (run together)")
+        for t in tests:
+            r = results.get(t["name"])
+            if r is not None:
+                r["seconds"] = round(st["wall"] / len(tests), 3)
+                record(session, t, r, why)
+
+
+def apart(session, suite, tests):
+    """The failed tests of a suite run again, each in its own sandbox, all
+    at the same time: a test that waits out its deadline does not make
+    the others wait.  (Only for a few: each sandbox costs its setup.)"""
+    errors = []
+
+    def again(t):
+        try:
+            together(session, suite, [t], "failed tests again")
+        except BaseException as e:     # box.Stopped: the grader stops
+            errors.append(e)
+
+    threads = [threading.Thread(target=again, args=(t,), daemon=True)
+               for t in tests[1:]]
+    for th in threads:
+        th.start()
+    again(tests[0])
+    for th in threads:
+        th.join()
+    if errors:
+        raise errors[0]
 
 
 def alone(session, t):
@@ -185,23 +248,31 @@ def note_left_running(session, where):
 
 # ---- one run --------------------------------------------------------------
 
-def run_group(session, suite, names, wall):
+def run_group(session, suite, names, wall, idle=0):
     """Runs the named tests of one suite in one sandbox.  Returns
     ({name: result}, the sandbox's status).  A run of one test always
     gives its result; a run of several gives every result when it ended
     cleanly, and only the passes when it did not."""
     plan, box = session.plan, session.box
-    limits = session.limits(wall)
+    limits = session.limits(wall, idle)
     bins = os.path.join(session.work, "out", "bin")
     binds = [(plan.tree, "/tree"), (bins, plan.graded_dir)] + plan.mounts
     seal = secrets.token_hex(16)
     st = box.run([f"{plan.graded_dir}/{suite}"], limits,
-                 os.path.join(session.work, "capture"), binds=binds,
+                 os.path.join(session.work, f"capture-{suite}"),
+                 binds=binds,
                  env=["CMOCKA_MESSAGE_OUTPUT=TAP",
                       "TK_REPORT=/proc/self/fd/3",
                       "GRADE_TESTS=" + ",".join(names),
                       "HN_CAPTURE_DIR=/tmp",  # the tree is read-only
-                      "GRADE_SEAL=" + seal])
+                      "GRADE_SEAL=" + seal],
+                 kind=f"{suite}:{'alone' if len(names) == 1 else 'suite'}")
+    with session.lock:
+        return judge_run(session, suite, names, st, seal, limits)
+
+
+def judge_run(session, suite, names, st, seal, limits):
+    """run_group's results from what the sandbox gave."""
     session.rec["cpu"] += st["cpu"]
     found = {r.name: r for r in testrun.parse_tap(
         suite, st["stdout"], reports_from(st["report"]))}
@@ -322,6 +393,12 @@ def classify(st, result, limits):
     """A test's status and message from the sandbox's outcome and its TAP
     result (None if it printed none)."""
     outcome = st["outcome"]
+    if outcome == "timeout" and st.get("procs", 0) >= limits.nproc // 2:
+        return {"status": "timeout", "message": "did not finish within "
+                f"{limits.wall:g} s (the time limit for one test), with "
+                f"{st['procs']} processes running: the process limit "
+                f"({limits.nproc}) stopped its forks (does it fork in a "
+                "loop?)"}
     if outcome == "timeout":
         return {"status": "timeout", "message": "did not finish within "
                 f"{limits.wall:g} s (the time limit for one test): a "

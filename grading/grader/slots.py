@@ -1,0 +1,81 @@
+"""How many sandboxes run at once: as many as the cores can carry.
+
+Most of a network lab's test time is spent waiting on timers (a
+retransmission, a keepalive probe, a deadline for a reply that should
+not come), not computing.  So the grader does not run one sandbox per
+core: it admits a sandbox while the CPU that the running ones are
+expected to use fits in the cores it was given (--jobs), up to a cap on
+how many run at once (--sandboxes).
+
+What a run is expected to use is learnt as the class is graded: for each
+kind of run (a build, a suite run whole, a test run alone...) the share
+of a core its last runs used (CPU seconds over wall seconds).  A kind
+not seen yet counts as one whole core, so the first runs are admitted
+as cautiously as before; a build, which computes, stays near one core;
+a suite that mostly waits is soon counted as a tenth of one.
+
+A build is always counted as a whole core: it computes, and on a
+machine that others load too, CPU over wall would make it look idle.
+
+The first sandbox is always admitted, so one that needs more than all
+the cores still runs (alone, as far as this grader goes).
+"""
+import threading
+
+FLOOR = 0.05        # no run counts as less than this share of a core
+FIXED = {"build": 1.0}  # kinds whose share is known, not learnt
+
+
+class Slots:
+    def __init__(self, cores, most):
+        self.cores = float(max(1, cores))
+        self.most = max(1, most)
+        self.running = 0
+        self.load = 0.0             # expected cores in use now
+        self.share = {}             # kind -> learnt share of a core
+        self.peak = 0               # the most that ran at once
+        self.cond = threading.Condition()
+
+    def expected(self, kind):
+        return FIXED.get(kind) or self.share.get(kind, 1.0)
+
+    def acquire(self, kind):
+        """Waits until a run of this kind fits; returns its share, to be
+        given back to release()."""
+        with self.cond:
+            while True:
+                need = self.expected(kind)
+                if self.running == 0 or (
+                        self.running < self.most and
+                        self.load + need <= self.cores + 1e-9):
+                    break
+                self.cond.wait()
+            self.running += 1
+            self.load += need
+            self.peak = max(self.peak, self.running)
+            return need
+
+    def release(self, kind, need, cpu, wall):
+        """A run ended: frees its share and learns from what it used.
+        A run cut short before it used any time teaches nothing."""
+        with self.cond:
+            self.running -= 1
+            self.load = max(0.0, self.load - need)
+            if wall > 0.05:
+                used = min(max(cpu / wall, FLOOR), self.cores)
+                old = self.share.get(kind)
+                # quick to learn that a kind computes more; slower to
+                # believe that it computes less
+                self.share[kind] = used if old is None or used > old \
+                    else (old + used) / 2
+            self.cond.notify_all()
+
+
+class Unlimited:
+    """For callers that run one sandbox at a time (the tests' own)."""
+
+    def acquire(self, kind):
+        return 0.0
+
+    def release(self, kind, need, cpu, wall):
+        pass
