@@ -80,5 +80,5 @@ student-edition: deps ## export the repository without solutions: OUT=DIR
 # ---- benchmark ------------------------------------------------------------
 BENCHES += bench-grade
 .PHONY: bench-grade
-bench-grade: $(SANDBOX) $(GRADE_FILTER) ## grade 100 generated submissions; BENCH lines
+bench-grade: $(SANDBOX) $(GRADE_FILTER) $(ALL_LAB_BUILDS) ## grade a generated class of every lab and the hostile classes; BENCH lines
 	@$(PY) grading/bench.py --build $(B) $(GRADE_SAN)
