@@ -70,6 +70,7 @@ class Session:
         # the suites run at once, in threads: what they learn is
         # recorded under this lock
         self.lock = threading.RLock()
+        self.runs = 0           # each run has its own capture folder
 
     def left(self):
         return self.end - time.monotonic()
@@ -258,8 +259,10 @@ def run_group(session, suite, names, wall, idle=0):
     bins = os.path.join(session.work, "out", "bin")
     binds = [(plan.tree, "/tree"), (bins, plan.graded_dir)] + plan.mounts
     seal = secrets.token_hex(16)
-    st = box.run([f"{plan.graded_dir}/{suite}"], limits,
-                 os.path.join(session.work, f"capture-{suite}"),
+    with session.lock:
+        session.runs += 1
+        capture = os.path.join(session.work, f"capture-{session.runs}")
+    st = box.run([f"{plan.graded_dir}/{suite}"], limits, capture,
                  binds=binds,
                  env=["CMOCKA_MESSAGE_OUTPUT=TAP",
                       "TK_REPORT=/proc/self/fd/3",
