@@ -22,6 +22,7 @@ the grader's variables in its strings, or reaches into cmocka or the
 tests.  Such code can be innocent; an instructor decides.
 """
 import re
+import functools
 import subprocess
 
 # sections whose entries run without being called
@@ -141,6 +142,8 @@ def suspicious(label, obj, reference_uses):
     return why
 
 
+@functools.lru_cache(maxsize=None)
 def reference_uses(obj):
-    """The names the lab's reference object calls (allowed to students)."""
-    return symbols(obj)[0]
+    """The names the lab's reference object calls (allowed to students);
+    read once a run (it is the same object for every student)."""
+    return frozenset(symbols(obj)[0])
