@@ -154,6 +154,33 @@ def fork_bomb_is_contained():
 
 
 @t.test
+def a_fork_bomb_stopped_by_the_clock_counts_its_processes():
+    """A loop of forks held by the process limit until the wall clock
+    stops it: the status says how many processes it had, so the grader
+    can name the process limit rather than the clock alone."""
+    st, _, _ = sandbox("while :; do sleep 100 & done", "-p", "24",
+                       "-t", "1.5", shell="/bin/bash")
+    expect(st["outcome"] == "timeout" and st.get("procs", 0) >= 20,
+           f"a fork loop at the process limit: {st}")
+    st, _, _ = sandbox("while :; do :; done", "-t", "1")
+    expect(st["outcome"] == "timeout" and st.get("procs", 0) <= 2,
+           f"a plain loop: {st}")
+
+
+@t.test
+def the_idle_limit_resets_with_each_line_on_fd_3():
+    """-i: a run of tests that each end within the idle limit may take
+    longer than it in all; one that writes nothing is stopped after it."""
+    st, _, _ = sandbox("for i in 1 2 3 4 5 6; do sleep 0.4; echo ok >&3; "
+                       "done", "-t", "10", "-i", "1.2")
+    expect(st["outcome"] == "exited" and st["wall"] > 2,
+           f"a test ending every 0.4 s under -i 1.2: {st}")
+    st, _, _ = sandbox("echo ok >&3; sleep 30", "-t", "10", "-i", "1")
+    expect(st["outcome"] == "timeout" and st["wall"] < 5 and
+           "idle" in st["message"], f"a test that hangs under -i 1: {st}")
+
+
+@t.test
 def memory_file_size_and_descriptor_limits():
     st, out, err = sandbox(
         "python3 -c 'bytearray(300 << 20)' 2>&1 | tail -1; "
