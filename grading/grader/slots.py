@@ -14,8 +14,9 @@ not seen yet counts as one whole core, so the first runs are admitted
 as cautiously as before; a build, which computes, stays near one core;
 a suite that mostly waits is soon counted as a tenth of one.
 
-A build is always counted as a whole core: it computes, and on a
-machine that others load too, CPU over wall would make it look idle.
+A build computes, but on a machine that other work loads too, CPU over
+wall makes it look idle: it is counted as at least half a core, so that
+no more than two builds a core run at once.
 
 The first sandbox is always admitted, so one that needs more than all
 the cores still runs (alone, as far as this grader goes).
@@ -23,7 +24,7 @@ the cores still runs (alone, as far as this grader goes).
 import threading
 
 FLOOR = 0.05        # no run counts as less than this share of a core
-FIXED = {"build": 1.0}  # kinds whose share is known, not learnt
+FLOORS = {"build": 0.5}     # kinds known to compute: their own floor
 
 
 class Slots:
@@ -37,7 +38,7 @@ class Slots:
         self.cond = threading.Condition()
 
     def expected(self, kind):
-        return FIXED.get(kind) or self.share.get(kind, 1.0)
+        return self.share.get(kind, 1.0)
 
     def acquire(self, kind):
         """Waits until a run of this kind fits; returns its share, to be
@@ -62,7 +63,8 @@ class Slots:
             self.running -= 1
             self.load = max(0.0, self.load - need)
             if wall > 0.05:
-                used = min(max(cpu / wall, FLOOR), self.cores)
+                used = min(max(cpu / wall, FLOORS.get(kind, FLOOR)),
+                           self.cores)
                 old = self.share.get(kind)
                 # quick to learn that a kind computes more; slower to
                 # believe that it computes less
