@@ -82,8 +82,11 @@ def honest_class(folder, m, n=N):
 # Lab 6's hostile class: the sample class's hostile code (samples/
 # hostile.c) run by the server, once before it listens and once as it
 # serves its first client, beside honest students.
+# (Not REACHES_OUT: the server runs in a host of the test's own network,
+# which routes 192.0.2.1 inside the sandbox, so hostile.c's check that no
+# route exists would abort the server without anything having leaked.)
 HOSTILE_06 = ["FORK_BOMB", "MEMORY_HOG", "INFINITE_LOOP", "PRINTS_FOREVER",
-              "SLEEPS", "BINDS_PORTS", "REACHES_OUT", "READS_SECRETS",
+              "SLEEPS", "BINDS_PORTS", "READS_SECRETS",
               "LEAVES_PROCESSES", "CALLS_EXIT", "FORGES_RESULTS"]
 
 
@@ -111,8 +114,8 @@ def hostile_class_06(folder, m):
             "SECRET_PATHS", '"/etc/shadow", "' +
             os.path.join(TOP, m["files"][name]) + '"').replace(
             "TEST_NAMES", ", ".join(json.dumps(t) for t in tests))
-        t = text.replace(head, head + c, 1)
-        t = t[:main] + "\thostile_once();\n" + t[main:]
+        t = text[:main] + "\thostile_once();\n" + text[main:]
+        t = t.replace(head, head + c, 1)
         write("in-main-" + case.lower().replace("_", "-"), t)
 
 
