@@ -77,6 +77,28 @@ static double cpu_seconds(pid_t pid)
 	return (double)(f[11] + f[12]) / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* Seconds pid has been runnable, on a CPU or waiting for one
+ * (/proc/PID/schedstat: run time and run-queue wait, in ns), or -1.  A
+ * loop is runnable the whole time however busy the machine is, when its
+ * CPU time alone can be a small share of the time waited (the grader
+ * runs many sandboxes at once); it still needs a tenth of the time in
+ * CPU, which no server spends before it listens. */
+static double runnable_seconds(pid_t pid)
+{
+	char path[64];
+	unsigned long long run, wait;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return -1;
+	n = fscanf(f, "%llu %llu", &run, &wait);
+	fclose(f);
+	return n == 2 ? (double)(run + wait) / 1e9 : -1;
+}
+
 /* Why p has not printed what it should within waited_ms, in words;
  * *stuck says it will not do better next time (a limit, an endless
  * loop). */
@@ -86,7 +108,7 @@ static const char *why_not(hn_proc *p, int waited_ms, bool *stuck)
 	int status = hn_exit_status(p), kids;
 	struct rlimit rl;
 	long limit = -1;
-	double cpu;
+	double cpu, busy;
 
 	*stuck = false;
 	if (status != -1) {
@@ -106,16 +128,22 @@ static const char *why_not(hn_proc *p, int waited_ms, bool *stuck)
 		limit = (long)rl.rlim_cur;
 	kids = in_session(hn_pid(p));
 	cpu = cpu_seconds(hn_pid(p));
+	busy = runnable_seconds(hn_pid(p));
 	*stuck = true;
 	if (limit > 0 && kids >= limit / 2)
 		snprintf(why, sizeof(why), "it is still running, with %d "
 			 "processes of its own: the process limit (%ld) "
 			 "stopped its forks (does it fork in a loop?)", kids,
 			 limit);
-	else if (waited_ms >= 500 && cpu >= 0.25 * waited_ms / 1000.0)
+	else if (waited_ms >= 500 && (cpu >= 0.25 * waited_ms / 1000.0 ||
+				      (cpu >= 0.1 * waited_ms / 1000.0 &&
+				       busy >= 0.75 * waited_ms / 1000.0)))
 		snprintf(why, sizeof(why), "it is still running and computed "
-			 "for %.1f s of those %.1f s (a loop that never "
-			 "ends?)", cpu, waited_ms / 1000.0);
+			 "for %.1f s of those %.1f s%s (a loop that never "
+			 "ends?)", cpu, waited_ms / 1000.0,
+			 busy >= 0.75 * waited_ms / 1000.0 &&
+			 busy > cpu + 0.2 ? ", waiting for a busy CPU the "
+			 "rest of the time" : "");
 	else {
 		snprintf(why, sizeof(why), "it is still running");
 		*stuck = false;
