@@ -43,7 +43,7 @@ def parse_args(argv):
                     help="cores the grader may keep busy (default: all)")
     ap.add_argument("--sandboxes", type=int, default=0,
                     help="sandboxes at most at once, when their tests "
-                    "mostly wait (default: 12 a core of --jobs)")
+                    "mostly wait (default: 24 a core of --jobs)")
     ap.add_argument("--shard", default="1/1", help="I/N: grade every "
                     "N-th student starting with the I-th")
     ap.add_argument("--build", default=None)
@@ -85,7 +85,7 @@ def parse_args(argv):
         ap.error("--shard wants I/N with 1 <= I <= N, e.g. 2/4")
     args.shard_i, args.shard_n = i, n
     args.jobs = args.jobs or os.cpu_count() or 1
-    args.sandboxes = args.sandboxes or 12 * args.jobs
+    args.sandboxes = args.sandboxes or 24 * args.jobs
     return args
 
 

@@ -15,8 +15,8 @@ as cautiously as before; a build, which computes, stays near one core;
 a suite that mostly waits is soon counted as a tenth of one.
 
 A build computes, but on a machine that other work loads too, CPU over
-wall makes it look idle: it is counted as at least half a core, so that
-no more than two builds a core run at once.
+wall makes it look idle: it is counted as at least a quarter of a core,
+so that no more than four builds a core run at once.
 
 The first sandbox is always admitted, so one that needs more than all
 the cores still runs (alone, as far as this grader goes).
@@ -24,7 +24,7 @@ the cores still runs (alone, as far as this grader goes).
 import threading
 
 FLOOR = 0.05        # no run counts as less than this share of a core
-FLOORS = {"build": 0.5}     # kinds known to compute: their own floor
+FLOORS = {"build": 0.25}    # kinds known to compute: their own floor
 
 
 class Slots:
