@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -360,6 +361,130 @@ int tk_sockets_of(pid_t pid)
 	}
 	closedir(d);
 	return n;
+}
+
+/* ---- a server's sockets, borrowed (pidfd_getfd(2)) --------------------- */
+
+/* The descriptor numbers of a server that are looked at. */
+#define SERVER_FDS 64
+
+/* A copy of the server's descriptor number n, or -1 if there is none or
+ * the server has ended. */
+static int borrow_fd(int pidfd, int n)
+{
+	int fd = (int)syscall(SYS_pidfd_getfd, pidfd, n, 0);
+
+	if (fd < 0 && errno != EBADF && errno != ESRCH)
+		TK_FAIL("the test could not look at the server's descriptor "
+			"%d (pidfd_getfd: %s): this system does not let a "
+			"program look into one it started (Linux 5.6 or later, "
+			"kernel.yama.ptrace_scope 0 or 1), not a fault of the "
+			"server", n, strerror(errno));
+	return fd;
+}
+
+/* -1 once the server has ended (then it holds nothing). */
+static int open_pidfd(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/* Whether fd is a TCP socket that is not listening: a connection, live
+ * or already broken (a reset one has no peer any more). */
+static bool is_connection(int fd)
+{
+	int type, listening;
+	socklen_t len = sizeof(type), len2 = sizeof(listening);
+
+	return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
+	       type == SOCK_STREAM &&
+	       getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening,
+			  &len2) == 0 && !listening;
+}
+
+/* Whether two socket addresses are the same address and port. */
+static bool same_end(const struct sockaddr_storage *a,
+		     const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin_port == y->sin_port &&
+		       x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a,
+					  *y = (const void *)b;
+
+		return x->sin6_port == y->sin6_port &&
+		       memcmp(&x->sin6_addr, &y->sin6_addr,
+			      sizeof(x->sin6_addr)) == 0;
+	}
+	return false;
+}
+
+/* Whether fd is a TCP connection whose peer is addr. */
+static bool is_connection_to(int fd, const struct sockaddr_storage *addr)
+{
+	struct sockaddr_storage peer;
+	socklen_t len = sizeof(peer);
+
+	return is_connection(fd) &&
+	       getpeername(fd, (struct sockaddr *)&peer, &len) == 0 &&
+	       same_end(&peer, addr);
+}
+
+int tk_server_end_of(pid_t pid, int fd)
+{
+	struct sockaddr_storage mine;
+	socklen_t len = sizeof(mine);
+	int pidfd = open_pidfd(pid), found = -1;
+
+	if (getsockname(fd, (struct sockaddr *)&mine, &len) < 0)
+		TK_FAIL("getsockname on the test's connection: %s",
+			strerror(errno));
+	for (int n = 0; pidfd >= 0 && n < SERVER_FDS && found < 0; n++) {
+		int s = borrow_fd(pidfd, n);
+
+		if (s >= 0 && is_connection_to(s, &mine))
+			found = s;
+		else if (s >= 0)
+			close(s);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return found;
+}
+
+int tk_server_connections(pid_t pid)
+{
+	int pidfd = open_pidfd(pid), count = 0;
+
+	if (pidfd < 0)
+		return 0;
+	for (int n = 0; n < SERVER_FDS; n++) {
+		int s = borrow_fd(pidfd, n);
+
+		if (s >= 0) {
+			count += is_connection(s);
+			close(s);
+		}
+	}
+	close(pidfd);
+	return count;
+}
+
+int tk_sockopt_int(int s, int level, int name)
+{
+	int value = -1;
+	socklen_t len = sizeof(value);
+
+	if (getsockopt(s, level, name, &value, &len) < 0)
+		TK_FAIL("getsockopt on the server's socket: %s",
+			strerror(errno));
+	return value;
 }
 
 /* ---- sockets the test makes -------------------------------------------- */

@@ -83,6 +83,25 @@ bool tk_stop(pid_t pid);
  * one counted is its own.  Fails the test if /proc cannot be read. */
 int tk_sockets_of(pid_t pid);
 
+/* ---- a server's sockets, borrowed (pidfd_getfd(2)) --------------------- */
+
+/* The test started the server, so it may copy the server's descriptors
+ * and ask them what the server set on them.  Only descriptors 0 to 63
+ * are looked at.  A system that forbids the look (before Linux 5.6,
+ * kernel.yama.ptrace_scope 2 or more) fails the test saying so, never
+ * blaming the server. */
+
+/* The server's end of the test's TCP connection fd (its own socket whose
+ * peer is fd's local address), borrowed: the caller closes it.  -1 if
+ * the server holds no such socket or has ended. */
+int tk_server_end_of(pid_t pid, int fd);
+/* How many TCP connections (sockets not listening, live or broken) the
+ * server holds open; 0 once it has ended. */
+int tk_server_connections(pid_t pid);
+/* An int option of a socket (a borrowed one, say); fails the test if
+ * getsockopt fails. */
+int tk_sockopt_int(int s, int level, int name);
+
 /* ---- sockets the test makes -------------------------------------------- */
 
 /* A TCP connection from HOST of NET to ADDR (IPv4 or IPv6 text) and

@@ -9,8 +9,6 @@
 #include "testkit.h"
 #include "tkhelpers.h"
 
-#include <sys/syscall.h>
-
 static hn_net *net;
 static const char *server_ip;   /* host b's address */
 
@@ -51,107 +49,12 @@ static hn_proc *start_server(const char *keepalive, int port)
 	return p;
 }
 
-/* The descriptor numbers a server may use that the test looks at. */
-#define SERVER_FDS 64
-
-/* A copy of the server's descriptor number n (pidfd_getfd(2): the test
- * started the server, so it may), or -1 if there is none or the server
- * has ended.  A system that forbids the look fails the test saying so,
- * never blaming the server. */
-static int borrow_fd(int pidfd, int n)
-{
-	int fd = (int)syscall(SYS_pidfd_getfd, pidfd, n, 0);
-
-	if (fd < 0 && errno != EBADF && errno != ESRCH)
-		TK_FAIL("the test could not look at the server's descriptor "
-			"%d (pidfd_getfd: %s): this system does not let a "
-			"program look into one it started (Linux 5.6 or later, "
-			"kernel.yama.ptrace_scope 0 or 1), not a fault of the "
-			"server", n, strerror(errno));
-	return fd;
-}
-
-/* -1 once the server has ended (then it holds nothing). */
-static int open_pidfd(pid_t pid)
-{
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-}
-
-/* Whether fd is a TCP socket that is not listening: a connection, live
- * or already broken (a reset one has no peer any more). */
-static bool is_connection(int fd)
-{
-	int type, listening;
-	socklen_t len = sizeof(type), len2 = sizeof(listening);
-
-	return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
-	       type == SOCK_STREAM &&
-	       getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening,
-			  &len2) == 0 && !listening;
-}
-
-/* Whether fd is a TCP connection whose peer is addr. */
-static bool is_connection_to(int fd, const struct sockaddr_storage *addr)
-{
-	struct sockaddr_storage peer;
-	socklen_t len = sizeof(peer);
-
-	return is_connection(fd) &&
-	       getpeername(fd, (struct sockaddr *)&peer, &len) == 0 &&
-	       sock_cmp_addr((struct sockaddr *)&peer,
-			     (const struct sockaddr *)addr, len) == 0 &&
-	       sock_cmp_port((struct sockaddr *)&peer,
-			     (const struct sockaddr *)addr, len) == 0;
-}
-
-/* The server's end of the test's connection fd, borrowed from the server
- * so that the test can ask it the options the server set; -1 if the
- * server holds no such socket. */
-static int server_end_of(hn_proc *srv, int fd)
-{
-	struct sockaddr_storage mine;
-	socklen_t len = sizeof(mine);
-	int pidfd = open_pidfd(hn_pid(srv)), found = -1;
-
-	Getsockname(fd, (struct sockaddr *)&mine, &len);
-	for (int n = 0; pidfd >= 0 && n < SERVER_FDS && found < 0; n++) {
-		int s = borrow_fd(pidfd, n);
-
-		if (s >= 0 && is_connection_to(s, &mine))
-			found = s;
-		else if (s >= 0)
-			close(s);
-	}
-	if (pidfd >= 0)
-		close(pidfd);
-	return found;
-}
-
-/* How many TCP connections the server holds open. */
-static int server_connections(hn_proc *srv)
-{
-	int pidfd = open_pidfd(hn_pid(srv)), count = 0;
-
-	if (pidfd < 0)
-		return 0;
-	for (int n = 0; n < SERVER_FDS; n++) {
-		int s = borrow_fd(pidfd, n);
-
-		if (s >= 0) {
-			count += is_connection(s);
-			close(s);
-		}
-	}
-	close(pidfd);
-	return count;
-}
-
 /* Waits up to timeout_ms for the server to hold no connection at all. */
 static bool server_holds_none(hn_proc *srv, int timeout_ms)
 {
 	long long deadline = tk_now_ms() + timeout_ms;
 
-	while (server_connections(srv) > 0) {
+	while (tk_server_connections(hn_pid(srv)) > 0) {
 		if (tk_now_ms() >= deadline)
 			return false;
 		poll(NULL, 0, 10);      /* nothing to wait on: look again */
@@ -220,18 +123,6 @@ static void echoes_and_reports_peers(void **state)
 		  "not print \"peer ... closed\" when a client closed");
 }
 
-/* One option of the server's end of a connection, as an int. */
-static int option(int s, int level, int name)
-{
-	int value = -1;
-	socklen_t len = sizeof(value);
-
-	if (getsockopt(s, level, name, &value, &len) < 0)
-		TK_FAIL("getsockopt on the server's socket: %s",
-			strerror(errno));
-	return value;
-}
-
 static void keepalive_set_on_each_connection(void **state)
 {
 	hn_proc *srv = start_server("20,3,4", 0);
@@ -241,16 +132,16 @@ static void keepalive_set_on_each_connection(void **state)
 	(void)state;
 	TK_EXPECT(tk_saw(srv, "connected", 2000), "no \"peer ... "
 		  "connected\" line; the server said: %s", hn_stderr(srv));
-	s = server_end_of(srv, fd);
+	s = tk_server_end_of(hn_pid(srv), fd);
 	TK_EXPECT(s >= 0, "the server printed \"connected\" but holds no "
 		  "socket connected to the client");
-	TK_EXPECT(option(s, SOL_SOCKET, SO_KEEPALIVE) == 1, "SO_KEEPALIVE "
+	TK_EXPECT(tk_sockopt_int(s, SOL_SOCKET, SO_KEEPALIVE) == 1, "SO_KEEPALIVE "
 		  "is off on the socket accept() returned for a client, so "
 		  "no probe will ever be sent on it: turn it on, at level "
 		  "SOL_SOCKET, on that socket (see 7.5)");
-	idle = option(s, IPPROTO_TCP, TCP_KEEPIDLE);
-	intvl = option(s, IPPROTO_TCP, TCP_KEEPINTVL);
-	cnt = option(s, IPPROTO_TCP, TCP_KEEPCNT);
+	idle = tk_sockopt_int(s, IPPROTO_TCP, TCP_KEEPIDLE);
+	intvl = tk_sockopt_int(s, IPPROTO_TCP, TCP_KEEPINTVL);
+	cnt = tk_sockopt_int(s, IPPROTO_TCP, TCP_KEEPCNT);
 	TK_EXPECT(idle == 20 && intvl == 3 && cnt == 4, "with -k 20,3,4 the "
 		  "server's connection with a client has TCP_KEEPIDLE %d, "
 		  "TCP_KEEPINTVL %d, TCP_KEEPCNT %d (the kernel's defaults "
