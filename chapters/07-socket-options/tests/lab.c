@@ -123,31 +123,42 @@ static void echoes_and_reports_peers(void **state)
 		  "not print \"peer ... closed\" when a client closed");
 }
 
+/* The server's end of the test's connection fd (it printed "connected")
+ * has keepalive on with the timers of -k IDLE,INTVL,CNT, read from the
+ * socket itself: no timer is waited for. */
+static void expect_keepalive(hn_proc *srv, int fd, int idle, int intvl,
+			     int cnt)
+{
+	int s = tk_server_end_of(hn_pid(srv), fd), on, i, v, c;
+
+	TK_EXPECT(s >= 0, "the server printed \"connected\" but holds no "
+		  "socket connected to the client");
+	on = tk_sockopt_int(s, SOL_SOCKET, SO_KEEPALIVE);
+	i = tk_sockopt_int(s, IPPROTO_TCP, TCP_KEEPIDLE);
+	v = tk_sockopt_int(s, IPPROTO_TCP, TCP_KEEPINTVL);
+	c = tk_sockopt_int(s, IPPROTO_TCP, TCP_KEEPCNT);
+	close(s);
+	TK_EXPECT(on == 1, "SO_KEEPALIVE is off on the socket accept() "
+		  "returned for a client, so no probe will ever be sent on "
+		  "it: turn it on, at level SOL_SOCKET, on that socket (see "
+		  "7.5)");
+	TK_EXPECT(i == idle && v == intvl && c == cnt, "with -k %d,%d,%d the "
+		  "server's connection with a client has TCP_KEEPIDLE %d, "
+		  "TCP_KEEPINTVL %d, TCP_KEEPCNT %d (the kernel's defaults "
+		  "are 7200, 75, 9): set each from -k on the connected "
+		  "socket, at level IPPROTO_TCP (see 7.5)", idle, intvl, cnt,
+		  i, v, c);
+}
+
 static void keepalive_set_on_each_connection(void **state)
 {
 	hn_proc *srv = start_server("20,3,4", 0);
 	int fd = tk_connect_here(server_ip, tk_listening_port(srv, 2000));
-	int s, idle, intvl, cnt;
 
 	(void)state;
 	TK_EXPECT(tk_saw(srv, "connected", 2000), "no \"peer ... "
 		  "connected\" line; the server said: %s", hn_stderr(srv));
-	s = tk_server_end_of(hn_pid(srv), fd);
-	TK_EXPECT(s >= 0, "the server printed \"connected\" but holds no "
-		  "socket connected to the client");
-	TK_EXPECT(tk_sockopt_int(s, SOL_SOCKET, SO_KEEPALIVE) == 1, "SO_KEEPALIVE "
-		  "is off on the socket accept() returned for a client, so "
-		  "no probe will ever be sent on it: turn it on, at level "
-		  "SOL_SOCKET, on that socket (see 7.5)");
-	idle = tk_sockopt_int(s, IPPROTO_TCP, TCP_KEEPIDLE);
-	intvl = tk_sockopt_int(s, IPPROTO_TCP, TCP_KEEPINTVL);
-	cnt = tk_sockopt_int(s, IPPROTO_TCP, TCP_KEEPCNT);
-	TK_EXPECT(idle == 20 && intvl == 3 && cnt == 4, "with -k 20,3,4 the "
-		  "server's connection with a client has TCP_KEEPIDLE %d, "
-		  "TCP_KEEPINTVL %d, TCP_KEEPCNT %d (the kernel's defaults "
-		  "are 7200, 75, 9): set each from -k on the connected "
-		  "socket, at level IPPROTO_TCP (see 7.5)", idle, intvl, cnt);
-	close(s);
+	expect_keepalive(srv, fd, 20, 3, 4);
 	Close(fd);
 }
 
@@ -221,15 +232,28 @@ static void dead_peer_found_by_keepalive(void **state)
 	int fd = tk_connect_here(server_ip, port);
 	char buf[32];
 	long long crashed;
+	char *line;
+	bool said;
 
 	(void)state;
 	Writen(fd, "still here\n", 11);
 	TK_EXPECT(tk_read_line(fd, buf, sizeof(buf), 2000) == 11,
 		  "the server did not echo");
+	expect_keepalive(srv, fd, 1, 1, 1);     /* before waiting for it */
+	TK_EXPECT(tk_saw(srv, "connected", 2000), "no \"peer ... "
+		  "connected\" line");
 	hn_leave(net);          /* the test must not be in a when a dies */
 	hn_crash(net, "a");
 	crashed = tk_now_ms();
-	TK_EXPECT(tk_saw(srv, "is dead", 4000), "the client's host "
+	line = hn_next_line(srv, "peer", 4000); /* the next word on it */
+	said = line != NULL;
+	TK_EXPECT(!said || strstr(line, "is dead"), "the client's "
+		  "host crashed and the server said \"%s\": keepalive that "
+		  "gives up makes read() fail with ETIMEDOUT, the sign of a "
+		  "dead peer, to be reported as \"peer ... is dead\" (see "
+		  "7.5)", tk_chomp(line));
+	free(line);
+	TK_EXPECT(said, "the client's host "
 		  "crashed and the server (-k 1,1,1: a probe after 1 s of "
 		  "silence, given up 1 s later) did not report \"peer ... is "
 		  "dead\" within 4 s.  This network keeps the kernel's own "
