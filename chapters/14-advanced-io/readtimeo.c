@@ -6,6 +6,9 @@
  *   -s  select() says nothing is readable      (0)
  *   -o  SO_RCVTIMEO makes read() give up        (EAGAIN)
  *
+ * It connects, then reads the request, one line, from its standard
+ * input (so that a test can black-hole the server in between).
+ *
  * usage: readtimeo -a|-s|-o MS HOST PORT
  */
 #include "lnp.h"
@@ -53,7 +56,7 @@ int main(int argc, char **argv)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	char buf[MAXLINE];
+	char buf[MAXLINE], request[MAXLINE];
 	int fd, ms;
 	ssize_t n;
 
@@ -65,9 +68,11 @@ int main(int argc, char **argv)
 	Sock_parse(argv[3], argv[4], &ss, &len);
 	fd = Socket(ss.ss_family, SOCK_STREAM, 0);
 	Connect(fd, (struct sockaddr *)&ss, len);
-	printf("connected; sending a request\n");
+	printf("connected\n");
 	fflush(stdout);
-	Writen(fd, "hello\n", 6);
+	if (fgets(request, sizeof(request), stdin) == NULL)
+		return 0;
+	Writen(fd, request, strlen(request));
 	errno = 0;
 	n = read_reply(fd, buf, sizeof(buf) - 1, argv[1][1], ms);
 	if (n > 0) {
