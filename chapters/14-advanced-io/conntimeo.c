@@ -7,7 +7,10 @@
  * -r installs the SIGALRM handler with SA_RESTART: watch it break (the
  * interrupted connect is restarted, and the timeout never ends it).
  *
- * usage: conntimeo [-r | -o] MS HOST PORT
+ * -k KEEP keeps the socket KEEP ms longer before exiting, so that a
+ * capture shows what the kernel does with it after the timeout.
+ *
+ * usage: conntimeo [-r | -o] [-k KEEP] MS HOST PORT
  */
 #include "lnp.h"
 
@@ -80,17 +83,24 @@ int main(int argc, char **argv)
 	socklen_t len;
 	bool restart = false, sndtimeo = false;
 	long long t0;
-	int fd, ms, n, i = 1;
+	int fd, ms, n, c, keep = 0;
 
-	if (argc == 5 && strcmp(argv[1], "-r") == 0)
-		restart = true, i = 2;
-	else if (argc == 5 && strcmp(argv[1], "-o") == 0)
-		sndtimeo = true, i = 2;
-	else if (argc != 4)
-		err_quit("usage: conntimeo [-r | -o] MS HOST PORT");
-	if ((ms = atoi(argv[i])) <= 0)
-		err_quit("\"%s\" is not a timeout in milliseconds", argv[i]);
-	Sock_parse(argv[i + 1], argv[i + 2], &ss, &len);
+	while ((c = getopt(argc, argv, "rok:")) != -1) {
+		if (c == 'r')
+			restart = true;
+		else if (c == 'o')
+			sndtimeo = true;
+		else if (c == 'k' && (keep = atoi(optarg)) > 0)
+			continue;
+		else
+			break;
+	}
+	if (c != -1 || argc - optind != 3 || (restart && sndtimeo))
+		err_quit("usage: conntimeo [-r | -o] [-k KEEP] MS HOST PORT");
+	if ((ms = atoi(argv[optind])) <= 0)
+		err_quit("\"%s\" is not a timeout in milliseconds",
+			 argv[optind]);
+	Sock_parse(argv[optind + 1], argv[optind + 2], &ss, &len);
 	fd = Socket(ss.ss_family, SOCK_STREAM, 0);
 	t0 = now_ms();
 	n = sndtimeo ? connect_with_sndtimeo(fd, (struct sockaddr *)&ss,
@@ -103,5 +113,8 @@ int main(int argc, char **argv)
 		printf("connect: %s (%s) after about %lld00 ms; the socket "
 		       "is in %s\n", strerrorname_np(errno), strerror(errno),
 		       (now_ms() - t0 + 50) / 100, state_name(fd));
+	fflush(stdout);
+	if (keep > 0)
+		usleep((useconds_t)keep * 1000);        /* for a capture */
 	return n == 0 ? 0 : 1;
 }
