@@ -110,9 +110,9 @@ int main(int argc, char **argv)
 	if (n == 0)
 		printf("connected after %lld ms\n", now_ms() - t0);
 	else
-		printf("connect: %s (%s) after about %lld00 ms; the socket "
+		printf("connect: %s (%s) after about %lld ms; the socket "
 		       "is in %s\n", strerrorname_np(errno), strerror(errno),
-		       (now_ms() - t0 + 50) / 100, state_name(fd));
+		       (now_ms() - t0 + 50) / 100 * 100, state_name(fd));
 	fflush(stdout);
 	if (keep > 0)
 		usleep((useconds_t)keep * 1000);        /* for a capture */
