@@ -30,6 +30,10 @@
  *   udp-refused   8.9: udpcli, then udpcli_connect, send to a port where
  *                 nothing listens: ICMP port unreachable each time
  *   udp-lost      8.7: udpcli and udpserv; the second reply is dropped
+ *   connect-black-hole  14.3: conntimeo -k 4000 300 to a silent host
+ *   read-black-hole     14.2: readtimeo -o 300; the server goes silent
+ *   stdio-deadlock      14.10: stdiocli_naive against lineserv
+ *   epoll-edge-stall    14.11: 40 bytes to epollet -e, then one more
  *
  * NOTES receives "SECONDS LABEL" lines for the events that are not
  * packets (a crash, a line typed, a message), on the capture's clock
@@ -520,6 +524,120 @@ static int udp_lost(struct run *r)
 	return 0;
 }
 
+/* ---- chapter 14: timeouts, stdio, epoll --------------------------------
+ * The failure stories of chapter 14, played by its programs.  The server's
+ * host is a black hole: hn_crash drops everything it would receive, and no
+ * process of its own answers. */
+
+#define CH14 "14-advanced-io"
+#define SERVER_PUSH "tcp and src host 192.0.2.2 and tcp[tcpflags] & tcp-push != 0"
+
+/* 14.3: conntimeo -k 4000 300 to a silent host: SIGALRM ends connect()
+ * at 300 ms, the kernel's SYNs go on every second while the program
+ * keeps its socket (the kernel's own timers). */
+static int connect_black_hole(struct run *r)
+{
+	hn_proc *cli;
+
+	if (start_capture(r) < 0)
+		return -1;
+	note(r, "the server's host is a black hole");
+	if (hn_crash(r->net, "server") < 0)
+		return failed("cannot silence the server");
+	cli = RUN(r, "client", CH14, "conntimeo", "-k", "4000", "300",
+		  "192.0.2.2", "9877", NULL);
+	if (started(cli, "cannot start conntimeo") < 0 ||
+	    seen(r, "tcp[tcpflags] & tcp-syn != 0", 1) < 0)
+		return -1;
+	note(r, "=right (black hole)");
+	if (hn_wait_line(cli, "connect:", WAIT_MS) < 0)
+		return failed("conntimeo did not time out");
+	note(r, "conntimeo: connect: EINTR (SIGALRM, 300 ms)");
+	if (hn_wait_exit(cli, 3 * WAIT_MS) < 0)
+		return failed("conntimeo did not exit");
+	note(r, "conntimeo exits: its socket is closed");
+	return seen(r, "tcp[tcpflags] & tcp-syn != 0", 4);
+}
+
+/* 14.2: readtimeo -o 300 connected to lineserv; the server's host then
+ * goes silent and "hello" is typed: the request is retransmitted, and
+ * SO_RCVTIMEO ends the read with EAGAIN. */
+static int read_black_hole(struct run *r)
+{
+	hn_proc *cli;
+	int status;
+
+	if (server_up(RUN(r, "server", CH14, "lineserv", "9877", NULL),
+		      SERVER_PORT) == NULL || start_capture(r) < 0)
+		return -1;
+	cli = RUN(r, "client", CH14, "readtimeo", "-o", "300", "192.0.2.2",
+		  "9877", NULL);
+	if (started(cli, "cannot start readtimeo") < 0 ||
+	    hn_wait_line(cli, "connected", WAIT_MS) < 0 ||
+	    seen(r, "tcp", 3) < 0)
+		return failed("readtimeo did not connect");
+	note(r, "+the server's host becomes a black hole");
+	if (hn_crash(r->net, "server") < 0)
+		return failed("cannot silence the server");
+	note(r, "=right (black hole)");
+	if (type_line_into(r, cli, "hello\n", "readtimeo") < 0 ||
+	    client_exit(cli, &status) < 0)
+		return -1;
+	note(r, "readtimeo: read: EAGAIN (SO_RCVTIMEO, 300 ms)");
+	return seen(r, "tcp and src host 192.0.2.1 and tcp[tcpflags] & "
+		    "tcp-push != 0", 3);        /* two retransmissions */
+}
+
+/* 14.10: stdiocli_naive against lineserv: connected, then nothing in
+ * either direction for a second; then the client is killed. */
+static int stdio_deadlock(struct run *r)
+{
+	hn_proc *cli;
+
+	if (server_up(RUN(r, "server", CH14, "lineserv", "9877", NULL),
+		      SERVER_PORT) == NULL || start_capture(r) < 0)
+		return -1;
+	cli = RUN(r, "client", CH14, "stdiocli_naive", "192.0.2.2", "9877",
+		  "one", "two", NULL);
+	if (started(cli, "cannot start stdiocli_naive") < 0 ||
+	    seen(r, "tcp", 3) < 0)
+		return failed("stdiocli_naive did not connect");
+	note(r, "stdiocli_naive: \"one\" in its stdio buffer; waits in fgets");
+	if (hn_exited_within(cli, 1000) != -1)
+		return failed("stdiocli_naive ended");
+	note(r, "+one second later: stdiocli_naive is killed");
+	hn_kill(cli);
+	return seen(r, HN_FIN, 2);
+}
+
+/* 14.11: epollet -e (edge-triggered, one 16-byte read per event); the
+ * client writes 40 bytes, 16 come back and the rest stalls until one
+ * more byte makes a new edge. */
+static int epoll_edge_stall(struct run *r)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	if (server_up(RUN(r, "server", CH14, "epollet", "-e", "9877", NULL),
+		      SERVER_PORT) == NULL || start_capture(r) < 0)
+		return -1;
+	r->client = tcp_socket_in(r, "client", CLIENT_PORT);
+	if (r->client < 0 ||
+	    hn_sockaddr(r->net, "server", AF_INET, SERVER_PORT, &ss, &len) ||
+	    connect(r->client, (struct sockaddr *)&ss, len) < 0)
+		return failed_errno("connect");
+	note(r, "the client writes 40 bytes");
+	if (write(r->client, "0123456789abcdefghijABCDEFGHIJklmnopqrst", 40)
+	    != 40 || seen(r, SERVER_PUSH, 1) < 0)
+		return failed("no echo");
+	if (hn_cap_wait(r->cap, SERVER_PUSH, 2, 500) == 0)
+		return failed("epollet -e echoed more than one read");
+	note(r, "+half a second later: one more byte, a new edge");
+	if (write(r->client, "!", 1) != 1 || seen(r, SERVER_PUSH, 2) < 0)
+		return failed("no second echo");
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct run *);
@@ -536,6 +654,10 @@ static const struct {
 	{ "reuseaddr", reuseaddr, NULL },
 	{ "udp-refused", udp_refused, NULL },
 	{ "udp-lost", udp_lost, NULL },
+	{ "connect-black-hole", connect_black_hole, topology_kernel },
+	{ "read-black-hole", read_black_hole, topology_kernel },
+	{ "stdio-deadlock", stdio_deadlock, NULL },
+	{ "epoll-edge-stall", epoll_edge_stall, NULL },
 };
 #define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
 
