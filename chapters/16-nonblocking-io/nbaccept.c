@@ -97,7 +97,8 @@ int main(int argc, char **argv)
 		FD_SET(STDIN_FILENO, &rset);
 		Select(listenfd + 1, &rset, NULL, NULL, NULL);
 		if (FD_ISSET(STDIN_FILENO, &rset)) {
-			if ((n = Read(STDIN_FILENO, line, sizeof(line) - 1)) == 0)
+			n = Read(STDIN_FILENO, line, sizeof(line) - 1);
+			if (n == 0)
 				break;
 			line[n] = '\0';
 			printf("stdin: %s", line);      /* the other work */

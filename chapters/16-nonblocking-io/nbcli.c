@@ -14,6 +14,7 @@
  */
 #include "lnp.h"
 
+/* include set_nonblock */
 static void set_nonblock(int fd)
 {
 	int flags = fcntl(fd, F_GETFL, 0);
@@ -21,6 +22,7 @@ static void set_nonblock(int fd)
 	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
 		err_sys("fcntl O_NONBLOCK");
 }
+/* end set_nonblock */
 
 static int max(int a, int b)
 {
