@@ -156,6 +156,7 @@ static void on_readable(struct file *f)
 		n = 0;
 		(void)n;
 		done_with(f);
+		save(f);
 		f->state = DONE;
 		return;
 	}

@@ -261,6 +261,7 @@ static void on_readable(struct file *f)
 		n = 0;
 		(void)n;
 		done_with(f);
+		save(f);
 		f->state = DONE;
 		return;
 		STARTER */

@@ -9,11 +9,17 @@
 #define OWN_PORT 9000           /* where the test plays the server */
 
 /* The test's own server: accepts one connection within timeout_ms, or
- * -1. */
-static int own_accept(int lfd, int timeout_ms)
+ * -1 (at once if webcli, P, has exited and none is waiting). */
+static int own_accept(int lfd, int timeout_ms, hn_proc *p)
 {
-	if (!tk_readable(lfd, timeout_ms))
-		return -1;
+	long long end = tk_now_ms() + timeout_ms;
+
+	while (!tk_readable(lfd, 20)) {
+		if (hn_exit_status(p) != -1 && !tk_readable(lfd, 20))
+			return -1;
+		if (tk_now_ms() >= end)
+			return -1;
+	}
 	return accept(lfd, NULL, NULL);
 }
 
@@ -71,7 +77,7 @@ static void request_is_well_formed(void **state)
 	lfd = tk_listen(web_net, "server", WEB_IP, OWN_PORT, 16);
 	args[2] = web_outdir("mine");
 	p = webcli_start(args);
-	fd = own_accept(lfd, 3000);
+	fd = own_accept(lfd, 3000, p);
 	TK_EXPECT(fd >= 0, "webcli never connected to " WEB_IP ":9000%s%s",
 		  said(p), webcli_diagnosis(p));
 	own_request(fd, req, sizeof(req), 1000);
@@ -197,7 +203,7 @@ static void at_most_n_connections(void **state)
 	p = webcli_start(args);
 	while (served < 5) {
 		while (nopen < 2 && served + nopen < 5) {
-			open[nopen] = own_accept(lfd, 3000);
+			open[nopen] = own_accept(lfd, 3000, p);
 			TK_EXPECT(open[nopen] >= 0, "with -n 2, after %d files "
 				  "served and %d connections open, webcli "
 				  "opened no more within 3 s%s%s", served,
@@ -243,7 +249,7 @@ static void long_request_sent_whole(void **state)
 	hn_leave(web_net);
 	args[2] = web_outdir("mine");
 	hn_proc *p = webcli_start(args);
-	fd = own_accept(lfd, 3000);
+	fd = own_accept(lfd, 3000, p);
 	TK_EXPECT(fd >= 0, "webcli never connected%s%s", said(p),
 		  webcli_diagnosis(p));
 	got = own_request(fd, req, len + 4096, 2000);
