@@ -318,6 +318,7 @@ static void webcli_against_nginx(void **state)
 		fprintf(tr, "%s\n", lines[i]);
 	tk_transcript_close(tr, CH, "webcli");
 	free(out);
+	free(dir);
 }
 
 int main(void)

@@ -113,6 +113,7 @@ static hn_proc *web_up(void)
 		.ready_proto = IPPROTO_TCP, .ready_port = WEB_PORT,
 	};
 	char *conf = NULL, *at;
+	hn_proc *p;
 
 	web_net = hn_up("host client server\n"
 			"link client server 192.0.2.0/24 2001:db8:1::/64\n");
@@ -124,16 +125,21 @@ static hn_proc *web_up(void)
 		     web_root, at + 6) < 0)
 		abort();
 	peer.config = conf;
-	return hn_peer_start(web_net, "server", &peer);
+	p = hn_peer_start(web_net, "server", &peer);
+	free(conf);
+	return p;
 }
 
-/* A fresh, empty directory for one client's files. */
+/* A fresh, empty directory for one client's files (the last four
+ * stay valid). */
 static char *web_outdir(const char *who)
 {
-	char *dir;
+	static char dirs[4][256];
+	static int next;
+	char *dir = dirs[next++ % 4];
 
-	if (asprintf(&dir, "%s/%s-XXXXXX", hn_tmpdir(), who) < 0 ||
-	    mkdtemp(dir) == NULL)
+	snprintf(dir, sizeof(dirs[0]), "%s/%s-XXXXXX", hn_tmpdir(), who);
+	if (mkdtemp(dir) == NULL)
 		TK_FAIL("cannot make a directory for %s", who);
 	return dir;
 }
