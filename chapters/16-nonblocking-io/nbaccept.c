@@ -16,6 +16,8 @@
  * meanwhile.  Without -b the listener is non-blocking and accept()
  * fails with EAGAIN, and the server goes back to select().
  *
+ * It runs until killed; at the end of stdin it stops watching stdin.
+ *
  * usage: nbaccept [-b] PORT
  */
 #include "lnp.h"
@@ -70,6 +72,7 @@ static void serve_one(int listenfd)
 int main(int argc, char **argv)
 {
 	bool blocking = argc == 3 && strcmp(argv[1], "-b") == 0;
+	bool stdin_open = true;
 	int listenfd, n;
 	char line[MAXLINE];
 	sigset_t set;
@@ -88,20 +91,23 @@ int main(int argc, char **argv)
 		fcntl(listenfd, F_SETFL, O_NONBLOCK);
 	if ((pid = Fork()) == 0)
 		rival(listenfd);
-	printf("rival is pid %d\n", (int)pid);
+	printf("rival is pid %d, server is pid %d\n", (int)pid,
+	       (int)getpid());
 	announce_port(listenfd);
 	/* include accept_loop */
 	for (;;) {
 		FD_ZERO(&rset);
 		FD_SET(listenfd, &rset);
-		FD_SET(STDIN_FILENO, &rset);
+		if (stdin_open)
+			FD_SET(STDIN_FILENO, &rset);
 		Select(listenfd + 1, &rset, NULL, NULL, NULL);
 		if (FD_ISSET(STDIN_FILENO, &rset)) {
 			n = Read(STDIN_FILENO, line, sizeof(line) - 1);
-			if (n == 0)
-				break;
 			line[n] = '\0';
-			printf("stdin: %s", line);      /* the other work */
+			if (n == 0)
+				stdin_open = false;     /* no more work */
+			else
+				printf("stdin: %s", line);
 		}
 		if (FD_ISSET(listenfd, &rset)) {
 			printf("listener readable; pausing\n");
@@ -110,6 +116,4 @@ int main(int argc, char **argv)
 		}
 	}
 	/* end accept_loop */
-	kill(pid, SIGTERM);
-	return 0;
 }

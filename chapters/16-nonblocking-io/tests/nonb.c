@@ -181,7 +181,8 @@ static hn_proc *start_nbaccept(bool blocking, pid_t *rival, FILE *tr)
 	*rival = (pid_t)atoi(line + strlen("rival is pid "));
 	free(line);
 	tk_listening_port(p, 2000);
-	fprintf(tr, "server$ nbaccept %s9878\nrival is pid N\n"
+	fprintf(tr, "server$ nbaccept %s9878\n"
+		"rival is pid R, server is pid S\n"
 		"listening on port 9878\n", blocking ? "-b " : "");
 	return p;
 }
