@@ -60,7 +60,6 @@ static void web_tree(void)
 	web_file("page3.bin", 65536, 4);
 	web_file("page4.bin", 150000, 5);
 	web_file("big.bin", 1 << 20, 6);
-	web_file("huge.bin", 2 << 20, 7);
 	for (int i = 0; i < 8; i++) {
 		char name[32];
 
