@@ -192,14 +192,14 @@ $(BOOK)/figures/%.svg: book/figures/%.dot
 # Captures and measurements are cached in $(BOOK_CACHE), which neither
 # book-clean nor bench-book removes: they are run again only when a
 # source they depend on changes (the scenarios, the plot scripts, the
-# harness, lib/ and the programs of chapters 5, 7, 8 and 14), which
+# harness, lib/ and the programs of chapters 5, 7, 8, 14 and 16), which
 # book-cache.key tells by its content, not by time stamps.  So the same
 # sources give the same figures, and a full build takes no captures.
 BOOK_CACHE := $(B)/book-cache
 BOOK_CACHE_SRCS = $(sort book/figures/scenario.c \
 	$(wildcard book/figures/*-plot.sh harness/*.c harness/*.h \
 		   lib/*.c lib/*.h chapters/0[578]-*/*.c \
-		   chapters/14-*/*.c))
+		   chapters/14-*/*.c chapters/16-*/*.c))
 
 .PHONY: book-cache-check
 $(BOOK_CACHE)/book-cache.key: book-cache-check

@@ -34,6 +34,12 @@
  *   read-black-hole     14.2: readtimeo -o 300; the server goes silent
  *   stdio-deadlock      14.10: stdiocli_naive against lineserv
  *   epoll-edge-stall    14.11: 40 bytes to epollet -e, then one more
+ *   connect-refused  16.4: connnb to a port where nothing listens
+ *   connect-timeout  16.4: connnb, 300 ms, to a host gone silent
+ *   accept-reset  16.6: nbaccept; the client resets during its pause
+ *   accept-blocked  16.6: nbaccept -b; its rival takes the connection
+ *                 during the pause and accept() sleeps until a second
+ *                 client comes
  *
  * NOTES receives "SECONDS LABEL" lines for the events that are not
  * packets (a crash, a line typed, a message), on the capture's clock
@@ -638,6 +644,146 @@ static int epoll_edge_stall(struct run *r)
 	return 0;
 }
 
+/* ---- chapter 16: connect and accept without blocking ----------------- */
+
+#define CH16 "16-nonblocking-io"
+
+/* 16.4: connnb to a port where nothing listens: SYN, RST; the socket
+ * turns readable and writable and SO_ERROR says ECONNREFUSED. */
+static int connect_refused(struct run *r)
+{
+	hn_proc *cli;
+
+	if (start_capture(r) < 0)
+		return -1;
+	note(r, "connnb: connect() returns EINPROGRESS");
+	cli = RUN(r, "client", CH16, "connnb", "192.0.2.2", "9877", "1000",
+		  NULL);
+	if (started(cli, "cannot start connnb") < 0 ||
+	    seen(r, HN_RST, 1) < 0 || hn_wait_exit(cli, WAIT_MS) < 0)
+		return failed("connnb did not fail");
+	note(r, "writable; SO_ERROR 111: Connection refused");
+	return 0;
+}
+
+/* 16.4: connnb to a server whose host has gone silent (crashed), with a
+ * limit of 300 ms: one SYN, no answer, our own timeout. */
+static int connect_timeout(struct run *r)
+{
+	hn_proc *cli;
+
+	if (start_capture(r) < 0 || hn_crash(r->net, "server") < 0)
+		return failed("cannot silence the server");
+	note(r, "connnb: connect() returns EINPROGRESS");
+	cli = RUN(r, "client", CH16, "connnb", "192.0.2.2", "9877", "300",
+		  NULL);
+	if (started(cli, "cannot start connnb") < 0 ||
+	    seen(r, HN_SYN, 1) < 0 || hn_wait_exit(cli, WAIT_MS) < 0)
+		return failed("connnb did not time out");
+	note(r, "select() times out after 300 ms: close()");
+	return 0;
+}
+
+/* nbaccept in the server; the test's client connects and waits until
+ * the server says the listener is readable. */
+static hn_proc *nbaccept_readable(struct run *r, bool blocking, int *rival)
+{
+	hn_proc *srv = server_up(blocking ?
+		RUN(r, "server", CH16, "nbaccept", "-b", "9877", NULL) :
+		RUN(r, "server", CH16, "nbaccept", "9877", NULL), SERVER_PORT);
+	char *line;
+
+	if (srv == NULL || start_capture(r) < 0)
+		return NULL;
+	line = hn_next_line(srv, "rival is pid", WAIT_MS);
+	if (line == NULL) {
+		failed("nbaccept named no rival");
+		return NULL;
+	}
+	*rival = atoi(line + strlen("rival is pid "));
+	free(line);
+	r->client = tcp_socket_in(r, "client", 0);
+	if (r->client < 0)
+		return NULL;
+	if (connect(r->client, (struct sockaddr *)&(struct sockaddr_in){
+		    .sin_family = AF_INET, .sin_port = htons(SERVER_PORT),
+		    .sin_addr.s_addr = htonl(0xc0000202) },
+		    sizeof(struct sockaddr_in)) < 0) {
+		failed_errno("connect");
+		return NULL;
+	}
+	if (hn_wait_line(srv, "listener readable", WAIT_MS) < 0) {
+		failed("nbaccept never saw its listener readable");
+		return NULL;
+	}
+	note(r, "select(): listener readable; the server pauses");
+	return srv;
+}
+
+/* 16.6: the client resets its connection during the server's pause;
+ * Linux's accept() still returns it, and the server's send fails. */
+static int accept_reset(struct run *r)
+{
+	struct linger lin = { 1, 0 };
+	int rival;
+	hn_proc *srv = nbaccept_readable(r, false, &rival);
+
+	if (srv == NULL)
+		return -1;
+	setsockopt(r->client, SOL_SOCKET, SO_LINGER, &lin, sizeof(lin));
+	note(r, "the client closes with SO_LINGER 0");
+	close(r->client);
+	r->client = -1;
+	if (seen(r, HN_RST, 1) < 0)
+		return -1;
+	hn_signal(srv, SIGUSR1);
+	if (hn_wait_line(srv, "accepted; send: Connection reset",
+			 WAIT_MS) < 0)
+		return failed("accept did not return the reset connection");
+	note(r, "accept() returns it; send(): ECONNRESET");
+	return 0;
+}
+
+/* 16.6, watch it break: the rival takes the connection during the
+ * pause, and the server's blocking accept() sleeps until a second
+ * client comes. */
+static int accept_blocked(struct run *r)
+{
+	int rival, second;
+	hn_proc *srv = nbaccept_readable(r, true, &rival);
+
+	if (srv == NULL)
+		return -1;
+	kill(rival, SIGUSR2);
+	if (hn_wait_line(srv, "rival: accept returned", WAIT_MS) < 0)
+		return failed("the rival did not accept");
+	note(r, "the rival's accept() takes the connection");
+	if (seen(r, HN_FIN, 1) < 0)     /* the rival closes it */
+		return -1;
+	hn_signal(srv, SIGUSR1);
+	note(r, "the server calls accept(): it blocks");
+	if (hn_wait_line(srv, "accepted", 500) == 0)
+		return failed("the blocking accept returned");
+	second = tcp_socket_in(r, "client", 0);
+	if (second < 0)
+		return -1;
+	note(r, "a second client connects");
+	if (connect(second, (struct sockaddr *)&(struct sockaddr_in){
+		    .sin_family = AF_INET, .sin_port = htons(SERVER_PORT),
+		    .sin_addr.s_addr = htonl(0xc0000202) },
+		    sizeof(struct sockaddr_in)) < 0)
+		return failed_errno("connect");
+	if (hn_wait_line(srv, "accepted; sent", WAIT_MS) < 0)
+		return failed("the server did not wake up");
+	note(r, "only now does accept() return");
+	if (seen(r, HN_FIN, 2) < 0)
+		return -1;
+	while (read(second, &rival, sizeof(rival)) > 0)
+		;                       /* "served", then end of file */
+	close(second);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct run *);
@@ -658,6 +804,10 @@ static const struct {
 	{ "read-black-hole", read_black_hole, topology_kernel },
 	{ "stdio-deadlock", stdio_deadlock, NULL },
 	{ "epoll-edge-stall", epoll_edge_stall, NULL },
+	{ "connect-refused", connect_refused, NULL },
+	{ "connect-timeout", connect_timeout, NULL },
+	{ "accept-reset", accept_reset, NULL },
+	{ "accept-blocked", accept_blocked, NULL },
 };
 #define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
 

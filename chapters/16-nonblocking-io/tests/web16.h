@@ -1,0 +1,176 @@
+/*
+ * web16.h - chapter 16's web tests (the chapter's suite and lab 16's):
+ * a network of two hosts, client 192.0.2.1 and server 192.0.2.2; nginx
+ * started in the server host as an ordinary program (generated
+ * nginx.conf, pid file, logs and temporary files in a fresh directory of
+ * the sandbox's tmpfs, `daemon off`); a generated document tree; curl
+ * as the independent client to compare with.
+ */
+#ifndef WEB16_H
+#define WEB16_H
+
+#include "lnp.h"
+#include "harness.h"
+#include "testkit.h"
+#include "tkhelpers.h"
+
+#include <sys/stat.h>
+
+#define WEB_IP "192.0.2.2"
+#define WEB_PORT 8080
+
+static hn_net *web_net;
+static char web_root[256];      /* the document tree */
+
+/* A file of the document tree: SIZE bytes from a seeded generator
+ * (bytes of every value, so nothing text-only survives by luck). */
+static void web_file(const char *name, size_t size, unsigned seed)
+{
+	char path[512];
+	unsigned char *buf = malloc(size ? size : 1);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", web_root, name);
+	for (size_t i = 0; i < size; i++) {
+		seed = seed * 1103515245u + 12345u;
+		buf[i] = (unsigned char)(seed >> 16);
+	}
+	f = fopen(path, "w");
+	TK_EXPECT(f != NULL && fwrite(buf, 1, size, f) == size,
+		  "could not write %s", path);
+	fclose(f);
+	free(buf);
+}
+
+/* The tree every test serves: an HTML page, small and big files. */
+static void web_tree(void)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/index.html", web_root);
+	f = fopen(path, "w");
+	TK_EXPECT(f != NULL, "could not write %s", path);
+	fputs("<!DOCTYPE html>\n<title>Chapter 16</title>\n"
+	      "<p>Served by nginx to a non-blocking client.\n", f);
+	fclose(f);
+	web_file("small.bin", 100, 1);
+	web_file("page1.bin", 3000, 2);
+	web_file("page2.bin", 20000, 3);
+	web_file("page3.bin", 65536, 4);
+	web_file("page4.bin", 150000, 5);
+	web_file("big.bin", 1 << 20, 6);
+	for (int i = 0; i < 8; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "img%d.bin", i);
+		web_file(name, 2000 + 100 * (size_t)i, 10 + (unsigned)i);
+	}
+}
+
+/* nginx as an ordinary program: no daemon, its pid file, logs and
+ * temporary files in its own directory; user root only because the
+ * sandbox's user namespace maps the test's user to root there, and
+ * nginx running as root would otherwise hand its files to "nobody",
+ * who does not exist in the namespace.  A request without a Host header
+ * naming the server goes to a default server that answers 421; a client
+ * that does not finish its request is dropped after 2 s. */
+static const char nginx_conf[] =
+	"daemon off;\n"
+	"master_process off;\n"
+	"user root root;\n"
+	"pid %DIR%/nginx.pid;\n"
+	"error_log %DIR%/error.log;\n"
+	"events { worker_connections 256; }\n"
+	"http {\n"
+	"  access_log off;\n"
+	"  client_body_temp_path %DIR%/body;\n"
+	"  proxy_temp_path %DIR%/proxy;\n"
+	"  fastcgi_temp_path %DIR%/fastcgi;\n"
+	"  uwsgi_temp_path %DIR%/uwsgi;\n"
+	"  scgi_temp_path %DIR%/scgi;\n"
+	"  types { text/html html; }\n"
+	"  default_type application/octet-stream;\n"
+	"  client_header_timeout 2s;\n"
+	"  large_client_header_buffers 4 256k;\n"
+	"  server { listen 192.0.2.2:8080 default_server;\n"
+	"           listen [2001:db8:1::2]:8080 default_server;\n"
+	"           return 421; }\n"
+	"  server { listen 192.0.2.2:8080; listen [2001:db8:1::2]:8080;\n"
+	"           server_name 192.0.2.2 [2001:db8:1::2];\n"
+	"           root %ROOT%; }\n"
+	"}\n";
+
+/* The network, the tree and nginx, ready. */
+static hn_proc *web_up(void)
+{
+	static const char *const args[] = { "-e", "%DIR%/error.log", "-p",
+					    "%DIR%", "-c", "%CONF%", NULL };
+	struct hn_peer peer = {
+		.package = "nginx", .program = "/usr/sbin/nginx",
+		.config_name = "nginx.conf", .args = args,
+		.ready_proto = IPPROTO_TCP, .ready_port = WEB_PORT,
+	};
+	char *conf = NULL, *at;
+	hn_proc *p;
+
+	web_net = hn_up("host client server\n"
+			"link client server 192.0.2.0/24 2001:db8:1::/64\n");
+	snprintf(web_root, sizeof(web_root), "%s/www-XXXXXX", hn_tmpdir());
+	TK_EXPECT(mkdtemp(web_root) != NULL, "mkdtemp failed");
+	web_tree();
+	at = strstr(nginx_conf, "%ROOT%");
+	if (asprintf(&conf, "%.*s%s%s", (int)(at - nginx_conf), nginx_conf,
+		     web_root, at + 6) < 0)
+		abort();
+	peer.config = conf;
+	p = hn_peer_start(web_net, "server", &peer);
+	free(conf);
+	return p;
+}
+
+/* A fresh, empty directory for one client's files (the last four
+ * stay valid). */
+static char *web_outdir(const char *who)
+{
+	static char dirs[4][256];
+	static int next;
+	char *dir = dirs[next++ % 4];
+
+	snprintf(dir, sizeof(dirs[0]), "%s/%s-XXXXXX", hn_tmpdir(), who);
+	if (mkdtemp(dir) == NULL)
+		TK_FAIL("cannot make a directory for %s", who);
+	return dir;
+}
+
+/* The whole of a file, malloc'd (*len its size), or NULL. */
+static char *web_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0, n;
+
+	*len = 0;
+	if (f == NULL)
+		return NULL;
+	do {
+		buf = realloc(buf, cap += 65536);
+		n = fread(buf + *len, 1, cap - *len, f);
+		*len += n;
+	} while (n > 0);
+	fclose(f);
+	return buf;
+}
+
+/* curl fetches PATH from nginx, from the client host, into DIR/NAME. */
+static void web_curl(const char *dir, const char *path)
+{
+	const char *name = strrchr(path, '/') + 1;
+	int len = (int)strcspn(name, "?");
+
+	TK_EXPECT(hn_sh(web_net, "client", 10000, NULL, "curl -s -o "
+			"'%s/%.*s' 'http://" WEB_IP ":%d%s'", dir, len, name,
+			WEB_PORT, path) == 0, "curl could not fetch %s", path);
+}
+
+#endif
