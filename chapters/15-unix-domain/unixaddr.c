@@ -38,7 +38,8 @@ static int try_connect(const struct sockaddr_un *sun, socklen_t len)
 	return rc;
 }
 
-/* The name and length getsockname() reports for fd. */
+/* The name and length getsockname() reports for fd; a name longer than
+ * a line is told by its length ("a 108-byte path"). */
 static void print_name(const char *what, int fd)
 {
 	struct sockaddr_storage sun;   /* room for more than sockaddr_un */
@@ -50,6 +51,10 @@ static void print_name(const char *what, int fd)
 		snprintf(text, sizeof(text), "(unnamed)");
 	else
 		Sock_ntop((struct sockaddr *)&sun, len, text, sizeof(text));
+	size_t n = strlen(text);
+
+	if (n > 80)
+		snprintf(text, sizeof(text), "a %zu-byte path", n);
 	printf("%s: getsockname gives %s, length %u\n", what, text,
 	       (unsigned)len);
 }
