@@ -64,7 +64,9 @@ book_figs = $(shell awk '!/^[[:space:]]*\#/ && $$2 == "$1" { print $$1 }' \
 BOOK_DOT_FIGS    := $(call book_figs,dot)
 BOOK_LADDER_FIGS := $(call book_figs,ladder)
 BOOK_PLOT_FIGS   := $(call book_figs,plot)
-BOOK_FIGS        := $(BOOK_DOT_FIGS) $(BOOK_LADDER_FIGS) $(BOOK_PLOT_FIGS)
+BOOK_RUNDOT_FIGS := $(call book_figs,rundot)
+BOOK_FIGS        := $(BOOK_DOT_FIGS) $(BOOK_LADDER_FIGS) $(BOOK_PLOT_FIGS) \
+		    $(BOOK_RUNDOT_FIGS)
 BOOK_FIG_SVG     := $(BOOK_FIGS:%=$(BOOK)/figures/%.svg)
 BOOK_FIG_PDF     := $(BOOK_FIGS:%=$(BOOKW)/figures/%.pdf)
 
@@ -192,14 +194,15 @@ $(BOOK)/figures/%.svg: book/figures/%.dot
 # Captures and measurements are cached in $(BOOK_CACHE), which neither
 # book-clean nor bench-book removes: they are run again only when a
 # source they depend on changes (the scenarios, the plot scripts, the
-# harness, lib/ and the programs of chapters 5, 7, 8, 14 and 16), which
-# book-cache.key tells by its content, not by time stamps.  So the same
-# sources give the same figures, and a full build takes no captures.
+# harness, lib/ and the programs of chapters 4, 5, 7, 8, 14, 15 and
+# 16), which book-cache.key tells by its content, not by time stamps.
+# So the same sources give the same figures, and a full build takes no
+# captures.
 BOOK_CACHE := $(B)/book-cache
 BOOK_CACHE_SRCS = $(sort book/figures/scenario.c \
-	$(wildcard book/figures/*-plot.sh harness/*.c harness/*.h \
-		   lib/*.c lib/*.h chapters/0[578]-*/*.c \
-		   chapters/14-*/*.c chapters/16-*/*.c))
+	$(wildcard book/figures/*-plot.sh book/figures/*-dot.sh \
+		   harness/*.c harness/*.h lib/*.c lib/*.h \
+		   chapters/0[4578]-*/*.c chapters/1[456]-*/*.c))
 
 .PHONY: book-cache-check
 $(BOOK_CACHE)/book-cache.key: book-cache-check
@@ -234,6 +237,21 @@ $(BOOK)/figures/%.svg: $(BOOK_CACHE)/%.plot.svg
 	@mkdir -p $(@D)
 	@cp $< $@
 endif
+
+# A drawing of measurements: the script runs the chapter's programs and
+# writes graphviz source with the numbers they measured (cached), which
+# dot draws.
+$(BOOK_CACHE)/%.run.dot: book/figures/%-dot.sh \
+			 $(BOOK_CACHE)/book-cache.key | $(PROGRAMS)
+	@mkdir -p $(@D)
+	$(BOOK_Q)$< $(B) $@.tmp && mv $@.tmp $@
+
+.SECONDARY: $(BOOK_RUNDOT_FIGS:%=$(BOOK_CACHE)/%.run.dot)
+
+$(BOOK_RUNDOT_FIGS:%=$(BOOK)/figures/%.svg): \
+$(BOOK)/figures/%.svg: $(BOOK_CACHE)/%.run.dot
+	@mkdir -p $(@D)
+	$(BOOK_Q)dot -Tsvg -o $@ $<
 
 $(BOOKW)/figures/%.pdf: $(BOOK)/figures/%.svg
 	@mkdir -p $(@D)

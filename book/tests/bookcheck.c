@@ -357,13 +357,14 @@ static void figures_have_sources_that_build(void **state)
 			TK_EXPECT(scenario_known(name), "figure %s: the "
 				  "scenario program has no scenario %s", name,
 				  name);
-		} else if (strcmp(kind, "plot") == 0) {
+		} else if (strcmp(kind, "plot") == 0 ||
+			   strcmp(kind, "rundot") == 0) {
 			TK_EXPECT(access(path, X_OK) == 0, "figure %s: its "
 				  "script %s is not executable", name, path);
 		} else {
 			TK_FAIL("figure %s: unknown kind '%s' in "
-				"book/figures/figures.txt (dot, ladder or "
-				"plot)", name, kind);
+				"book/figures/figures.txt (dot, ladder, plot "
+				"or rundot)", name, kind);
 		}
 	}
 	free(list);
