@@ -18,11 +18,15 @@
  * --all draws every TCP connection, UDP datagram and ICMP error between
  * the two hosts of the first packet (TCP, UDP or ICMP), and names the
  * hosts by address alone (a client's port is chosen anew on every run).
+ * An ICMP error that a router on the way sends to the left host about a
+ * packet for the right one is drawn from the right, "from ROUTER".
  *
  * Each side's TCP state is written beside its line where it changes, as
  * the segments imply it (RFC 9293's state machine; SYN_RECV as Linux
- * names it); where more than one connection is drawn, each state names
- * its connection (#1, #2).  The time since the previous arrow is written
+ * names it), except the right side of a connection that it never
+ * answered with a SYN (refused, unreachable, timed out: no socket);
+ * where more than one connection is drawn, each state names its
+ * connection (#1, #2).  The time since the previous arrow is written
  * in the left margin when it is 20 ms or more, no note comes between, and
  * the segment is an ACK or RST without data or a retransmission: a wait
  * of the kernel's own (a delayed ACK, a retransmission timer, a keepalive
@@ -81,6 +85,9 @@ struct segment {
 	uint32_t seq, ack, len;
 	int mss;                /* MSS option, or -1 */
 	int icmp_type, icmp_code;
+	bool icmp_quoted;       /* an IPv4 header is quoted: icmp_about */
+	uint8_t icmp_about[4];  /* the quoted packet's destination */
+	bool via_router;        /* drawn from the right host, sent by src */
 	char text[SHOW_PAYLOAD * 4 + 3];  /* the payload, quoted, or "" */
 };
 
@@ -248,6 +255,10 @@ static bool parse_icmp(const uint8_t *icmp, uint32_t caplen,
 		return false;
 	s->icmp_type = icmp[0];
 	s->icmp_code = icmp[1];
+	if (icmp[0] == 3 && caplen >= 8 + 20 && icmp[8] >> 4 == 4) {
+		s->icmp_quoted = true;
+		memcpy(s->icmp_about, icmp + 8 + 16, 4);
+	}
 	s->mss = -1;
 	s->proto = IPPROTO_ICMP;
 	return true;
@@ -324,6 +335,7 @@ struct conn {
 	bool have_isn_left, have_isn_right;
 	char state_left[24], state_right[24];
 	bool fin_left, fin_right;       /* has that side sent its FIN? */
+	bool syn_left, syn_right;       /* has that side sent a SYN? */
 	uint32_t fin_seq_left, fin_seq_right;
 };
 
@@ -479,8 +491,22 @@ receiver:
 	}
 }
 
-static void add_segment(struct ladder *l, const struct segment *s)
+/* An ICMP error to the left host about a packet it sent to the right
+ * one, from a third address (a router on the way). */
+static bool from_router(const struct ladder *l, const struct segment *s)
 {
+	struct endpoint about = { .family = AF_INET };
+
+	if (s->proto != IPPROTO_ICMP || !s->icmp_quoted ||
+	    !same_host(&s->dst, &l->left))
+		return false;
+	memcpy(about.addr, s->icmp_about, 4);
+	return same_host(&about, &l->right);
+}
+
+static void add_segment(struct ladder *l, const struct segment *seg)
+{
+	struct segment copy = *seg, *s = &copy;
 	bool rightward;
 	struct row *last = l->nrows > 0 ? &l->rows[l->nrows - 1] : NULL;
 	struct conn *c = NULL;
@@ -503,7 +529,10 @@ static void add_segment(struct ladder *l, const struct segment *s)
 			: same_endpoint(&s->src, &l->right) &&
 			  same_endpoint(&s->dst, &l->left))
 		rightward = false;
-	else {
+	else if (l->all && from_router(l, s)) {
+		rightward = false;
+		s->via_router = true;
+	} else {
 		l->other++;
 		return;
 	}
@@ -542,6 +571,8 @@ static void add_segment(struct ladder *l, const struct segment *s)
 	l->note_since = false;
 	if (c == NULL)
 		return;
+	if (s->flags & F_SYN)
+		*(rightward ? &c->syn_left : &c->syn_right) = true;
 	/* As Wireshark does: relative to the SYN's number, or, if the
 	 * capture began after the SYN, so that the first byte seen is 1. */
 	uint32_t base = (s->flags & F_SYN) ? s->seq : s->seq - 1;
@@ -554,6 +585,22 @@ static void add_segment(struct ladder *l, const struct segment *s)
 		c->have_isn_right = true;
 	}
 	track_states(c, s, rightward, r);
+}
+
+/* A connection the left side opened and the right side never answered
+ * with a SYN (refused, unreachable, timed out) had no socket there: its
+ * right side's states, guessed from the segments, are not drawn. */
+static void forget_unanswered(struct ladder *l)
+{
+	for (int i = 0; i < l->nrows; i++) {
+		struct row *r = &l->rows[i];
+		const struct conn *c = &l->conns[r->conn];
+
+		if (r->is_note || r->seg.proto != IPPROTO_TCP ||
+		    !c->syn_left || c->syn_right)
+			continue;
+		(r->rightward ? r->state_dst : r->state_src)[0] = '\0';
+	}
 }
 
 static void add_note(struct ladder *l, const char *text)
@@ -731,8 +778,13 @@ static void numbers_text(const struct ladder *l, const struct row *r,
 	int n = 0;
 
 	if (s->proto == IPPROTO_ICMP) {
-		snprintf(buf, len, "type %d" SEP "code %d", s->icmp_type,
-			 s->icmp_code);
+		char from[INET6_ADDRSTRLEN] = "";
+
+		if (s->via_router)
+			inet_ntop(s->src.family, s->src.addr, from,
+				  sizeof(from));
+		snprintf(buf, len, "type %d" SEP "code %d%s%s", s->icmp_type,
+			 s->icmp_code, s->via_router ? SEP "from " : "", from);
 		return;
 	}
 	if (s->proto == IPPROTO_UDP) {
@@ -1054,6 +1106,7 @@ int main(int argc, char **argv)
 	l.last_time = -1;
 	if (read_capture(o.in, &l, notes, nnotes) < 0)
 		return 1;
+	forget_unanswered(&l);
 	if (!l.have_hosts) {
 		fprintf(stderr, "ladder: %s: no TCP segment%s in the "
 			"capture\n", o.in, o.all ? ", UDP datagram or ICMP "

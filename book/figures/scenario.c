@@ -40,6 +40,18 @@
  *   accept-blocked  16.6: nbaccept -b; its rival takes the connection
  *                 during the pause and accept() sleeps until a second
  *                 client comes
+ *   connect-fail  4.3: tcpconnect three times through router r1: nothing
+ *                 listens (RST), r1 answers ICMP host unreachable, the
+ *                 server's host has crashed (SYN retransmitted, timeout)
+ *   abort-before-accept
+ *                 5.11: echosrv_v3 is stopped; a client connects and
+ *                 aborts (RST); echosrv_v3 continues, accepts it, and
+ *                 its child's read says "Connection reset by peer"
+ *   host-shutdown 5.16: echocli and echosrv_v3; "hello" is echoed, the
+ *                 server's host shuts down (SIGTERM: FIN), "another line"
+ *                 is typed and answered with RST
+ *   linger-abort  7.5: lingerclose, then lingerclose -z, against
+ *                 stallserv: the first ends with a FIN, the second a RST
  *
  * NOTES receives "SECONDS LABEL" lines for the events that are not
  * packets (a crash, a line typed, a message), on the capture's clock
@@ -75,6 +87,15 @@ static const char topology[] =
 	"host client server\n"
 	"link client server 192.0.2.0/24\n"
 	"sysctl client net.ipv4.tcp_retries2 8\n";
+
+/* Chapter 4's network (4.3): client and desktop on a LAN with router
+ * r1, which links to server and to busy. */
+static const char topology_router[] =
+	"host client desktop server busy\n"
+	"router r1\n"
+	"lan lan0 client desktop r1 192.0.2.0/24\n"
+	"link r1 server 198.51.100.0/24\n"
+	"link r1 busy 203.0.113.0/24\n";
 
 /* The harness's fast timers as they are (tcp_retries2 1). */
 static const char topology_fast[] =
@@ -211,6 +232,7 @@ static int four_segment_close(struct run *r)
  * chapter's programs in the two hosts, the same lines typed in the same
  * order as the section tells (and its transcript shows). */
 
+#define CH4 "04-elementary-tcp"
 #define CH5 "05-tcp-client-server"
 #define CH7 "07-socket-options"
 #define CH8 "08-elementary-udp"
@@ -784,6 +806,139 @@ static int accept_blocked(struct run *r)
 	return 0;
 }
 
+/* 4.3: tcpconnect to a port where nothing listens, then with r1
+ * answering "host unreachable", then to the crashed host, each on its
+ * own connection (the harness's SYN retries: 1); 5 ms each way on the
+ * client's link, as in the chapter's test. */
+static int connect_try(struct run *r, const char *why)
+{
+	char label[LINE_LABEL];
+	hn_proc *p;
+	const char *out;
+
+	snprintf(label, sizeof(label), "tcpconnect 198.51.100.2 13: %s", why);
+	note(r, label);
+	p = RUN(r, "client", CH4, "tcpconnect", "198.51.100.2", "13", NULL);
+	if (started(p, "cannot start tcpconnect") < 0 ||
+	    hn_wait_exit(p, 3 * WAIT_MS) < 0)
+		return failed("tcpconnect did not finish");
+	out = hn_stdout(p);
+	snprintf(label, sizeof(label), "%.*s", (int)strcspn(out, "(\n"), out);
+	label[strcspn(label, "\n")] = '\0';
+	if (label[0] != '\0' && label[strlen(label) - 1] == ' ')
+		label[strlen(label) - 1] = '\0';
+	note(r, label);
+	return 0;
+}
+
+static int connect_fail(struct run *r)
+{
+	struct hn_impair delay = { .delay_ms = 5 };
+
+	r->cap = hn_capture(r->net, "client", "lan0");
+	if (r->cap == NULL)
+		return failed("cannot capture");
+	if (hn_impair(r->net, "client", "lan0", HN_BOTH, &delay) < 0)
+		return failed("cannot delay the client's link");
+	if (connect_try(r, "nothing listens") < 0 || seen(r, HN_RST, 1) < 0)
+		return -1;
+	if (hn_unreachable(r->net, "r1", "server", HN_UNREACH_HOST, 0, 0) < 0)
+		return failed("cannot make r1 answer unreachable");
+	if (connect_try(r, "r1 says host unreachable") < 0 ||
+	    seen(r, "icmp", 1) < 0)
+		return -1;
+	if (hn_reachable(r->net, "r1") < 0 || hn_crash(r->net, "server") < 0)
+		return failed("cannot crash the server");
+	return connect_try(r, "its host has crashed");
+}
+
+/* 5.11: echosrv_v3 is stopped, so nobody calls accept(); the client
+ * connects (the kernel does the handshake) and aborts with SO_LINGER
+ * {1, 0}; echosrv_v3 continues and accepts the aborted connection. */
+static int abort_before_accept(struct run *r)
+{
+	struct linger abort_now = { .l_onoff = 1, .l_linger = 0 };
+	struct sockaddr_storage ss;
+	socklen_t len;
+	hn_proc *srv;
+
+	srv = server_up(RUN(r, "server", CH5, "echosrv_v3", "9877", NULL),
+			SERVER_PORT);
+	if (srv == NULL || start_capture(r) < 0)
+		return -1;
+	note(r, "echosrv_v3 is stopped (SIGSTOP): nobody calls accept()");
+	if (hn_signal(srv, SIGSTOP) < 0)
+		return failed("cannot stop the server");
+	r->client = tcp_socket_in(r, "client", 0);
+	if (r->client < 0 ||
+	    hn_sockaddr(r->net, "server", AF_INET, SERVER_PORT, &ss, &len) < 0
+	    || connect(r->client, (struct sockaddr *)&ss, len) < 0)
+		return failed_errno("connect");
+	if (seen(r, "tcp", 3) < 0)
+		return -1;
+	note(r, "the client closes with SO_LINGER {1, 0}");
+	setsockopt(r->client, SOL_SOCKET, SO_LINGER, &abort_now,
+		   sizeof(abort_now));
+	close(r->client);
+	r->client = -1;
+	if (seen(r, HN_RST, 1) < 0)
+		return -1;
+	note(r, "echosrv_v3 continues (SIGCONT): accept() returns it");
+	if (hn_signal(srv, SIGCONT) < 0 ||
+	    hn_wait_line(srv, "str_echo: Connection reset by peer",
+			 WAIT_MS) < 0)
+		return failed("the server's child did not see the reset");
+	note(r, "its child's read(): Connection reset by peer");
+	return 0;
+}
+
+/* 5.16: the server's host shuts down: SIGTERM to every process, so the
+ * child's socket sends its FIN; the next line draws a RST. */
+static int host_shutdown(struct run *r)
+{
+	hn_proc *cli = echo_session(r, "echocli");
+	int acks, status;
+
+	if (cli == NULL)
+		return -1;
+	acks = hn_cap_count(r->cap, CLIENT_ACK);
+	note(r, "the server's host shuts down: SIGTERM to every process");
+	if (hn_shutdown(r->net, "server", 1000) < 0)
+		return failed("cannot shut the server down");
+	if (seen(r, HN_FIN " and src host 192.0.2.2", 1) < 0 ||
+	    seen(r, CLIENT_ACK, acks + 1) < 0)
+		return -1;
+	if (type_line(r, cli, "another line\n") < 0 ||
+	    client_exit(cli, &status) < 0 || seen(r, HN_RST, 1) < 0)
+		return -1;
+	note(r, "echocli: server terminated prematurely");
+	return 0;
+}
+
+/* 7.5: lingerclose closes normally (FIN), lingerclose -z aborts with
+ * SO_LINGER {1, 0} (RST); stallserv accepts and never reads. */
+static int linger_abort(struct run *r)
+{
+	hn_proc *p;
+
+	if (server_up(RUN(r, "server", CH7, "stallserv", "9877", NULL),
+		      SERVER_PORT) == NULL || start_capture(r) < 0)
+		return -1;
+	note(r, "lingerclose: write, then close()");
+	p = RUN(r, "client", CH7, "lingerclose", "192.0.2.2", "9877", NULL);
+	if (started(p, "cannot start lingerclose") < 0 ||
+	    hn_wait_exit(p, WAIT_MS) < 0 || seen(r, HN_FIN, 1) < 0 ||
+	    seen(r, SERVER_ACK, 2) < 0)
+		return failed("lingerclose did not close");
+	note(r, "lingerclose -z: write, SO_LINGER {1, 0}, close()");
+	p = RUN(r, "client", CH7, "lingerclose", "-z", "192.0.2.2", "9877",
+		NULL);
+	if (started(p, "cannot start lingerclose -z") < 0 ||
+	    hn_wait_exit(p, WAIT_MS) < 0 || seen(r, HN_RST, 1) < 0)
+		return failed("lingerclose -z did not abort");
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct run *);
@@ -808,6 +963,10 @@ static const struct {
 	{ "connect-timeout", connect_timeout, NULL },
 	{ "accept-reset", accept_reset, NULL },
 	{ "accept-blocked", accept_blocked, NULL },
+	{ "connect-fail", connect_fail, topology_router },
+	{ "abort-before-accept", abort_before_accept, NULL },
+	{ "host-shutdown", host_shutdown, NULL },
+	{ "linger-abort", linger_abort, NULL },
 };
 #define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
 
