@@ -236,7 +236,6 @@ $(BOOK_PLOT_FIGS:%=$(BOOK)/figures/%.svg): \
 $(BOOK)/figures/%.svg: $(BOOK_CACHE)/%.plot.svg
 	@mkdir -p $(@D)
 	@cp $< $@
-endif
 
 # A drawing of measurements: the script runs the chapter's programs and
 # writes graphviz source with the numbers they measured (cached), which
@@ -252,6 +251,7 @@ $(BOOK_RUNDOT_FIGS:%=$(BOOK)/figures/%.svg): \
 $(BOOK)/figures/%.svg: $(BOOK_CACHE)/%.run.dot
 	@mkdir -p $(@D)
 	$(BOOK_Q)dot -Tsvg -o $@ $<
+endif
 
 $(BOOKW)/figures/%.pdf: $(BOOK)/figures/%.svg
 	@mkdir -p $(@D)
