@@ -47,13 +47,15 @@ class Box:
         self.slots = Unlimited()    # grade.py sets a slots.Slots
 
     def run(self, argv, limits, scratch, binds=(), rw_binds=(), env=(),
-            cwd="/tmp", kind="run"):
+            cwd="/tmp", kind="run", exclusive=False):
         """Runs argv; returns a dict: the sandbox's status ("outcome",
         "exit_code", "signal", "leftover", "cpu", "wall", "message") plus
         "stdout", "stderr" and "report" (fd 3), each cut at the cap.
         It starts when self.slots admits a run of this kind (slots.py);
-        the time it waited for that is not part of its limits."""
-        need = self.slots.acquire(kind)
+        the time it waited for that is not part of its limits.  An
+        exclusive run waits until no other sandbox runs, and none starts
+        beside it."""
+        need = self.slots.acquire(kind, exclusive)
         st = {}
         try:
             st = self.run_now(argv, limits, scratch, binds, rw_binds, env,
@@ -61,7 +63,7 @@ class Box:
             return st
         finally:
             self.slots.release(kind, need, st.get("cpu", 0.0),
-                               st.get("wall", 0.0))
+                               st.get("wall", 0.0), exclusive)
 
     def run_now(self, argv, limits, scratch, binds, rw_binds, env, cwd):
         os.makedirs(scratch, exist_ok=True)

@@ -20,6 +20,10 @@ so that no more than four builds a core run at once.
 
 The first sandbox is always admitted, so one that needs more than all
 the cores still runs (alone, as far as this grader goes).
+
+A run that decides a "timeout" is exclusive: it starts when nothing else
+runs, and nothing starts beside it.  A verdict of "too slow" must not be
+the work of the other sandboxes this grader started.
 """
 import threading
 
@@ -35,19 +39,28 @@ class Slots:
         self.load = 0.0             # expected cores in use now
         self.share = {}             # kind -> learnt share of a core
         self.peak = 0               # the most that ran at once
+        self.exclusive = 0          # exclusive runs waiting or running
         self.cond = threading.Condition()
 
     def expected(self, kind):
         return self.share.get(kind, 1.0)
 
-    def acquire(self, kind):
-        """Waits until a run of this kind fits; returns its share, to be
-        given back to release()."""
+    def acquire(self, kind, exclusive=False):
+        """Waits until a run of this kind fits (exclusive: until nothing
+        else runs); returns its share, to be given back to release()."""
         with self.cond:
+            if exclusive:
+                self.exclusive += 1
+                while self.running > 0:
+                    self.cond.wait()
+                self.running += 1
+                self.load += self.cores
+                return self.cores
             while True:
                 need = self.expected(kind)
-                if self.running == 0 or (
-                        self.running < self.most and
+                if self.running == 0 and not self.exclusive or (
+                        0 < self.running < self.most and
+                        not self.exclusive and
                         self.load + need <= self.cores + 1e-9):
                     break
                 self.cond.wait()
@@ -56,12 +69,16 @@ class Slots:
             self.peak = max(self.peak, self.running)
             return need
 
-    def release(self, kind, need, cpu, wall):
+    def release(self, kind, need, cpu, wall, exclusive=False):
         """A run ended: frees its share and learns from what it used.
         A run cut short before it used any time teaches nothing."""
         with self.cond:
             self.running -= 1
             self.load = max(0.0, self.load - need)
+            if exclusive:
+                self.exclusive -= 1
+                self.cond.notify_all()
+                return
             if wall > 0.05:
                 used = min(max(cpu / wall, FLOORS.get(kind, FLOOR)),
                            self.cores)
@@ -76,8 +93,8 @@ class Slots:
 class Unlimited:
     """For callers that run one sandbox at a time (the tests' own)."""
 
-    def acquire(self, kind):
+    def acquire(self, kind, exclusive=False):
         return 0.0
 
-    def release(self, kind, need, cpu, wall):
+    def release(self, kind, need, cpu, wall, exclusive=False):
         pass

@@ -191,17 +191,26 @@ def apart(session, suite, tests):
 
 def alone(session, t):
     """Runs a test in its own sandbox until its status is final: once, and
-    once more if it fails there for the first time."""
+    once more if it fails there for the first time.  After a timeout the
+    run is exclusive (no other sandbox beside it), so that a "timeout"
+    is never the work of the other students' code running at the same
+    time."""
+    exclusive = False
     while t["name"] not in session.done:
         wall = min(session.cfg.test_limits.wall, session.left())
         if wall < MIN_RUN:
             out_of_time(session, t)
             return
-        results, st = run_group(session, t["suite"], [t["name"]], wall)
+        results, st = run_group(session, t["suite"], [t["name"]], wall,
+                                exclusive=exclusive)
         if st["leftover"]:
             note_left_running(session, f"the test {t['name']}")
         r = results[t["name"]]
         r["seconds"] = st["wall"]
+        if r["status"] == "timeout" and not exclusive:
+            t["runs"].append("alone, among other sandboxes: timeout")
+            exclusive = True    # once more with the machine to itself
+            continue
         record(session, t, r, "alone")
 
 
@@ -249,7 +258,7 @@ def note_left_running(session, where):
 
 # ---- one run --------------------------------------------------------------
 
-def run_group(session, suite, names, wall, idle=0):
+def run_group(session, suite, names, wall, idle=0, exclusive=False):
     """Runs the named tests of one suite in one sandbox.  Returns
     ({name: result}, the sandbox's status).  A run of one test always
     gives its result; a run of several gives every result when it ended
@@ -269,7 +278,8 @@ def run_group(session, suite, names, wall, idle=0):
                       "GRADE_TESTS=" + ",".join(names),
                       "HN_CAPTURE_DIR=/tmp",  # the tree is read-only
                       "GRADE_SEAL=" + seal],
-                 kind=f"{suite}:{'alone' if len(names) == 1 else 'suite'}")
+                 kind=f"{suite}:{'alone' if len(names) == 1 else 'suite'}",
+                 exclusive=exclusive)
     with session.lock:
         return judge_run(session, suite, names, st, seal, limits)
 

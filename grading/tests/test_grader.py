@@ -572,15 +572,19 @@ class FakeRuns:
     def __init__(self, script):
         self.script, self.log = script, []
         self.count = {}
+        self.exclusive = []     # the runs asked to have the machine
 
-    def __call__(self, session, suite, names, wall, idle=0):
+    def __call__(self, session, suite, names, wall, idle=0,
+                 exclusive=False):
         self.log.append((suite, tuple(names)))
+        if exclusive:
+            self.exclusive.append(tuple(names))
         results = {}
         for name in names:
             n = self.count.get(name, 0)
             self.count[name] = n + 1
             status = self.script[name][min(n, len(self.script[name]) - 1)]
-            if status == "crash" and len(names) > 1:
+            if status in ("crash", "timeout") and len(names) > 1:
                 break           # the run ends here: the rest in doubt
             status = "crashed" if status == "crash" else status
             results[name] = {"status": status, "output": "",
@@ -612,6 +616,7 @@ def policy(script, budget=100, suites=None):
     finally:
         testruns.run_group = real
     run.finish(rec, None, None)
+    policy.exclusive = fake.exclusive
     return rec, fake.log
 
 
@@ -657,6 +662,20 @@ def after_a_crash_the_tests_in_doubt_run_alone():
                    ("public", ("b",)), ("public", ("c",))], f"runs: {log}")
     expect(statuses(rec) == {"a": "pass", "b": "crashed", "c": "pass"} and
            rec["score"] == 4, f"{rec['tests']}")
+
+
+@t.test
+def a_timeout_is_decided_with_the_machine_to_itself():
+    """A test that times out alone while other sandboxes run is run once
+    more with none beside it: s was only slowed down by the others and
+    passes; h hangs whatever runs beside it, and its timeout stands."""
+    rec, log = policy({"a": ["pass"], "s": ["timeout", "timeout", "pass"],
+                       "h": ["timeout"]})
+    expect(policy.exclusive == [("s",), ("h",)],
+           f"exclusive runs: {policy.exclusive}; all runs: {log}")
+    h = rec["tests"][2]
+    expect(statuses(rec) == {"a": "pass", "s": "pass", "h": "timeout"} and
+           h["runs"][-1] == "alone: timeout", f"{rec['tests']}")
 
 
 @t.test
