@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import threading
+import time
 
 from .slots import Unlimited
 
@@ -55,11 +56,14 @@ class Box:
         the time it waited for that is not part of its limits.  An
         exclusive run waits until no other sandbox runs, and none starts
         beside it."""
+        asked = time.monotonic()
         need = self.slots.acquire(kind, exclusive)
+        waited = time.monotonic() - asked
         st = {}
         try:
             st = self.run_now(argv, limits, scratch, binds, rw_binds, env,
                               cwd)
+            st["waited"] = waited   # for a slot: not the student's time
             return st
         finally:
             self.slots.release(kind, need, st.get("cpu", 0.0),

@@ -71,6 +71,9 @@ class Session:
         # recorded under this lock
         self.lock = threading.RLock()
         self.runs = 0           # each run has its own capture folder
+        # a timeout confirmed with the machine to itself: the code hangs,
+        # and its later timeouts need no such confirmation
+        self.hang_confirmed = False
 
     def left(self):
         return self.end - time.monotonic()
@@ -161,7 +164,9 @@ def together(session, suite, tests, why):
             note_left_running(session, f"the {suite} tests (run together)")
         for t in tests:
             r = results.get(t["name"])
-            if r is not None:
+            # a timeout among other sandboxes decides nothing: alone()
+            # runs the test again, with the machine to itself if need be
+            if r is not None and r["status"] != "timeout":
                 r["seconds"] = round(st["wall"] / len(tests), 3)
                 record(session, t, r, why)
 
@@ -194,7 +199,9 @@ def alone(session, t):
     once more if it fails there for the first time.  After a timeout the
     run is exclusive (no other sandbox beside it), so that a "timeout"
     is never the work of the other students' code running at the same
-    time."""
+    time; once one is confirmed so, the code is known to hang, and its
+    other timeouts stand (a hanging submission does not pay twice).  A
+    budget too short for that run keeps the first timeout."""
     exclusive = False
     while t["name"] not in session.done:
         wall = min(session.cfg.test_limits.wall, session.left())
@@ -207,10 +214,14 @@ def alone(session, t):
             note_left_running(session, f"the test {t['name']}")
         r = results[t["name"]]
         r["seconds"] = st["wall"]
-        if r["status"] == "timeout" and not exclusive:
+        if r["status"] == "timeout" and not exclusive and \
+                not session.hang_confirmed and \
+                session.left() >= session.cfg.test_limits.wall:
             t["runs"].append("alone, among other sandboxes: timeout")
             exclusive = True    # once more with the machine to itself
             continue
+        if exclusive and r["status"] == "timeout":
+            session.hang_confirmed = True
         record(session, t, r, "alone")
 
 
@@ -281,6 +292,9 @@ def run_group(session, suite, names, wall, idle=0, exclusive=False):
                  kind=f"{suite}:{'alone' if len(names) == 1 else 'suite'}",
                  exclusive=exclusive)
     with session.lock:
+        # the time the run waited for a slot is not taken from the
+        # submission's budget
+        session.end += st.get("waited", 0.0)
         return judge_run(session, suite, names, st, seal, limits)
 
 
