@@ -1,7 +1,8 @@
 /*
  * Lab 15 hidden tests: many descriptors passed in turn leave none
- * behind, and a server that turned SO_PASSCRED on for its listening
- * socket gets the credentials of what its clients send.
+ * behind (each pass waits at most 1 s for what send_fd sent), and a
+ * server that turned SO_PASSCRED on for its listening socket gets the
+ * credentials of what its clients send.
  */
 #include "../lab15test.h"
 
@@ -34,6 +35,10 @@ static void many_descriptors_leave_none_behind(void **state)
 
 		TK_EXPECT(send_fd(sv[0], file) == 0, "send_fd failed on pass "
 			  "%d: %s (section 15.7)", i + 1, strerror(errno));
+		TK_EXPECT(tk_readable(sv[1], 1000), "pass %d: send_fd "
+			  "returned 0 but nothing arrived within 1 s: on a "
+			  "stream socket a message with no data byte carries "
+			  "no descriptor either (section 15.7)", i + 1);
 		got = recv_fd(sv[1]);
 		TK_EXPECT(got >= 0 && same_file(got, file), "pass %d: recv_fd "
 			  "gave %d (%s) (section 15.7)", i + 1, got,
