@@ -23,23 +23,36 @@ static hn_net *web_net;
 static char web_root[256];      /* the document tree */
 
 /* A file of the document tree: SIZE bytes from a seeded generator
- * (bytes of every value, so nothing text-only survives by luck). */
+ * (bytes of every value, so nothing text-only survives by luck).  The
+ * bytes of each seed are made once and kept for the tests after: every
+ * test writes the same tree. */
 static void web_file(const char *name, size_t size, unsigned seed)
 {
+	static unsigned char *made[32];
+	static size_t made_size[32];
+	static unsigned made_seed[32];
 	char path[512];
-	unsigned char *buf = malloc(size ? size : 1);
+	unsigned char *buf;
+	unsigned slot = seed % 32;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", web_root, name);
-	for (size_t i = 0; i < size; i++) {
-		seed = seed * 1103515245u + 12345u;
-		buf[i] = (unsigned char)(seed >> 16);
+	if (made[slot] == NULL || made_size[slot] != size ||
+	    made_seed[slot] != seed) {
+		free(made[slot]);
+		buf = made[slot] = malloc(size ? size : 1);
+		made_size[slot] = size;
+		made_seed[slot] = seed;
+		for (size_t i = 0; i < size; i++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[i] = (unsigned char)(seed >> 16);
+		}
 	}
+	buf = made[slot];
 	f = fopen(path, "w");
 	TK_EXPECT(f != NULL && fwrite(buf, 1, size, f) == size,
 		  "could not write %s", path);
 	fclose(f);
-	free(buf);
 }
 
 /* The tree every test serves: an HTML page, small and big files. */
