@@ -35,7 +35,7 @@ static int own_accept(int lfd, int timeout_ms, hn_proc *p)
 }
 
 /* Reads a request (up to its blank line) from fd, at most timeout_ms,
- * and once it has begun at most 500 ms for each next piece (a client
+ * and once it has begun at most 1 s for each next piece (a client
  * sending the rest sends it at once); NUL-terminated in buf, its length
  * returned. */
 static size_t own_request(int fd, char *buf, size_t size, int timeout_ms)
@@ -48,8 +48,8 @@ static size_t own_request(int fd, char *buf, size_t size, int timeout_ms)
 	while (len < size - 1 && strstr(buf, "\r\n\r\n") == NULL) {
 		long long left = end - tk_now_ms();
 
-		if (len > 0 && left > 500)
-			left = 500;
+		if (len > 0 && left > 1000)
+			left = 1000;
 		if (left <= 0 || !tk_readable(fd, (int)left))
 			break;
 		if ((n = read(fd, buf + len, size - 1 - len)) <= 0)
@@ -230,7 +230,7 @@ static void at_most_n_connections(void **state)
 		TK_EXPECT(!tk_readable(lfd, 50), "webcli -n 2 opened a third "
 			  "connection while two were open: at most N at "
 			  "once, the rest wait their turn (16.5)");
-		own_request(open[0], req, sizeof(req), 500);
+		own_request(open[0], req, sizeof(req), 1000);
 		own_reply(open[0], "x\n");
 		memmove(open, open + 1, sizeof(open[0]) * 4);
 		nopen--;
