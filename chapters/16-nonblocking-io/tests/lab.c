@@ -223,7 +223,7 @@ static void at_most_n_connections(void **state)
 			TK_EXPECT(open[nopen] >= 0, "with -n 2, after %d files "
 				  "served and %d connections open, webcli "
 				  "opened no more (within 3 s, or before it "
-				  "sat idle for 1.5 s)%s%s", served,
+				  "sat idle for 1 s)%s%s", served,
 				  nopen, said(p), webcli_diagnosis(p));
 			nopen++;
 		}

@@ -86,7 +86,7 @@ static unsigned long long webcli_segments(void)
  * something that will not come (a select() that does not look at the
  * socket, a request the server waits to see the end of).  A working
  * client here is never that long without a segment. */
-#define WEBCLI_STALL_MS 1500
+#define WEBCLI_STALL_MS 1000
 
 /* Waits for webcli at most timeout_ms, and less when it is stuck (no
  * segment in or out of the client host for WEBCLI_STALL_MS): its wait
