@@ -54,6 +54,13 @@ $(foreach f,$3,
 $(B)/starter-src/lab-$1/$f: $4/$f tools/derive.py
 	@mkdir -p $$(@D) && $$(PY) tools/derive.py --file $$< $$@
 )
+# make bench: the wall time of the lab's public tests against the
+# reference (BENCH labNN.ref_wall; at most 2 s unless its issue says).
+BENCHES += bench-lab$1
+.PHONY: bench-lab$1
+bench-lab$1: build-lab-$1-ref
+	@$$(PY) tools/testrun.py --build $$(B) --lab-run $1 --variant ref \
+	  --bench
 .PHONY: lab-$1
 lab-$1: deps
 	@$$(MAKE) -s --no-print-directory build-lab-$1-$$(if $$(REF),ref,student) \

@@ -6,6 +6,7 @@
       tools/mutants.py); last line "N passed, N failed"
   testrun.py --build B --lab-run NN --variant student|ref [--hidden]
       a student's run of one lab: each test in words, with sections to reread
+      (--bench: only its wall time, as BENCH labNN.VARIANT_wall)
 Options: --junit FILE (JUnit XML of every result), --json FILE.
 """
 import argparse
@@ -448,11 +449,24 @@ def main():
     ap.add_argument("--variant", default="student")
     ap.add_argument("--hidden", action="store_true")
     ap.add_argument("--no-mutants", action="store_true")
+    ap.add_argument("--bench", action="store_true")
     ap.add_argument("--junit")
     ap.add_argument("--json")
     ap.add_argument("--edition", default="full", choices=["full",
                                                            "student"])
     args = ap.parse_args()
+    if args.lab_run and args.bench:
+        # BENCH labNN.ref_wall: the lab's run, timed, its report unseen
+        start = time.monotonic()
+        with open(os.devnull, "w") as quiet:
+            real, sys.stdout = sys.stdout, quiet
+            try:
+                rc = lab_run(args)
+            finally:
+                sys.stdout = real
+        print(f"BENCH lab{args.lab_run}.{args.variant}_wall "
+              f"{time.monotonic() - start:.2f} s")
+        return rc
     if args.lab_run:
         return lab_run(args)
     ms = manifests()

@@ -17,17 +17,6 @@ $(eval $(call lab,01,$(CH01),daytime.c,chapters/$(CH01)/lab,daytime,,))
 -include $(wildcard $(B)/obj/chapters/$(CH01)/*.d \
 	$(B)/obj/chapters/$(CH01)/*/*.d $(B)/obj/chapters/$(CH01)/*/*/*.d)
 
-# make bench: the wall time of `make lab-01 REF=1` (the public tests
-# against the reference, scenarios included): a few seconds at most.
-.PHONY: bench-lab01
-BENCHES += bench-lab01
-bench-lab01: build-lab-01-ref
-	@$(PY) -c 'import subprocess, sys, time; t = time.monotonic(); \
-	  r = subprocess.run(["$(PY)", "tools/testrun.py", "--build", "$(B)", \
-	    "--lab-run", "01", "--variant", "ref"], stdout=subprocess.DEVNULL); \
-	  print("BENCH lab01.ref_wall %.2f s" % (time.monotonic() - t)); \
-	  sys.exit(r.returncode)'
-
 # make bench: daytime exchanges per second between two harness hosts,
 # through the chapter's iterative server (tests/bench_daytime.c).
 CH01_BENCH := $(B)/ch/$(CH01)/tests/bench_daytime

@@ -14,13 +14,3 @@ $(eval $(call lab,02,$(CH02),capscan.c,chapters/$(CH02)/lab,capscan,,-lpcap))
 -include $(wildcard $(B)/obj/chapters/$(CH02)/*.d \
 	$(B)/obj/chapters/$(CH02)/*/*.d $(B)/obj/chapters/$(CH02)/*/*/*.d)
 
-# make bench: the wall time of `make lab-02 REF=1` (the public tests
-# against the reference, scenarios included): a few seconds at most.
-.PHONY: bench-lab02
-BENCHES += bench-lab02
-bench-lab02: build-lab-02-ref
-	@$(PY) -c 'import subprocess, sys, time; t = time.monotonic(); \
-	  r = subprocess.run(["$(PY)", "tools/testrun.py", "--build", "$(B)", \
-	    "--lab-run", "02", "--variant", "ref"], stdout=subprocess.DEVNULL); \
-	  print("BENCH lab02.ref_wall %.2f s" % (time.monotonic() - t)); \
-	  sys.exit(r.returncode)'

@@ -33,18 +33,6 @@ $(B)/lab-05/$1/sumsrv: $(CH05_SUMMAIN) $$(LAB_05_$1_OBJS) $(B)/liblnp.a
 endef
 $(foreach v,student ref starter,$(eval $(call ch05_sumsrv,$v)))
 
-# `make bench`: the wall time of `make lab-05 REF=1`, scenarios included
-# (target: at most 3 s on a 2-core machine).
-BENCHES += bench-lab05
-.PHONY: bench-lab05
-bench-lab05: build-lab-05-ref
-	@start=$$EPOCHREALTIME; \
-	  $(MAKE) -s --no-print-directory lab-05 REF=1 >/dev/null 2>&1; \
-	  rc=$$?; end=$$EPOCHREALTIME; \
-	  awk -v s="$$start" -v e="$$end" \
-	    'BEGIN { printf "BENCH lab05.ref_wall %.2f s\n", e - s }'; \
-	  exit $$rc
-
 # `make fuzz`: lab 5's sum_reply() (the reference) against an independent
 # reading of the protocol (tests/fuzz_sum.c), under ASan and UBSan, for
 # FUZZ_TIME seconds; fails on a crash, a sanitizer report or a wrong reply.

@@ -12,13 +12,3 @@ $(B)/ch/$(CH14)/tests/advio: \
 # program of its own).
 $(eval $(call lab,14,$(CH14),timeo.c,chapters/$(CH14)/lab,,,))
 
-# make bench: the wall time of `make lab-14 REF=1` (the public tests
-# against the reference), which must stay within a few seconds.
-.PHONY: bench-lab14
-BENCHES += bench-lab14
-bench-lab14: build-lab-14-ref
-	@$(PY) -c 'import subprocess, sys, time; t = time.monotonic(); \
-	  r = subprocess.run(["$(PY)", "tools/testrun.py", "--build", "$(B)", \
-	    "--lab-run", "14", "--variant", "ref"], stdout=subprocess.DEVNULL); \
-	  print("BENCH lab14.ref_wall %.2f s" % (time.monotonic() - t)); \
-	  sys.exit(r.returncode)'

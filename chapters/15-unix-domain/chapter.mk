@@ -13,13 +13,3 @@ $(B)/ch/$(CH15)/tests/unix: \
 # program of its own).
 $(eval $(call lab,15,$(CH15),fdpass.c,chapters/$(CH15)/lab,,,))
 
-# make bench: the wall time of `make lab-15 REF=1` (the public tests
-# against the reference), which must stay within a few seconds.
-.PHONY: bench-lab15
-BENCHES += bench-lab15
-bench-lab15: build-lab-15-ref
-	@$(PY) -c 'import subprocess, sys, time; t = time.monotonic(); \
-	  r = subprocess.run(["$(PY)", "tools/testrun.py", "--build", "$(B)", \
-	    "--lab-run", "15", "--variant", "ref"], stdout=subprocess.DEVNULL); \
-	  print("BENCH lab15.ref_wall %.2f s" % (time.monotonic() - t)); \
-	  sys.exit(r.returncode)'

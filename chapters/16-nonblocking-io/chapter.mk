@@ -11,18 +11,11 @@ $(B)/ch/$(CH16)/tests/nonb: \
 # Lab 16: the student writes webcli.c, a whole program.
 $(eval $(call lab,16,$(CH16),webcli.c,chapters/$(CH16)/lab,webcli,,))
 
-# make bench: the wall time of `make lab-16 REF=1` (the public tests
-# against the reference), and the web client's speed-up with 8
+# make bench: the web client's speed-up with 8
 # connections at once over 8 one after the other (printed by the
 # reference's public tests, which measure it against nginx on a slow
 # link).
-.PHONY: bench-lab16 bench-ch16
-BENCHES += bench-lab16 bench-ch16
-bench-lab16: build-lab-16-ref
-	@$(PY) -c 'import subprocess, sys, time; t = time.monotonic(); \
-	  r = subprocess.run(["$(PY)", "tools/testrun.py", "--build", "$(B)", \
-	    "--lab-run", "16", "--variant", "ref"], stdout=subprocess.DEVNULL); \
-	  print("BENCH lab16.ref_wall %.2f s" % (time.monotonic() - t)); \
-	  sys.exit(r.returncode)'
+.PHONY: bench-ch16
+BENCHES += bench-ch16
 bench-ch16: build-lab-16-ref
 	@TK_BENCH=1 $(B)/lab-16/ref/public 2>&1 | grep '^BENCH ch16'
