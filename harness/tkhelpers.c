@@ -122,7 +122,8 @@ static const char *why_not(hn_proc *p, int waited_ms, bool *stuck)
 			snprintf(why, sizeof(why), "it was killed by signal %d "
 				 "(%s%s)", sig, strsignal(sig),
 				 sig == SIGKILL || sig == SIGSEGV ?
-				 ": out of memory, over the memory limit?" : "");
+				 ": out of memory, over the memory limit?" :
+				 "");
 		return why;
 	}
 	if (getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
@@ -409,7 +410,8 @@ static bool same_end(const struct sockaddr_storage *a,
 	if (a->ss_family != b->ss_family)
 		return false;
 	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+		const struct sockaddr_in *x = (const void *)a;
+		const struct sockaddr_in *y = (const void *)b;
 
 		return x->sin_port == y->sin_port &&
 		       x->sin_addr.s_addr == y->sin_addr.s_addr;

@@ -558,7 +558,8 @@ static int udp_lost(struct run *r)
  * process of its own answers. */
 
 #define CH14 "14-advanced-io"
-#define SERVER_PUSH "tcp and src host 192.0.2.2 and tcp[tcpflags] & tcp-push != 0"
+#define SERVER_PUSH \
+	"tcp and src host 192.0.2.2 and tcp[tcpflags] & tcp-push != 0"
 
 /* 14.3: conntimeo -k 4000 300 to a silent host: SIGALRM ends connect()
  * at 300 ms, the kernel's SYNs go on every second while the program

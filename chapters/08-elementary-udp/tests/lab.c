@@ -54,7 +54,8 @@ static void replies_are_printed(void **state)
 	TK_EXPECT(strcmp(hn_stdout(cli), "a longer line\ntwo\n") == 0, "the "
 		  "client sent \"a longer line\" and \"two\", got them "
 		  "echoed, and printed \"%s\"%s (see 8.5)",
-		  tk_shown(hn_stdout(cli)), strstr(hn_stdout(cli), "two\nnger") ?
+		  tk_shown(hn_stdout(cli)),
+		  strstr(hn_stdout(cli), "two\nnger") ?
 		  ": the second reply was printed with the tail of the first;"
 		  " recvfrom() does not end what it receives with a NUL" :
 		  "");
@@ -83,9 +84,10 @@ static void lost_request_is_sent_again(void **state)
 		  tk_now_ms() - start);
 	Sendto(fd, buf, 7, 0, (struct sockaddr *)&from, sizeof(from));
 	TK_EXPECT(tk_exited(cli, 2000) && hn_exit_status(cli) == 0 &&
-		  strcmp(hn_stdout(cli), "hello?\n") == 0, "after a lost request "
-		  "and a retry, the client printed \"%s\" (status %d; "
-		  "stderr: %s)", hn_stdout(cli), hn_exit_status(cli), hn_stderr(cli));
+		  strcmp(hn_stdout(cli), "hello?\n") == 0, "after a lost "
+		  "request and a retry, the client printed \"%s\" (status "
+		  "%d; stderr: %s)", hn_stdout(cli), hn_exit_status(cli),
+		  hn_stderr(cli));
 }
 
 static void gives_up_after_bounded_retries(void **state)
@@ -150,8 +152,8 @@ static void stranger_answers_first(int family)
 	expect_server_believed(cli, server);
 	TK_EXPECT(strcmp(hn_stdout(cli), "real!\n") == 0, "a stranger answered "
 		  "\"forged!\" before the server answered \"real!\"; the "
-		  "client printed \"%s\" (stderr: %s)", tk_shown(hn_stdout(cli)),
-		  hn_stderr(cli));
+		  "client printed \"%s\" (stderr: %s)",
+		  tk_shown(hn_stdout(cli)), hn_stderr(cli));
 	Close(stranger);
 }
 
