@@ -4,10 +4,7 @@
  * its old connections are in TIME_WAIT, and tells a dead peer (keepalive
  * gave up) from one that reset, closing both and serving on.
  */
-#include "lnp.h"
-#include "harness.h"
-#include "testkit.h"
-#include "tkhelpers.h"
+#include "lab07test.h"
 
 static hn_net *net;
 static const char *server_ip;   /* host b's address */
@@ -123,32 +120,6 @@ static void echoes_and_reports_peers(void **state)
 		  "not print \"peer ... closed\" when a client closed");
 }
 
-/* The server's end of the test's connection fd (it printed "connected")
- * has keepalive on with the timers of -k IDLE,INTVL,CNT, read from the
- * socket itself: no timer is waited for. */
-static void expect_keepalive(hn_proc *srv, int fd, int idle, int intvl,
-			     int cnt)
-{
-	int s = tk_server_end_of(hn_pid(srv), fd), on, i, v, c;
-
-	TK_EXPECT(s >= 0, "the server printed \"connected\" but holds no "
-		  "socket connected to the client");
-	on = tk_sockopt_int(s, SOL_SOCKET, SO_KEEPALIVE);
-	i = tk_sockopt_int(s, IPPROTO_TCP, TCP_KEEPIDLE);
-	v = tk_sockopt_int(s, IPPROTO_TCP, TCP_KEEPINTVL);
-	c = tk_sockopt_int(s, IPPROTO_TCP, TCP_KEEPCNT);
-	close(s);
-	TK_EXPECT(on == 1, "SO_KEEPALIVE is off on the socket accept() "
-		  "returned for a client, so no probe will ever be sent on "
-		  "it: turn it on, at level SOL_SOCKET, on that socket (see "
-		  "7.5)");
-	TK_EXPECT(i == idle && v == intvl && c == cnt, "with -k %d,%d,%d the "
-		  "server's connection with a client has TCP_KEEPIDLE %d, "
-		  "TCP_KEEPINTVL %d, TCP_KEEPCNT %d (the kernel's defaults "
-		  "are 7200, 75, 9): set each from -k on the connected "
-		  "socket, at level IPPROTO_TCP (see 7.5)", idle, intvl, cnt,
-		  i, v, c);
-}
 
 static void keepalive_set_on_each_connection(void **state)
 {
@@ -158,7 +129,8 @@ static void keepalive_set_on_each_connection(void **state)
 	(void)state;
 	TK_EXPECT(tk_saw(srv, "connected", 2000), "no \"peer ... "
 		  "connected\" line; the server said: %s", hn_stderr(srv));
-	expect_keepalive(srv, fd, 20, 3, 4);
+	expect_keepalive(srv, fd, 20, 3, 4, "the socket accept() returned "
+			 "for a client");
 	Close(fd);
 }
 
@@ -239,7 +211,9 @@ static void dead_peer_found_by_keepalive(void **state)
 	Writen(fd, "still here\n", 11);
 	TK_EXPECT(tk_read_line(fd, buf, sizeof(buf), 2000) == 11,
 		  "the server did not echo");
-	expect_keepalive(srv, fd, 1, 1, 1);     /* before waiting for it */
+	/* before waiting for it */
+	expect_keepalive(srv, fd, 1, 1, 1, "the socket accept() returned "
+			 "for a client");
 	TK_EXPECT(tk_saw(srv, "connected", 2000), "no \"peer ... "
 		  "connected\" line");
 	hn_leave(net);          /* the test must not be in a when a dies */
