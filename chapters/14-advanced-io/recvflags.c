@@ -110,6 +110,27 @@ static void outq(int a, int b)
 	/* end outq */
 }
 
+static void sndtimeo(int a)
+{
+	static char more[4096];
+	struct timeval tv = { 0, 200000 };
+	struct timespec t0, t1;
+	long ms;
+	ssize_t n;
+
+	/* include sndtimeo */
+	Setsockopt(a, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	n = send(a, more, sizeof(more), 0);     /* the buffer is full */
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+	     (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	printf("send(4096), buffer full, SO_SNDTIMEO 200 ms = %s\n", said(n));
+	printf("it waited about 200 ms (195 ms to 1 s): %s\n",
+	       ms >= 195 && ms < 1000 ? "yes" : "no");
+	/* end sndtimeo */
+}
+
 static void nosignal(int a, int b)
 {
 	ssize_t n;
@@ -133,6 +154,7 @@ int main(void)
 	peek_and_queued(a, b);
 	waitall(a, b);
 	outq(a, b);
+	sndtimeo(a);
 	Close(a);
 	Close(b);
 	pair(&a, &b);
