@@ -309,6 +309,9 @@ static void small_buffers_mean_little_in_flight(void **state)
 	if (asprintf(&text, "$ stallserv -r 4096 9877 &\n"
 		     "$ bufwin -s 4096 127.0.0.1 9877\n%s", small_out) < 0)
 		abort();
+	/* how the kernel packs the writes into buffers varies: 10240 and
+	 * 12288 bytes are both seen; the bound is checked above */
+	text = tk_scrub(text, "wrote [0-9]+ bytes", "wrote N bytes");
 	tk_transcript(CH, "bufwin", text);
 	free(text);
 	free(small_out);
