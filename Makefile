@@ -1,6 +1,7 @@
 # The workbook's one entry point.  `make help` lists the targets.
 #
-# Everything is built out of tree under build/ (build/san/ for SAN=1).
+# Everything is built out of tree under build/ (build/san/ for SAN=1,
+# build/tsan/ for TSAN=1).
 # Each part of the tree adds its own rules from a fragment:
 #   lib/lib.mk, harness/harness.mk, chapters/*/chapter.mk, book/book.mk,
 #   grading/grading.mk.  tools/rules.mk holds the shared rule templates.
@@ -14,6 +15,12 @@ ifeq ($(SAN),1)
 B        := build/san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
+else ifeq ($(TSAN),1)
+# ThreadSanitizer: `make TSAN=1 test` builds and runs only the suites and
+# labs that use threads (TSAN_SUITES, TSAN_LABS), since TSan cannot be
+# mixed with ASan and the other chapters have nothing for it to watch.
+B        := build/tsan
+SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
 else
 B        := build
 SANFLAGS :=
@@ -30,6 +37,8 @@ CMOCKA   := -lcmocka
 # Collected by the fragments.
 PROGRAMS    :=   # every example program
 TEST_SUITES :=   # every cmocka binary that `make test` runs (not labs)
+TSAN_SUITES :=   # the suites that use threads (`make TSAN=1 test`)
+TSAN_LABS   :=   # the labs whose programs use threads
 LABS        :=   # every lab number (03, 05, ...)
 BENCHES     :=   # every benchmark target
 FUZZERS     :=   # every fuzz target
@@ -58,7 +67,7 @@ help: ## list the targets, one line each
 	  awk -F'|' '{ printf "  %-24s %s\n", $$1, $$2 }' | sed 's/^  //'
 	@printf "  %-24s %s\n" "lab-NN" "build your labs/lab-NN/ and run its public tests" \
 	  "lab-NN REF=1" "the same tests against the reference solution"
-	@echo "Options: SAN=1 (ASan+UBSan build), JOBS=N (test parallelism), V=1 (verbose)"
+	@echo "Options: SAN=1 (ASan+UBSan build), TSAN=1 (ThreadSanitizer, threaded suites), JOBS=N (test parallelism), V=1 (verbose)"
 	@echo "Labs here: $(LABS)"
 
 deps: ## check (and, as root, install) the Debian packages needed
@@ -67,7 +76,16 @@ deps: ## check (and, as root, install) the Debian packages needed
 all: deps ## build the library, the harness, every example and test
 	@$(MAKE) -s --no-print-directory -j$(JOBS) build-all
 
+# With TSAN=1 only the threaded suites and labs (and the programs they
+# run, TSAN_PROGRAMS) are built and run.
+ifeq ($(TSAN),1)
+TEST_SUITES := $(TSAN_SUITES)
+LABS        := $(TSAN_LABS)
+build-all: $(TSAN_PROGRAMS) $(TSAN_SUITES) \
+  $(foreach l,$(TSAN_LABS),build-lab-$l-ref)
+else
 build-all: $(PROGRAMS) $(TEST_SUITES) $(ALL_LAB_BUILDS)
+endif
 
 test: deps ## build and run everything; ends with "N passed, N failed"
 	@$(MAKE) -s --no-print-directory -j$(JOBS) build-all

@@ -5,7 +5,7 @@
 #ifndef LAB16_H
 #define LAB16_H
 
-#include "web16.h"
+#include "tkweb.h"
 
 /* Starts webcli (the student's, next to the test binary) in the client
  * host with ARGS (up to 40, NULL-ended).  webcli_run() also waits for

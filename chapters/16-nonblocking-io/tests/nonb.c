@@ -5,7 +5,7 @@
  * rival that takes the connection, with a blocking and a non-blocking
  * listener), and lab 16's web client against nginx, compared with curl.
  */
-#include "web16.h"
+#include "tkweb.h"
 
 #define CH "16-nonblocking-io"
 

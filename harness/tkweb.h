@@ -1,13 +1,14 @@
 /*
- * web16.h - chapter 16's web tests (the chapter's suite and lab 16's):
- * a network of two hosts, client 192.0.2.1 and server 192.0.2.2; nginx
- * started in the server host as an ordinary program (generated
- * nginx.conf, pid file, logs and temporary files in a fresh directory of
- * the sandbox's tmpfs, `daemon off`); a generated document tree; curl
- * as the independent client to compare with.
+ * tkweb.h - the test kit's web server, for the tests of chapters 16 and
+ * 26 (their suites and labs 16 and 26): a network of two hosts,
+ * client 192.0.2.1 and server 192.0.2.2; nginx started in the server
+ * host as an ordinary program (generated nginx.conf, pid file, logs and
+ * temporary files in a fresh directory of the sandbox's tmpfs, `daemon
+ * off`); a generated document tree; curl as the independent client to
+ * compare with.
  */
-#ifndef WEB16_H
-#define WEB16_H
+#ifndef TKWEB_H
+#define TKWEB_H
 
 #include "lnp.h"
 #include "harness.h"
