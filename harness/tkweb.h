@@ -27,6 +27,7 @@ static char web_root[256];      /* the document tree */
  * (bytes of every value, so nothing text-only survives by luck).  The
  * bytes of each seed are made once and kept for the tests after: every
  * test writes the same tree. */
+__attribute__((unused))
 static void web_file(const char *name, size_t size, unsigned seed)
 {
 	static unsigned char *made[32];
@@ -57,6 +58,7 @@ static void web_file(const char *name, size_t size, unsigned seed)
 }
 
 /* The tree every test serves: an HTML page, small and big files. */
+__attribute__((unused))
 static void web_tree(void)
 {
 	char path[512];
@@ -116,6 +118,7 @@ static const char nginx_conf[] =
 	"}\n";
 
 /* The network, the tree and nginx, ready. */
+__attribute__((unused))
 static hn_proc *web_up(void)
 {
 	static const char *const args[] = { "-e", "%DIR%/error.log", "-p",
@@ -145,6 +148,7 @@ static hn_proc *web_up(void)
 
 /* A fresh, empty directory for one client's files (the last four
  * stay valid). */
+__attribute__((unused))
 static char *web_outdir(const char *who)
 {
 	static char dirs[4][256];
@@ -158,6 +162,7 @@ static char *web_outdir(const char *who)
 }
 
 /* The whole of a file, malloc'd (*len its size), or NULL. */
+__attribute__((unused))
 static char *web_slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "r");
@@ -177,6 +182,7 @@ static char *web_slurp(const char *path, size_t *len)
 }
 
 /* curl fetches PATH from nginx, from the client host, into DIR/NAME. */
+__attribute__((unused))
 static void web_curl(const char *dir, const char *path)
 {
 	const char *name = strrchr(path, '/') + 1;

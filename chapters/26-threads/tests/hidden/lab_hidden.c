@@ -1,0 +1,50 @@
+/*
+ * Lab 26 hidden tests: webthr over IPv6, and with one thread at a time.
+ */
+#include "../lab26.h"
+
+static void fetches_over_ipv6(void **state)
+{
+	static char *argv[8];
+	char *dir = web_outdir("mine");
+	hn_proc *p;
+	int st;
+
+	(void)state;
+	web_up();
+	argv[0] = tk_sibling("webthr");
+	argv[1] = "2001:db8:1::2";
+	argv[2] = "8080";
+	argv[3] = dir;
+	argv[4] = "/page2.bin";
+	argv[5] = "/index.html";
+	argv[6] = NULL;
+	p = hn_spawn(web_net, "client", argv, NULL);
+	st = hn_exited_within(p, 8000);
+	TK_EXPECT(st == 0, "webthr over IPv6 exited with %d: \"%s\"",
+		  tk_exit_code(p), tk_chomp(hn_stdout(p)));
+	TK_EXPECT(tk_saw(p, "/page2.bin: 200, 20000 bytes", 0) &&
+		  tk_saw(p, "/index.html: 200,", 0), "webthr over IPv6 "
+		  "said \"%s\"", tk_chomp(hn_stdout(p)));
+}
+
+static void one_thread_at_a_time(void **state)
+{
+	const char *paths[] = { "/img2.bin", "/img3.bin", "/img4.bin",
+				"/page1.bin", NULL };
+
+	(void)state;
+	web_up();
+	webthr_like_curl("1", paths, 8000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TK_TEST(fetches_over_ipv6),
+		TK_TEST(one_thread_at_a_time),
+	};
+
+	hn_init();
+	return TK_RUN("lab26-hidden", tests);
+}
