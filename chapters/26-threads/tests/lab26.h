@@ -282,8 +282,10 @@ static struct fetchset *fake_set(int n, int maxconn)
 {
 	static char *paths[MAXF] = { "/f0", "/f1", "/f2", "/f3", "/f4",
 				     "/f5", "/f6", "/f7" };
-	struct fetchset *fs = calloc(1, sizeof(*fs));   /* kept: a stuck
-							 * thread may use it */
+	static struct fetchset sets[16];        /* never reused: a stuck
+						 * thread may still use one */
+	static int nsets;
+	struct fetchset *fs = &sets[nsets++ % 16];
 
 	__real_pthread_mutex_lock(&gate_mutex);
 	memset(gate_open, 0, sizeof(gate_open));
@@ -292,8 +294,13 @@ static struct fetchset *fake_set(int n, int maxconn)
 	memset(fail_it, 0, sizeof(fail_it));
 	running = most_running = 0;
 	__real_pthread_mutex_unlock(&gate_mutex);
+	static struct file *files[16];
+	static int nfiles_made;
+
 	fetchset_init(fs, "192.0.2.2", "8080", "/nonexistent", maxconn,
 		      paths, n);
+	free(files[nfiles_made % 16]);          /* kept until then */
+	files[nfiles_made++ % 16] = fs->files;
 	fs->fetch = fake_fetch;
 	atomic_store(&nmade, 0);
 	atomic_store(&njoined_ok, 0);
@@ -335,8 +342,11 @@ static void *runner_main(void *arg)
 
 static struct runner *runner_start(struct fetchset *fs, bool all)
 {
-	struct runner *r = calloc(1, sizeof(*r));       /* kept, as fs */
+	static struct runner runners[16];       /* kept, as the sets */
+	static int nrunners;
+	struct runner *r = &runners[nrunners++ % 16];
 
+	memset(r, 0, sizeof(*r));
 	r->fs = fs;
 	r->all = all;
 	__real_pthread_create(&r->tid, NULL, runner_main, r);
