@@ -243,9 +243,10 @@ static void webthr_transcript(void **state)
  * echo, the end).  Microseconds per connection. */
 static double per_connection_us(hn_proc *srv, int port, int n)
 {
-	long long start = tk_now_ms();
+	struct timespec a, b;
 
 	(void)srv;
+	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (int i = 0; i < n; i++) {
 		int fd = tk_connect_here(TK_LOOPBACK, port);
 
@@ -253,23 +254,35 @@ static double per_connection_us(hn_proc *srv, int port, int n)
 			  "%d: \"%s\"", i, tk_last_echo());
 		close(fd);
 	}
-	return (double)(tk_now_ms() - start) * 1000.0 / n;
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return ((double)(b.tv_sec - a.tv_sec) * 1e6 +
+		(double)(b.tv_nsec - a.tv_nsec) / 1e3) / n;
 }
 
+/* Rounds of N connections to one server then N to the other;
+ * the best round of each (the machine is shared: a round that another
+ * program slowed down says nothing about the server). */
 static void thread_against_fork_per_client(void **state)
 {
-	int n = getenv("TK_BENCH") ? 2000 : 300, port;
-	hn_proc *thr = server("tcpservthr", NULL, &port);
-	double t_thr, t_fork;
-	hn_proc *frk;
+	int n = getenv("TK_BENCH") ? 400 : 30, pt, pf;
+	double t_thr = 1e9, t_fork = 1e9, t;
 
 	(void)state;
-	t_thr = per_connection_us(thr, port, n);
-	frk = tk_run("05-tcp-client-server", "echosrv_v3", "0", NULL);
-	port = tk_listening_port(frk, 3000);
-	t_fork = per_connection_us(frk, port, n);
+	hn_proc *thr = server("tcpservthr", NULL, &pt);
+	hn_proc *frk = tk_run("05-tcp-client-server", "echosrv_v3", "0",
+			      NULL);
+
+	pf = tk_listening_port(frk, 3000);
+	for (int round = 0; round < 5; round++) {
+		if ((t = per_connection_us(thr, pt, n)) < t_thr)
+			t_thr = t;
+		if ((t = per_connection_us(frk, pf, n)) < t_fork)
+			t_fork = t;
+	}
 	fprintf(stderr, "BENCH ch26.thread_per_client_us %.0f us\n"
 		"BENCH ch26.fork_per_client_us %.0f us\n", t_thr, t_fork);
+	TK_EXPECT(hn_exit_status(frk) == -1 && hn_exit_status(thr) == -1,
+		  "a server ended during the measurement");
 }
 
 int main(void)
