@@ -96,7 +96,7 @@ static void race_scene(struct scene *s, const char *prog)
 static void connfd_race_forced(void **state)
 {
 	struct scene s;
-	const char *a, *b;
+	char *a, *b;
 	FILE *tr = tk_transcript_open();
 
 	(void)state;
@@ -105,6 +105,8 @@ static void connfd_race_forced(void **state)
 	b = hn_next_line(s.srv, "serves descriptor", 2000);
 	TK_EXPECT(a != NULL && b != NULL, "tcpservrace's two threads did "
 		  "not both start: %s", tk_chomp(hn_stdout(s.srv)));
+	free(a);
+	free(b);
 	TK_EXPECT(strstr(hn_stdout(s.srv), "serves descriptor 5\n"
 			 "a thread serves descriptor 5\n") != NULL,
 		  "expected both threads to serve descriptor 5, the second "
