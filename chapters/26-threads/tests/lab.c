@@ -14,8 +14,13 @@ static void file_done_counts_then_signals(void **state)
 	(void)state;
 	f->state = F_RUNNING;
 	my_file = f;
+	my_locks = 0;
 	file_done(f);
 	EXPECT_RULES_KEPT();
+	TK_EXPECT(my_locks > 0, "file_done() never locked fs->mutex: its "
+		  "change to the state and to ndone can interleave with the "
+		  "main thread's test of ndone and its wait, and the wake-up "
+		  "is lost (see 26.7)");
 	TK_EXPECT(f->state == F_DONE, "after file_done() the file's state "
 		  "is %d, not F_DONE: wait_done() looks for DONE files (see "
 		  "26.8)", (int)f->state);
