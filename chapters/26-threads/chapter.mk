@@ -48,7 +48,9 @@ TSAN_PROGRAMS += $(foreach p,$(CH26_PROGRAMS) webthr tcpservrace-tsan,$(B)/ch/$(
   $(B)/ch/05-tcp-client-server/echosrv_v3
 
 # make bench: a thread per client against a process per client
-# (measured by the suite: 500 connections, one line each).
+# (measured by the suite: five rounds of 400 connections, one line
+# each, the best round of each), and six threads against one on a slow
+# server.
 .PHONY: bench-ch26
 BENCHES += bench-ch26
 bench-ch26: $(B)/ch/$(CH26)/tests/threads

@@ -240,6 +240,55 @@ static void webthr_transcript(void **state)
 	free(out);
 }
 
+/* webthr -n N on six small files, nginx 20 ms away each way: its wall
+ * time in ms. */
+static long long webthr_ms(const char *n)
+{
+	static const char *const files[] = { "/img0.bin", "/img1.bin",
+		"/img2.bin", "/img3.bin", "/img4.bin", "/img5.bin" };
+	char *argv[16];
+	long long t0 = tk_now_ms();
+	hn_proc *p;
+	int k = 0;
+
+	argv[k++] = (char *)tk_prog(CH, "webthr");
+	argv[k++] = "-n";
+	argv[k++] = (char *)n;
+	argv[k++] = WEB_IP;
+	argv[k++] = "8080";
+	argv[k++] = web_outdir(n);
+	for (int i = 0; i < 6; i++)
+		argv[k++] = (char *)files[i];
+	argv[k] = NULL;
+	p = hn_spawn(web_net, "client", argv, NULL);
+	TK_EXPECT(hn_exited_within(p, 5000) == 0, "webthr -n %s failed: %s "
+		  "%s", n, tk_chomp(hn_stdout(p)), tk_chomp(hn_stderr(p)));
+	return tk_now_ms() - t0;
+}
+
+/* The slow server: each fetch mostly waits, so six threads waiting at
+ * once finish in about the time of one. */
+static void slow_server_threads_overlap(void **state)
+{
+	struct hn_impair im = { .delay_ms = 20 };
+	long long seq, par;
+
+	(void)state;
+	web_up();
+	hn_impair(web_net, "server", "client", HN_OUT, &im);
+	hn_impair(web_net, "client", "server", HN_OUT, &im);
+	seq = webthr_ms("1");
+	par = webthr_ms("6");
+	if (getenv("TK_BENCH") != NULL)
+		fprintf(stderr, "BENCH ch26.parallel_speedup %.1f x (6 files, "
+			"40 ms round trip: %lld ms one thread at a time, "
+			"%lld ms 6 at once)\n", (double)seq /
+			(double)(par ? par : 1), seq, par);
+	TK_EXPECT(par * 3 <= seq, "six files 40 ms away took %lld ms with "
+		  "-n 6 and %lld ms with -n 1: six threads should be at "
+		  "least 3 times faster", par, seq);
+}
+
 /* N connections in turn, each one line there and back, then closed:
  * the server's cost per client (accept, a thread or a process, the
  * echo, the end).  Microseconds per connection. */
@@ -297,6 +346,7 @@ int main(void)
 		TK_TEST(tsan_reports_the_race),
 		TK_TEST(readline_static_and_per_thread),
 		TK_TEST(webthr_transcript),
+		TK_TEST(slow_server_threads_overlap),
 		TK_TEST(thread_against_fork_per_client),
 	};
 
