@@ -149,6 +149,13 @@ def problems_in(path, chapters):
             elif not MARKER.match(after):
                 out.append((line, f"\"{said}\": not written yet, so say "
                             f"so: \"{said} ({NOT_YET})\""))
+        # a link to a written chapter with its old marker after it
+        for m in re.finditer(r"\]\(#ch(\d+)\)(?:'s)?\s*(?:\(\s*|,\s*)"
+                             + NOT_YET_RE, para):
+            if int(m.group(1)) in chapters:
+                line = start + para.count("\n", 0, m.start())
+                out.append((line, f"chapter {int(m.group(1))} is written "
+                            f"now: drop \"{NOT_YET}\" after its link"))
         # a marker left on a chapter that has been written since
         for m in re.finditer(r"\b[Cc]hapters?\s+(\d+)(?:'s)?\s*[,(]\s*"
                              + NOT_YET_RE, text):
@@ -188,6 +195,13 @@ def fix(path, chapters):
                         r"\d+(?:\.\d+)?", lambda n: link(n.group(0),
                                                          n.group(0)),
                         first + rest)
+                # a marker from before the chapter was written goes
+                mk = MARKER.match(text[m.end():])
+                if mk and not is_sec:
+                    new.append(para[pos:m.start()] + rep)
+                    pos = m.end() + mk.end()
+                    changed += 1
+                    continue
             elif not any(c in chapters for c in ch):
                 if MARKER.match(text[m.end():]):
                     continue
