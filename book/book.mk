@@ -203,6 +203,8 @@ BOOK_CACHE_SRCS = $(sort book/figures/scenario.c \
 	$(wildcard book/figures/*-plot.sh book/figures/*-dot.sh \
 		   harness/*.c harness/*.h lib/*.c lib/*.h \
 		   chapters/0[4578]-*/*.c chapters/1[456]-*/*.c))
+# chapter 25's figures run its programs too
+BOOK_CACHE_SRCS += $(wildcard chapters/25-*/*.c)
 
 .PHONY: book-cache-check
 $(BOOK_CACHE)/book-cache.key: book-cache-check
