@@ -42,7 +42,7 @@ static void burst_while_busy_all_echoed(void **state)
 {
 	enum { N = 20 };
 	const char *msgs[N];
-	char text[N][16], line[32];
+	char text[N][24], line[32];
 	bool seen[N];
 	hn_proc *srv = lab_server();
 	int cli = s25_client(), got;

@@ -37,7 +37,7 @@ static void a_hundred_then_more(void **state)
 {
 	enum { N = 100 };
 	const char *msgs[N];
-	char text[N][16];
+	char text[N][24];
 	bool seen[N];
 	hn_proc *srv = lab_server();
 	int cli = s25_client();
