@@ -57,7 +57,8 @@ static void sigio_setup(int fd, sigset_t *waitmask)
 	if (fcntl(fd, F_SETOWN, getpid()) < 0)  /* 2: who gets it */
 		err_sys("fcntl F_SETOWN");
 	flags = fcntl(fd, F_GETFL);             /* 3: turn it on */
-	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_ASYNC | O_NONBLOCK) < 0)
+	if (flags < 0 ||
+	    fcntl(fd, F_SETFL, flags | O_ASYNC | O_NONBLOCK) < 0)
 		err_sys("fcntl F_SETFL");
 	/* END SOLUTION */
 	/* STARTER
