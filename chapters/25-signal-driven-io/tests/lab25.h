@@ -56,8 +56,8 @@ static inline const char *lab_why_silent(hn_proc *srv)
 		return why;
 	}
 	if (!(flags & O_ASYNC))
-		return "the socket has no O_ASYNC flag, so the kernel sends no "
-		       "SIGIO: set it with F_SETFL (see 25.2)";
+		return "the socket has no O_ASYNC flag, so the kernel sends "
+		       "no SIGIO: set it with F_SETFL (see 25.2)";
 	if (!(flags & O_NONBLOCK))
 		return "the socket is blocking, so the recvfrom() after the "
 		       "last datagram sleeps instead of failing with EAGAIN "

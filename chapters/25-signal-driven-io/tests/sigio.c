@@ -31,8 +31,8 @@ static void sigio_events_measured(void **state)
 	TK_EXPECT(tk_exited(p, 10000) && tk_exit_code(p) == 0, "sigioevents "
 		  "failed: %s", hn_stderr(p));
 	for (size_t i = 0; i < sizeof(expect) / sizeof(expect[0]); i++)
-		TK_EXPECT(strstr(hn_stdout(p), expect[i]) != NULL, "sigioevents"
-			  " did not print \"%s\"; it printed:\n%s",
+		TK_EXPECT(strstr(hn_stdout(p), expect[i]) != NULL,
+			  "sigioevents did not print \"%s\"; it printed:\n%s",
 			  tk_chomp(expect[i]), hn_stdout(p));
 	tk_transcript_of(CH, "sigioevents", "sigioevents", hn_stdout(p));
 }
@@ -53,8 +53,9 @@ static void rt_queue_overflow_falls_back_to_sigio(void **state)
 		  "SIGIO, and all 10 datagrams; sigrtq printed:\n%s",
 		  hn_stdout(p));
 	tk_transcript_of(CH, "sigrtq", "sigrtq 4 10", hn_stdout(p));
-	TK_EXPECT(tk_exited(roomy, 5000) && strstr(hn_stdout(roomy),
-			"10 x SIGRTMIN") && !strstr(hn_stdout(roomy), "SIGIO "),
+	TK_EXPECT(tk_exited(roomy, 5000) &&
+		  strstr(hn_stdout(roomy), "10 x SIGRTMIN") &&
+		  !strstr(hn_stdout(roomy), "SIGIO "),
 		  "with room for 20, 10 datagrams should give 10 SIGRTMIN "
 		  "and no SIGIO; sigrtq printed:\n%s", hn_stdout(roomy));
 }
