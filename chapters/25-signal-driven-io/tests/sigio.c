@@ -2,8 +2,9 @@
  * Chapter 25's suite: which events raise SIGIO (sigioevents), what a
  * full queue of real-time signals turns into (sigrtq), and the two ways
  * the naive server sigioone loses datagrams, each forced: a burst while
- * it is stopped (25.6) and a SIGIO while it writes its report (25.7);
- * the lab's reference sigioserv answers the same burst.
+ * it is stopped (25.6), on loopback and across a link between two
+ * hosts, and a SIGIO while it writes its report (25.7); the lab's
+ * reference sigioserv answers the same bursts.
  */
 #include "sigio25.h"
 
@@ -140,6 +141,70 @@ static void sigioserv_answers_burst(void **state)
 		  tk_shown(hn_stdout(srv)));
 }
 
+/* A UDP socket of the test's in host (of net), bound to its address
+ * and port. */
+static int udp_in(hn_net *net, const char *host, int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd;
+
+	hn_sockaddr(net, host, AF_INET, port, &ss, &len);
+	hn_enter(net, host);
+	fd = Socket(AF_INET, SOCK_DGRAM, 0);
+	hn_leave(net);
+	Bind(fd, (struct sockaddr *)&ss, len);
+	return fd;
+}
+
+/* The same burst across a link: the server in host b, udpburst in host
+ * a sending 50 datagrams while the server is stopped.  sigioone answers
+ * one, sigioserv all 50. */
+static void link_burst(const char *prog, const char *result)
+{
+	hn_net *net = hn_two_hosts();
+	int from = udp_in(net, "a", 50001), to = udp_in(net, "b", 50002);
+	hn_proc *srv = hn_run(net, "b", prog, S25_PORT_TEXT, NULL), *cli;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int unit, sock;
+	long long end;
+
+	hn_sockaddr(net, "b", AF_INET, 50002, &ss, &len);
+	Sendto(from, "datagram 0001", 13, 0, (struct sockaddr *)&ss, len);
+	TK_EXPECT(s25_wait_rmem_above(to, 0, 2000), "a datagram from a to b "
+		  "never came");
+	unit = s25_rmem(to);
+	close(from);
+	close(to);
+	TK_EXPECT(hn_wait_port(srv, IPPROTO_UDP, S25_PORT, 2000) == 0,
+		  "%s did not start in host b", prog);
+	sock = s25_server_socket(hn_pid(srv));
+	TK_EXPECT(sock >= 0 && tk_stop(hn_pid(srv)), "cannot stop %s", prog);
+	cli = hn_run(net, "a", tk_prog(CH, "udpburst"), "-w", "500",
+		     hn_addr(net, "b", AF_INET), S25_PORT_TEXT, "50", NULL);
+	end = tk_now_ms() + 2000;
+	while (s25_rmem(sock) < 50 * unit && tk_now_ms() < end)
+		tk_tick();
+	TK_EXPECT(s25_rmem(sock) == 50 * unit, "the 50 datagrams were not "
+		  "all queued on the stopped server's socket (%d bytes of "
+		  "%d)", s25_rmem(sock), 50 * unit);
+	close(sock);
+	hn_signal(srv, SIGCONT);
+	TK_EXPECT(tk_exited(cli, 3000) && strstr(hn_stdout(cli), result),
+		  "udpburst from host a to %s in host b should say \"%s\"; "
+		  "it said \"%s\"", prog, result, tk_chomp(hn_stdout(cli)));
+	hn_down(net);
+}
+
+static void bursts_across_a_link(void **state)
+{
+	(void)state;
+	link_burst(tk_prog(CH, "sigioone"), "sent 50 datagrams, 1 echoed");
+	link_burst(tk_path("lab-25/ref/sigioserv"),
+		   "sent 50 datagrams, 50 echoed");
+}
+
 /* 25.7: "two" comes while sigioone writes "echoed 1" to a full pipe.
  * Its SIGIO is handled at once; the loop then clears the flag and
  * sleeps in pause() with "two" queued.  The next datagram wakes it, and
@@ -187,6 +252,7 @@ int main(void)
 		TK_TEST(rt_queue_overflow_falls_back_to_sigio),
 		TK_TEST(naive_server_loses_burst),
 		TK_TEST(sigioserv_answers_burst),
+		TK_TEST(bursts_across_a_link),
 		TK_TEST(naive_server_sleeps_on_a_datagram),
 	};
 	return TK_RUN("ch25 sigio", tests);
