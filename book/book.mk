@@ -204,6 +204,8 @@ BOOK_CACHE_SRCS = $(sort book/figures/scenario.c \
 		   harness/*.c harness/*.h lib/*.c lib/*.h \
 		   chapters/0[4578]-*/*.c chapters/1[456]-*/*.c \
 		   chapters/26-*/*.c chapters/26-*/*.h))
+# chapter 25's figures run its programs too
+BOOK_CACHE_SRCS += $(wildcard chapters/25-*/*.c)
 
 .PHONY: book-cache-check
 $(BOOK_CACHE)/book-cache.key: book-cache-check

@@ -52,6 +52,11 @@
  *                 is typed and answered with RST
  *   linger-abort  7.5: lingerclose, then lingerclose -z, against
  *                 stallserv: the first ends with a FIN, the second a RST
+ *   sigio-burst   25.6: sigioone is stopped while udpburst sends it 5
+ *                 datagrams, then continued: one SIGIO, one echo
+ *   sigio-race    25.7: sigioone echoes "one" and sleeps writing its
+ *                 report to a full pipe; "two" arrives then and is left
+ *                 queued; "three" wakes it, and it echoes "two"
  *
  * NOTES receives "SECONDS LABEL" lines for the events that are not
  * packets (a crash, a line typed, a message), on the capture's clock
@@ -75,6 +80,11 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/sock_diag.h>
 
 #define CLIENT_PORT 50000
 #define SERVER_PORT 9877
@@ -940,6 +950,297 @@ static int linger_abort(struct run *r)
 	return 0;
 }
 
+/* ---- chapter 25: signal-driven I/O -------------------------------------
+ * sigioone, the SIGIO echo server that reads one datagram a signal and
+ * never blocks SIGIO, loses datagrams in two ways (25.6, 25.7).  The
+ * scenario looks at it as chapter 25's tests do: through its socket,
+ * borrowed with pidfd_getfd(), and /proc. */
+
+#define CH25 "25-signal-driven-io"
+
+/* A process's state letter in /proc/PID/stat, or 0. */
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/* The system call a process sleeps in (/proc/PID/syscall), or -1. */
+static long proc_syscall(pid_t pid)
+{
+	char path[64], buf[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	if (fgets(buf, sizeof(buf), f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	return buf[0] >= '0' && buf[0] <= '9' ? strtol(buf, NULL, 10) : -1;
+}
+
+/* Waits (1 ms looks, WAIT_MS at most) until pid sleeps in syscall nr
+ * (nr -1: is stopped). */
+static int await_proc(pid_t pid, long nr)
+{
+	struct timespec ms = { 0, 1000 * 1000 };
+
+	for (int t = 0; t < WAIT_MS; t++) {
+		char st = proc_state(pid);
+
+		if (nr < 0 ? st == 'T' : st == 'S' && proc_syscall(pid) == nr)
+			return 0;
+		nanosleep(&ms, NULL);
+	}
+	return failed("the server did not reach the expected state");
+}
+
+/* A process's count of voluntary context switches: it goes up each
+ * time the process wakes from a sleep and sleeps again. */
+static long proc_switches(pid_t pid)
+{
+	char path[64], line[128];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "voluntary_ctxt_switches:", 24) == 0)
+			v = strtol(line + 24, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+/* The server's UDP socket, borrowed (the same open file), or -1. */
+static int borrow_udp(pid_t pid)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), found = -1;
+
+	for (int n = 0; pidfd >= 0 && n < 16 && found < 0; n++) {
+		int s = (int)syscall(SYS_pidfd_getfd, pidfd, n, 0), type;
+		socklen_t len = sizeof(type);
+
+		if (s >= 0 && getsockopt(s, SOL_SOCKET, SO_TYPE, &type,
+					 &len) == 0 && type == SOCK_DGRAM)
+			found = s;
+		else if (s >= 0)
+			close(s);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return found;
+}
+
+static int rmem(int fd)
+{
+	int mem[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mem);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len) < 0)
+		return -1;
+	return mem[SK_MEMINFO_RMEM_ALLOC];
+}
+
+/* Waits until the socket's receive memory is at least `bytes`. */
+static int await_rmem(int fd, int bytes)
+{
+	struct timespec ms = { 0, 1000 * 1000 };
+
+	for (int t = 0; t < WAIT_MS; t++) {
+		if (rmem(fd) >= bytes)
+			return 0;
+		nanosleep(&ms, NULL);
+	}
+	return failed("the datagrams were not queued on the server");
+}
+
+/* A UDP socket of ours in host, bound to its address and port. */
+static int udp_socket_in(struct run *r, const char *host, int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd;
+
+	if (hn_enter(r->net, host) < 0)
+		return failed("cannot enter the host");
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	hn_leave(r->net);
+	if (fd < 0)
+		return failed_errno("socket");
+	if (hn_sockaddr(r->net, host, AF_INET, port, &ss, &len) < 0 ||
+	    bind(fd, (struct sockaddr *)&ss, len) < 0) {
+		close(fd);
+		return failed_errno("bind");
+	}
+	return fd;
+}
+
+/* The receive memory one 13-byte datagram takes on the server, sent
+ * from the client over the link (as udpburst's are). */
+static int datagram_rmem(struct run *r)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int from = udp_socket_in(r, "client", 50001);
+	int to = udp_socket_in(r, "server", 50002), unit = -1;
+
+	if (from >= 0 && to >= 0 &&
+	    hn_sockaddr(r->net, "server", AF_INET, 50002, &ss, &len) == 0 &&
+	    sendto(from, "datagram 0001", 13, 0, (struct sockaddr *)&ss,
+		   len) == 13 && await_rmem(to, 1) == 0)
+		unit = rmem(to);
+	if (from >= 0)
+		close(from);
+	if (to >= 0)
+		close(to);
+	return unit;
+}
+
+/* 25.6: sigioone stopped while udpburst sends 5 datagrams. */
+static int sigio_burst(struct run *r)
+{
+	int unit = datagram_rmem(r), sock;
+	hn_proc *srv, *cli;
+	pid_t pid;
+
+	if (unit <= 0)
+		return -1;
+	srv = RUN(r, "server", CH25, "sigioone", "9877", NULL);
+	if (srv == NULL || hn_wait_port(srv, IPPROTO_UDP, SERVER_PORT,
+					 WAIT_MS) < 0)
+		return failed("sigioone did not start");
+	pid = hn_pid(srv);
+	if ((sock = borrow_udp(pid)) < 0)
+		return failed("cannot see sigioone's socket");
+	if (start_capture(r) < 0)
+		return -1;
+	note(r, "kill -STOP: sigioone is stopped (busy)");
+	if (hn_signal(srv, SIGSTOP) < 0 || await_proc(pid, -1) < 0)
+		return -1;
+	cli = RUN(r, "client", CH25, "udpburst", "-w", "300", "192.0.2.2",
+		  "9877", "5", NULL);
+	if (started(cli, "cannot start udpburst") < 0 ||
+	    await_rmem(sock, 5 * unit) < 0)
+		return -1;
+	close(sock);
+	note(r, "kill -CONT: one SIGIO for the 5 datagrams");
+	hn_signal(srv, SIGCONT);
+	if (hn_wait_exit(cli, WAIT_MS) < 0)
+		return failed("udpburst did not end");
+	note(r, "udpburst: sent 5 datagrams, 1 echoed");
+	return 0;
+}
+
+/* Sends text from the client's socket to the server. */
+static int send_text(struct run *r, int fd, const char *text)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char label[LINE_LABEL];
+
+	snprintf(label, sizeof(label), "\"%s\" is sent", text);
+	note(r, label);
+	if (hn_sockaddr(r->net, "server", AF_INET, SERVER_PORT, &ss,
+			&len) < 0 ||
+	    sendto(fd, text, strlen(text), 0, (struct sockaddr *)&ss,
+		   len) < 0)
+		return failed_errno("sendto");
+	return 0;
+}
+
+/* Waits for an echo on fd; 0 if it is `want`. */
+static int echo_is(int fd, const char *want)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char buf[64];
+	ssize_t n;
+
+	if (poll(&pfd, 1, WAIT_MS) != 1 ||
+	    (n = recv(fd, buf, sizeof(buf) - 1, 0)) < 0)
+		return failed("no echo");
+	buf[n] = '\0';
+	return strcmp(buf, want) == 0 ? 0 : failed("another echo came");
+}
+
+/* 25.7: "two" arrives while sigioone writes its report to a full
+ * pipe; its SIGIO is handled there, and then forgotten. */
+static int sigio_race(struct run *r)
+{
+	char fifo[64], junk[4096];
+	int rd, wr, cli, sock;
+	long switches;
+	hn_proc *srv;
+	pid_t pid;
+
+	snprintf(fifo, sizeof(fifo), "/dev/shm/scenario-%d", (int)getpid());
+	unlink(fifo);
+	if (mkfifo(fifo, 0600) < 0 ||
+	    (rd = open(fifo, O_RDONLY | O_NONBLOCK)) < 0)
+		return failed_errno("mkfifo");
+	srv = hn_run(r->net, "server", "/bin/sh", "-c",
+		     "exec \"$0\" 9877 >\"$1\"", tk_prog(CH25, "sigioone"),
+		     fifo, NULL);
+	if (srv == NULL || hn_wait_port(srv, IPPROTO_UDP, SERVER_PORT,
+					 WAIT_MS) < 0)
+		return failed("sigioone did not start");
+	wr = open(fifo, O_WRONLY | O_NONBLOCK);
+	unlink(fifo);
+	pid = hn_pid(srv);
+	cli = udp_socket_in(r, "client", CLIENT_PORT);
+	sock = borrow_udp(pid);
+	if (wr < 0 || cli < 0 || sock < 0)
+		return failed("cannot set the scene");
+	memset(junk, 'x', sizeof(junk));
+	while (read(rd, junk, sizeof(junk)) > 0)  /* "listening on ..." */
+		;
+	while (write(wr, junk, sizeof(junk)) > 0)  /* the pipe is full */
+		;
+	while (write(wr, junk, 1) > 0)
+		;
+	if (start_capture(r) < 0 || send_text(r, cli, "one") < 0 ||
+	    echo_is(cli, "one") < 0 || await_proc(pid, SYS_write) < 0)
+		return -1;
+	note(r, "sigioone sleeps writing \"echoed 1\": its stdout is full");
+	switches = proc_switches(pid);
+	if (send_text(r, cli, "two") < 0 || await_rmem(sock, 1) < 0 ||
+	    seen(r, "udp", 3) < 0)
+		return -1;
+	/* the signal wakes the writer, the handler runs, write() sleeps
+	 * again: one more voluntary switch */
+	for (int t = 0; t < WAIT_MS && (proc_switches(pid) <= switches ||
+					 await_proc(pid, SYS_write) < 0); t++)
+		;
+	if (proc_switches(pid) <= switches)
+		return failed("the SIGIO for \"two\" did not wake sigioone");
+	note(r, "SIGIO for \"two\" is handled in write(): the flag is set");
+	while (read(rd, junk, sizeof(junk)) > 0)   /* the report can go */
+		;
+	if (await_proc(pid, SYS_pause) < 0 || rmem(sock) <= 0)
+		return failed("sigioone should sleep with \"two\" queued");
+	note(r, "the flag is cleared: pause(), with \"two\" queued");
+	if (send_text(r, cli, "three") < 0 || echo_is(cli, "two") < 0)
+		return -1;
+	note(r, "SIGIO for \"three\": sigioone reads and echoes \"two\"");
+	close(sock);
+	close(cli);
+	close(rd);
+	close(wr);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct run *);
@@ -968,6 +1269,8 @@ static const struct {
 	{ "abort-before-accept", abort_before_accept, NULL },
 	{ "host-shutdown", host_shutdown, NULL },
 	{ "linger-abort", linger_abort, NULL },
+	{ "sigio-burst", sigio_burst, NULL },
+	{ "sigio-race", sigio_race, NULL },
 };
 #define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
 
