@@ -81,12 +81,10 @@ static void two_interfaces_and_aliases(void **state)
 	for (int i = 0; i < n; i++)
 		for (int k = 0; k < ifs[i].naddr; k++) {
 			struct t_addr *a = &ifs[i].addr[k];
-			char needle[120];
 
 			if (strcmp(a->family, "inet") != 0)
 				continue;
 			inet++;
-			snprintf(needle, sizeof(needle), "inet %s ", a->local);
 			TK_EXPECT(ifconf_says(out, a->label, a->local, ""),
 				  "ifconf did not show %s under %s:\n%s",
 				  a->local, a->label, out);
