@@ -216,7 +216,8 @@ static void arp_cache_beside_neigh(void **state)
 	TK_EXPECT(neigh != NULL && strstr(neigh, "lladdr") != NULL,
 		  "a never resolved b's address: %s", tk_shown(neigh));
 	TK_EXPECT(hn_sh(net, "b", 2000, &mac, "ip -o link show eth0 | sed -n "
-			"'s|.*link/ether \\([0-9a-f:]*\\).*|\\1|p'") == 0, "no MAC address for b's eth0");
+			"'s|.*link/ether \\([0-9a-f:]*\\).*|\\1|p'") == 0,
+		  "no MAC address for b's eth0");
 	snprintf(want, sizeof(want), "192.0.2.2 at %.17s on eth0 flags COM",
 		 mac);
 	TK_EXPECT(strncmp(strstr(neigh, "\"lladdr\":\"") + 10, mac, 17) == 0,

@@ -32,7 +32,8 @@ static inline void lab_look(hn_net *net, const char *host,
 	v->nst = read_iflist(v->out, v->st, &bad);
 	TK_EXPECT(v->nst >= 0, "iflist printed a line that is neither "
 		  "\"INDEX: NAME mtu MTU UP|DOWN\" nor an address line "
-		  "(\"    inet A/P ...\", LAB.md): \"%s\"; all it printed:\n%s",
+		  "(\"    inet A/P ...\", LAB.md): \"%s\"; all it "
+		  "printed:\n%s",
 		  bad, v->out);
 	v->nip = ip_addrs(net, host, v->ip);
 }

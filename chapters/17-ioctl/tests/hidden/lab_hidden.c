@@ -8,8 +8,8 @@
 static void lan_host_like_ip(void **state)
 {
 	hn_net *net = hn_up("host h1 h2 h3 r\n"
-			    "lan lan0 h1 h2 h3 203.0.113.0/24 2001:db8:7::/64\n"
-			    "link h2 r 198.51.100.0/30\n");
+		"lan lan0 h1 h2 h3 203.0.113.0/24 2001:db8:7::/64\n"
+		"link h2 r 198.51.100.0/30\n");
 	struct lab_view v;
 
 	(void)state;
