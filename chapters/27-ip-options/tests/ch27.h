@@ -10,6 +10,9 @@
 #include "tkhelpers.h"
 
 #include <pcap/pcap.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -147,11 +147,295 @@ static void source_route_dropped_until_all_accept(void **state)
 	hn_down(c.net);
 }
 
+/* Every host of the chain accepts source routes. */
+static void all_accept(struct chain *c)
+{
+	for (int h = 0; h < 4; h++)
+		accept_srr(c, path[h], 1);
+}
+
+/* A transcript NAME of the command lines and outputs in TEXT (the
+ * prompts, client$ or server$, written in it). */
+static void transcript(const char *name, const char *text)
+{
+	FILE *tr = tk_transcript_open();
+
+	fputs(text, tr);
+	tk_transcript_close(tr, CH, name);
+}
+
+/* OUT with the client's port (the kernel's choice) made "PORT". */
+static char *port_scrubbed(const char *out)
+{
+	return tk_scrub(strdup(out), CLIENT ":[0-9]+", CLIENT ":PORT");
+}
+
+/* The server's lines about the first connection, once they are all
+ * there (NLINES of them, the first "connection from"). */
+static char *optserv_said(struct chain *c, int nlines)
+{
+	for (int i = 0; i < nlines; i++)
+		TK_EXPECT(hn_next_line(c->optserv, i == 0 ? "connection from"
+				       : "", 2000) != NULL, "optserv printed "
+			  "%d line(s) of the %d expected: %s", i, nlines,
+			  tk_shown(hn_stdout(c->optserv)));
+	return port_scrubbed(hn_stdout(c->optserv));
+}
+
+/* optserv's output OUT as a transcript. */
+static void server_transcript(const char *name, const char *out)
+{
+	char *text;
+
+	if (asprintf(&text, "server$ optserv 9877\n%s", out) < 0)
+		abort();
+	transcript(name, text);
+	free(text);
+}
+
+static void server_gets_the_route_back(void **state)
+{
+	struct chain c;
+	unsigned char opt[40];
+	hn_proc *p;
+	char *out;
+	int len, ptr = 0;
+
+	(void)state;
+	chain_up(&c);
+	all_accept(&c);
+	p = srcrtcli(&c, "hello\n", "-g", R1_LEFT, "-g", R2_LEFT, SERVER,
+		     "9877", NULL);
+	TK_EXPECT(tk_exited(p, 2000) && tk_exit_code(p) == 0 &&
+		  strcmp(hn_stdout(p), "hello\n") == 0, "srcrtcli failed: "
+		  "%s", hn_stderr(p));
+	transcript("srcrt-client", "client$ srcrtcli -g " R1_LEFT " -g "
+		   R2_LEFT " " SERVER " 9877\n" TK_TYPED "hello\nhello\n"
+		   TK_TYPED "^D\n");
+	out = optserv_said(&c, 2);
+	TK_EXPECT(strstr(out, "loose source route, pointer 4:\n    " R2_RIGHT
+			 " " R1_RIGHT "\n") != NULL, "optserv should show the "
+		  "route back, r2 then r1: %s", tk_shown(out));
+	server_transcript("srcrt-server", out);
+	free(out);
+
+	/* on the wire: sent to r1, the rest in the option; at the server
+	 * each router's outgoing address has taken the place of its own */
+	len = cap_ipopts(c.cli, WITH_OPTS " and src " CLIENT, 0, opt);
+	TK_EXPECT(len == 12 && strcmp(route_of(opt, len, &ptr), R2_LEFT " "
+				      SERVER) == 0 && ptr == 4,
+		  "the SYN should leave with the route \"" R2_LEFT " " SERVER
+		  "\", pointer 4; it had \"%s\", pointer %d", route_of(opt,
+		  len, &ptr), ptr);
+	TK_EXPECT(hn_cap_count(c.cli, WITH_OPTS " and dst " R1_LEFT) > 0,
+		  "the SYN was not addressed to r1");
+	len = cap_ipopts(c.srv, WITH_OPTS " and src " CLIENT, 0, opt);
+	TK_EXPECT(len == 12 && strcmp(route_of(opt, len, &ptr), R1_RIGHT
+				      " " R2_RIGHT) == 0 && ptr == 12,
+		  "at the server the route should read \"" R1_RIGHT " "
+		  R2_RIGHT "\", pointer 12; it read \"%s\", pointer %d",
+		  route_of(opt, len, &ptr), ptr);
+	hn_down(c.net);
+}
+
+static void strict_route_needs_neighbours(void **state)
+{
+	struct chain c;
+	hn_proc *p;
+	char *out;
+
+	(void)state;
+	chain_up(&c);
+	all_accept(&c);
+	/* every hop a neighbour of the one before: it works */
+	p = srcrtcli(&c, "hello\n", "-G", R1_LEFT, "-G", R2_LEFT, SERVER,
+		     "9877", NULL);
+	TK_EXPECT(tk_exited(p, 2000) && tk_exit_code(p) == 0,
+		  "srcrtcli -G r1 -G r2 failed: %s", hn_stderr(p));
+	out = optserv_said(&c, 2);
+	TK_EXPECT(strstr(out, "strict source route, pointer 4:\n    " R2_RIGHT
+			 " " R1_RIGHT "\n") != NULL, "optserv should show "
+		  "the strict route back: %s", tk_shown(out));
+	server_transcript("ssrr-server", out);
+	free(out);
+	/* r1 is the client's neighbour, but the server is not r1's: r1
+	 * answers "source route failed" (ICMP type 3, code 5) */
+	p = srcrtcli(&c, "hello\n", "-G", R1_LEFT, SERVER, "9877", NULL);
+	TK_EXPECT(hn_cap_wait(c.cli, "icmp[0] = 3 and icmp[1] = 5 and src "
+			      R1_LEFT, 1, 2000) == 1, "r1 should answer a "
+		  "strict route to a host that is not its neighbour with "
+		  "ICMP source route failed: %s", hn_cap_summary(c.cli, ""));
+	TK_EXPECT(hn_exit_status(p) == -1, "srcrtcli ended at once: %s",
+		  hn_stderr(p));
+	hn_kill(p);
+	/* r2 is not the client's neighbour: nothing leaves the client, and
+	 * connect() waits for its timeout */
+	int before = hn_cap_count(c.cli, WITH_OPTS);
+	p = srcrtcli(&c, "hello\n", "-G", R2_LEFT, SERVER, "9877", NULL);
+	marker(&c);
+	TK_EXPECT(hn_cap_count(c.cli, WITH_OPTS) == before, "a packet left "
+		  "the client with a strict route whose first hop is not "
+		  "its neighbour: %s", hn_cap_summary(c.cli, WITH_OPTS));
+	TK_EXPECT(hn_exit_status(p) == -1, "srcrtcli -G r2 ended at once: "
+		  "%s", hn_stderr(p));
+	hn_kill(p);
+	hn_down(c.net);
+}
+
+static void record_route_there_and_back(void **state)
+{
+	struct chain c;
+	unsigned char opt[40];
+	hn_proc *p;
+	char *out;
+	int len, ptr = 0;
+
+	(void)state;
+	chain_up(&c);		/* the kernel's defaults: no sysctl */
+	p = srcrtcli(&c, "hello\n", "-r", SERVER, "9877", NULL);
+	TK_EXPECT(tk_exited(p, 2000) && tk_exit_code(p) == 0,
+		  "srcrtcli -r failed: %s", hn_stderr(p));
+	out = optserv_said(&c, 2);
+	TK_EXPECT(strstr(out, "record route, pointer 20:\n    " CLIENT " "
+			 R1_RIGHT " " R2_RIGHT " " SERVER "\n    0.0.0.0")
+		  != NULL, "optserv should show the four addresses "
+		  "recorded on the way: %s", tk_shown(out));
+	server_transcript("rr-server", out);
+	free(out);
+	len = cap_ipopts(c.cli, WITH_OPTS " and src " CLIENT, 0, opt);
+	TK_EXPECT(len == 40 && strncmp(route_of(opt, len, &ptr), CLIENT
+				       " 0.0.0.0", 16) == 0 && ptr == 8,
+		  "the SYN should leave with the client's own address "
+		  "recorded (pointer 8): \"%s\", pointer %d",
+		  route_of(opt, len, &ptr), ptr);
+	len = cap_ipopts(c.cli, WITH_OPTS " and src " SERVER, 0, opt);
+	TK_EXPECT(len == 40 && strncmp(route_of(opt, len, &ptr), CLIENT " "
+				       R1_RIGHT " " R2_RIGHT " " SERVER " "
+				       SERVER " " R2_LEFT " " R1_LEFT,
+				       strlen(CLIENT) * 7 + 6) == 0 &&
+		  ptr == 32, "the SYN-ACK should come back with the way "
+		  "there and the way back (pointer 32): \"%s\", pointer %d",
+		  route_of(opt, len, &ptr), ptr);
+	hn_down(c.net);
+}
+
+static void rrcli_prints_the_round_trip(void **state)
+{
+	struct chain c;
+	hn_proc *s, *p;
+	char *out;
+
+	(void)state;
+	chain_up(&c);
+	s = hn_run(c.net, "server", tk_prog(CH, "rrserv"), "9878", NULL);
+	TK_EXPECT(tk_listening_port(s, 2000) == 9878, "rrserv did not "
+		  "start: %s", hn_stderr(s));
+	p = hn_run(c.net, "client", tk_path("lab-27/ref/rrcli"), SERVER,
+		   "9878", NULL);
+	TK_EXPECT(tk_exited(p, 2000) && tk_exit_code(p) == 0,
+		  "rrcli failed: %s", hn_stderr(p));
+	TK_EXPECT(strstr(hn_stdout(p), "hop 8 " CLIENT "\n") != NULL,
+		  "rrcli should print 8 hops, the last the client: %s",
+		  tk_shown(hn_stdout(p)));
+	out = NULL;
+	if (asprintf(&out, "server$ rrserv 9878\nlistening on port 9878\n"
+		     "client$ rrcli " SERVER " 9878\n%s", hn_stdout(p)) < 0)
+		abort();
+	transcript("rrcli", out);
+	free(out);
+	TK_EXPECT(tk_saw(s, "7 bytes from " CLIENT, 2000), "rrserv did not "
+		  "print the datagram");
+	hn_down(c.net);
+}
+
+/* ---- 27.5: IPv6 extension headers ----------------------------------- */
+
+static void ipv6_options_cross_the_routers(void **state)
+{
+	struct chain c;
+	hn_proc *s, *p;
+	const char *srv6;
+	char *cmd;
+
+	(void)state;
+	chain_up(&c);
+	srv6 = hn_addr(c.net, "server", AF_INET6);
+	s = hn_run(c.net, "server", tk_prog(CH, "ip6optsrv"), "9879", NULL);
+	TK_EXPECT(tk_listening_port(s, 2000) == 9879, "ip6optsrv did not "
+		  "start: %s", hn_stderr(s));
+	p = hn_run(c.net, "client", tk_prog(CH, "ip6optcli"), "-H", "-D",
+		   srv6, "9879", NULL);
+	TK_EXPECT(tk_exited(p, 2000) && tk_exit_code(p) == 0,
+		  "ip6optcli failed: %s", hn_stderr(p));
+	TK_EXPECT(tk_saw(s, "destination header", 2000), "ip6optsrv did "
+		  "not show the destination options: %s",
+		  tk_shown(hn_stdout(s)));
+	/* hop-by-hop (0) first, then destination options (60), each with
+	 * the experimental option 0x1e, at the far end of the chain */
+	TK_EXPECT(hn_cap_count(c.srv, "ip6 and ip6[6] = 0 and ip6[40] = 60 "
+			       "and ip6[42] = 0x1e and ip6[48] = 17 and "
+			       "ip6[50] = 0x1e") == 1, "the datagram should "
+		  "reach the server with both headers: %s",
+		  hn_cap_summary(c.srv, "ip6"));
+	if (asprintf(&cmd, "server$ ip6optsrv 9879\nlistening on port 9879\n"
+		     "client$ ip6optcli -H -D %s 9879\n%s%s", srv6,
+		     hn_stdout(p), strchr(hn_stdout(s), '\n') + 1) < 0)
+		abort();
+	cmd = tk_scrub(cmd, "\\]:[0-9]+", "]:PORT");
+	transcript("ip6opts", cmd);
+	free(cmd);
+	hn_down(c.net);
+}
+
+static void routing_header_type0_refused(void **state)
+{
+	struct chain c;
+	unsigned char rth[24] = { 0 };
+	hn_proc *p;
+	int fd, rc, err;
+	char *cmd;
+
+	(void)state;
+	chain_up(&c);
+	p = hn_run(c.net, "client", tk_prog(CH, "ip6optcli"), "-0",
+		   hn_addr_on(c.net, "r1", "client", AF_INET6),
+		   hn_addr(c.net, "server", AF_INET6), "9879", NULL);
+	TK_EXPECT(tk_exited(p, 2000) && tk_exit_code(p) == 1 &&
+		  strstr(hn_stderr(p), "Invalid argument") != NULL,
+		  "sendmsg() with a type 0 routing header should fail with "
+		  "EINVAL: %s", hn_stderr(p));
+	if (asprintf(&cmd, "client$ ip6optcli -0 %s %s 9879\n%s",
+		     hn_addr_on(c.net, "r1", "client", AF_INET6),
+		     hn_addr(c.net, "server", AF_INET6), hn_stderr(p)) < 0)
+		abort();
+	transcript("rthdr0", cmd);
+	free(cmd);
+	TK_EXPECT(hn_cap_count(c.cli, "ip6 and udp") == 0, "a datagram "
+		  "left the client: %s", hn_cap_summary(c.cli, "ip6"));
+	/* the sticky option is refused the same way */
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	rth[1] = 2;			/* length: 2 * 8 + 8 bytes */
+	rth[2] = 0;			/* type 0 */
+	rth[3] = 1;			/* segments left */
+	rc = setsockopt(fd, IPPROTO_IPV6, IPV6_RTHDR, rth, sizeof(rth));
+	err = errno;
+	close(fd);
+	TK_EXPECT(rc == -1 && err == EINVAL, "setsockopt(IPV6_RTHDR) with "
+		  "type 0 returned %d (%s), not EINVAL", rc, strerror(err));
+	hn_down(c.net);
+}
+
 int main(void)
 {
 	hn_init();
 	const struct CMUnitTest tests[] = {
 		TK_TEST(source_route_dropped_until_all_accept),
+		TK_TEST(server_gets_the_route_back),
+		TK_TEST(strict_route_needs_neighbours),
+		TK_TEST(record_route_there_and_back),
+		TK_TEST(rrcli_prints_the_round_trip),
+		TK_TEST(ipv6_options_cross_the_routers),
+		TK_TEST(routing_header_type0_refused),
 	};
 	return TK_RUN("ipopts", tests);
 }
