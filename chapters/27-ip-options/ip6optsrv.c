@@ -79,6 +79,6 @@ int main(int argc, char **argv)
 					     cm->cmsg_len - CMSG_LEN(0));
 			else if (cm->cmsg_type == IPV6_RTHDR)
 				printf("  routing header, type %d\n",
-				       ((struct ip6_rthdr *)CMSG_DATA(cm))->ip6r_type);
+				       CMSG_DATA(cm)[2]);	/* ip6r_type */
 	}
 }

@@ -33,10 +33,10 @@ static void ipopt_print(const unsigned char *opt, size_t len)
 			       opt[i] == IPOPT_RR ? "record route" :
 			       opt[i] == IPOPT_LSRR ? "loose source route" :
 			       "strict source route", opt[i + 2]);
-			for (size_t a = i + 3; a + 4 <= i + olen; a += 4)
-				printf("%s%s", (a - i - 3) % 16 ? " " : "\n    ",
-				       inet_ntop(AF_INET, opt + a, buf,
-						 sizeof(buf)));
+			for (size_t a = 0; 3 + a + 4 <= olen; a += 4)
+				printf("%s%s", a % 16 ? " " : "\n    ",
+				       inet_ntop(AF_INET, opt + i + 3 + a,
+						 buf, sizeof(buf)));
 			printf("\n");
 		} else {
 			printf("  option %d, %zu bytes\n", opt[i], olen);

@@ -52,7 +52,8 @@ int main(int argc, char **argv)
 					  &hops[nhops++]) != 1)
 			err_quit("%s is not an IPv4 address",
 				 optarg);
-		code = c == 'r' ? IPOPT_RR : c == 'g' ? IPOPT_LSRR : IPOPT_SSRR;
+		code = c == 'r' ? IPOPT_RR :
+		       c == 'g' ? IPOPT_LSRR : IPOPT_SSRR;
 	}
 	if (argc - optind != 2)
 		err_quit("usage: srcrtcli [-r] [-g HOP]... [-G HOP]... "

@@ -116,6 +116,7 @@ int main(int argc, char **argv)
 	// TODO (section 27.4): put the option on the socket (IP_OPTIONS)
 	// and ask for the options of what arrives (IP_RECVOPTS)
 	(void)on;
+	(void)opt;
 	(void)rr_request;
 	STARTER */
 	Connect(fd, (struct sockaddr *)&server, len);
