@@ -384,6 +384,16 @@ static void ipv6_options_cross_the_routers(void **state)
 	cmd = tk_scrub(cmd, "\\]:[0-9]+", "]:PORT");
 	transcript("ip6opts", cmd);
 	free(cmd);
+	/* without CAP_NET_RAW the kernel refuses both headers */
+	for (int i = 0; i < 2; i++) {
+		p = hn_run(c.net, "client", "setpriv", "--bounding-set",
+			   "-net_raw", tk_prog(CH, "ip6optcli"),
+			   i ? "-D" : "-H", srv6, "9879", NULL);
+		TK_EXPECT(tk_exited(p, 2000) && tk_exit_code(p) == 1 &&
+			  strstr(hn_stderr(p), "Operation not permitted"),
+			  "ip6optcli %s without CAP_NET_RAW should fail with "
+			  "EPERM: %s", i ? "-D" : "-H", hn_stderr(p));
+	}
 	hn_down(c.net);
 }
 
