@@ -174,11 +174,15 @@ static char *port_scrubbed(const char *out)
  * there (NLINES of them, the first "connection from"). */
 static char *optserv_said(struct chain *c, int nlines)
 {
-	for (int i = 0; i < nlines; i++)
-		TK_EXPECT(hn_next_line(c->optserv, i == 0 ? "connection from"
-				       : "", 2000) != NULL, "optserv printed "
-			  "%d line(s) of the %d expected: %s", i, nlines,
+	for (int i = 0; i < nlines; i++) {
+		char *line = hn_next_line(c->optserv, i == 0 ?
+					  "connection from" : "", 2000);
+
+		TK_EXPECT(line != NULL, "optserv printed %d line(s) of the "
+			  "%d expected: %s", i, nlines,
 			  tk_shown(hn_stdout(c->optserv)));
+		free(line);
+	}
 	return port_scrubbed(hn_stdout(c->optserv));
 }
 
