@@ -233,6 +233,23 @@ static void server_gets_the_route_back(void **state)
 		  len, &ptr), ptr);
 	TK_EXPECT(hn_cap_count(c.cli, WITH_OPTS " and dst " R1_LEFT) > 0,
 		  "the SYN was not addressed to r1");
+	/* the final destination given as a hop too, as for BSD: the
+	 * route visits it twice */
+	p = srcrtcli(&c, "hello\n", "-g", R1_LEFT, "-g", R2_LEFT, "-g",
+		     SERVER, SERVER, "9877", NULL);
+	TK_EXPECT(tk_exited(p, 2000) && tk_exit_code(p) == 0,
+		  "srcrtcli with the server as a hop failed: %s",
+		  hn_stderr(p));
+	len = cap_ipopts(c.cli, WITH_OPTS " and src " CLIENT, 0, opt);
+	TK_EXPECT(len == 12, "the first SYN's option changed");
+	for (int i = 1; (len = cap_ipopts(c.cli, WITH_OPTS " and src "
+					  CLIENT, i, opt)) == 12; i++)
+		;
+	TK_EXPECT(len == 16 && strcmp(route_of(opt, len, &ptr), R2_LEFT " "
+				      SERVER " " SERVER) == 0,
+		  "with the server named as a hop too the SYN should carry "
+		  "\"" R2_LEFT " " SERVER " " SERVER "\"; it had \"%s\"",
+		  route_of(opt, len, &ptr));
 	len = cap_ipopts(c.srv, WITH_OPTS " and src " CLIENT, 0, opt);
 	TK_EXPECT(len == 12 && strcmp(route_of(opt, len, &ptr), R1_RIGHT
 				      " " R2_RIGHT) == 0 && ptr == 12,
@@ -359,11 +376,18 @@ static void ipv6_options_cross_the_routers(void **state)
 	struct chain c;
 	hn_proc *s, *p;
 	const char *srv6;
-	char *cmd;
+	char *cmd, *out = NULL;
 
 	(void)state;
 	chain_up(&c);
 	srv6 = hn_addr(c.net, "server", AF_INET6);
+	TK_EXPECT(hn_sh(c.net, "r1", 2000, &out, "cat /proc/sys/net/ipv6/"
+			"conf/all/accept_source_route /proc/sys/net/ipv6/"
+			"conf/all/seg6_enabled") == 0 &&
+		  strcmp(out, "0\n0\n") == 0, "a new namespace should have "
+		  "IPv6 accept_source_route 0 and seg6_enabled 0; saw %s",
+		  tk_shown(out));
+	free(out);
 	s = hn_run(c.net, "server", tk_prog(CH, "ip6optsrv"), "9879", NULL);
 	TK_EXPECT(tk_listening_port(s, 2000) == 9879, "ip6optsrv did not "
 		  "start: %s", hn_stderr(s));
