@@ -251,6 +251,12 @@ $(BOOK_CACHE)/%.run.dot: book/figures/%-dot.sh \
 
 .SECONDARY: $(BOOK_RUNDOT_FIGS:%=$(BOOK_CACHE)/%.run.dot)
 
+# Chapter 27's figures run its programs on netlab; record-route also
+# runs lab 27's reference client.
+BOOK_CACHE_SRCS += $(wildcard chapters/27-*/*.c chapters/27-*/lab/*.c)
+$(BOOK_CACHE)/srr-fate.run.dot: | $(B)/netlab
+$(BOOK_CACHE)/record-route.run.dot: | $(B)/netlab build-lab-27-ref
+
 $(BOOK_RUNDOT_FIGS:%=$(BOOK)/figures/%.svg): \
 $(BOOK)/figures/%.svg: $(BOOK_CACHE)/%.run.dot
 	@mkdir -p $(@D)
