@@ -222,13 +222,16 @@ def interrupting_the_launcher_kills_the_sandbox():
 def a_launcher_whose_parent_dies_stops_the_sandbox():
     """The grader killed with SIGKILL cannot stop its sandboxes: each
     launcher must notice its parent's death by itself."""
+    # the launcher's pid on stderr: on stdout it could come after the
+    # program's "up", which shares that pipe
     parent = subprocess.Popen(
         [sys.executable, "-c", "import subprocess, sys\n"
          "p = subprocess.Popen(sys.argv[1:])\n"
-         "print(p.pid, flush=True)\n"
+         "print(p.pid, file=sys.stderr, flush=True)\n"
          "p.wait()\n", ARGS.sandbox, "-t", "60", "--", "/bin/bash", "-c",
-         "echo up; exec sleep 1000"], stdout=subprocess.PIPE)
-    launcher = int(parent.stdout.readline())
+         "echo up; exec sleep 1000"], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE)
+    launcher = int(parent.stderr.readline())
     up = parent.stdout.readline()       # the program is running now
     parent.kill()
     parent.wait()
