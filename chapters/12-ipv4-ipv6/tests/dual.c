@@ -1,0 +1,371 @@
+/*
+ * Chapter 12's suite: the half-ported server that reports every client
+ * as 0.0.0.0 (watch it break), the dual-stack whoserv (lab 12's
+ * reference), an IPv6 client talking IPv4, IPV6_V6ONLY both ways,
+ * net.ipv6.bindv6only in one host's namespace only, the two-socket
+ * server and its EADDRINUSE, and the table of which client reaches
+ * which server, every cell from a real run.  Two dual-stack hosts:
+ * client 192.0.2.1 / 2001:db8:1::1, server 192.0.2.2 / 2001:db8:1::2.
+ */
+#include "lab12.h"
+
+#define CH "12-ipv4-ipv6"
+
+/* A dual-stack network of two hosts, EXTRA lines added. */
+static hn_net *net_of(const char *extra)
+{
+	return lab_net(extra);
+}
+
+/* The path of a program: the chapter's, or whoserv (lab 12's ref). */
+static const char *prog_of(const char *name)
+{
+	if (strcmp(name, "whoserv") == 0)
+		return tk_path("lab-12/ref/whoserv");
+	return tk_prog(CH, name);
+}
+
+/* Client ports change from run to run; the server's (9000...) do not. */
+static char *scrub(char *text)
+{
+	text = tk_scrub(text, ":[3-6][0-9][0-9][0-9][0-9]", ":N");
+	return tk_scrub(text, "port [3-6][0-9][0-9][0-9][0-9]", "port N");
+}
+
+/* Appends TEXT to the transcript, ports scrubbed. */
+static void put(FILE *tr, const char *text)
+{
+	char *t = scrub(strdup(text));
+
+	fputs(t, tr);
+	free(t);
+}
+
+/* Starts a server in HOST (up to 3 arguments, NULL-ended) as
+ * "HOST$ PROG ARGS &", and waits until it listens or has ended. */
+static hn_proc *server(FILE *tr, hn_net *net, const char *host,
+		       const char *name, const char *a1, const char *a2,
+		       const char *a3)
+{
+	hn_proc *p = hn_run(net, host, prog_of(name), a1, a2, a3, NULL);
+
+	fprintf(tr, "%s$ %s%s%s%s%s%s%s &\n", host, name, a1 ? " " : "",
+		a1 ? a1 : "", a2 ? " " : "", a2 ? a2 : "", a3 ? " " : "",
+		a3 ? a3 : "");
+	if (!tk_saw(p, "listening on port", 2000))
+		TK_EXPECT(hn_exited_within(p, 2000) >= 0, "%s neither listens "
+			  "nor ends: %s", name, hn_stderr(p));
+	return p;
+}
+
+/* Prints the server's lines not yet shown (all its output so far). */
+static void server_says(FILE *tr, hn_proc *p, size_t *shown)
+{
+	const char *out = hn_stdout(p);
+
+	if (strlen(out) > *shown) {
+		put(tr, out + *shown);
+		*shown = strlen(out);
+	}
+}
+
+/* Runs whocli in the client host against ADDR and PORT ("-6" first if
+ * v6only), writes it to the transcript; returns its exit code. */
+static int client(FILE *tr, hn_net *net, bool v6only, const char *addr,
+		  const char *port)
+{
+	hn_proc *p = v6only ?
+		hn_run(net, "client", prog_of("whocli"), "-6", addr, port,
+		       NULL) :
+		hn_run(net, "client", prog_of("whocli"), addr, port, NULL);
+	int code;
+
+	TK_EXPECT(tk_exited(p, 3000), "whocli %s %s did not end", addr,
+		  port);
+	code = tk_exit_code(p);
+	fprintf(tr, "client$ whocli %s%s %s\n", v6only ? "-6 " : "", addr,
+		port);
+	put(tr, hn_stdout(p));
+	put(tr, hn_stderr(p));
+	return code;
+}
+
+/* Waits for the server line holding NEEDLE, then shows what it said. */
+static void expect_server(FILE *tr, hn_proc *srv, size_t *shown,
+			  const char *needle)
+{
+	TK_EXPECT(tk_saw(srv, needle, 2000), "the server did not say "
+		  "\"%s\"; it said: %s", needle, hn_stdout(srv));
+	server_says(tr, srv, shown);
+}
+
+/* ---- 12.2: the half-ported server, then whoserv ------------------------ */
+
+static void halfport_reports_0000(void **state)
+{
+	FILE *tr = tk_transcript_open();
+	hn_net *net = net_of(NULL);
+	hn_proc *srv = server(tr, net, "server", "halfport", "9000", NULL,
+			      NULL);
+	size_t shown = 0;
+
+	(void)state;
+	server_says(tr, srv, &shown);
+	TK_EXPECT(client(tr, net, false, "192.0.2.2", "9000") == 0,
+		  "whocli could not reach halfport over IPv4");
+	expect_server(tr, srv, &shown, "connection from 0.0.0.0 port ");
+	TK_EXPECT(client(tr, net, false, "2001:db8:1::2", "9000") == 0,
+		  "whocli could not reach halfport over IPv6");
+	expect_server(tr, srv, &shown, "connection from 0.0.0.0 port ");
+	TK_EXPECT(strstr(hn_stdout(srv), "(28 bytes of address, room for "
+			 "16)") != NULL, "accept() should report the 28 bytes "
+		  "of a sockaddr_in6 even when it stored only 16: %s",
+		  hn_stdout(srv));
+	tk_transcript_close(tr, CH, "halfport");
+}
+
+static void whoserv_reports_both_families(void **state)
+{
+	FILE *tr = tk_transcript_open();
+	hn_net *net = net_of(NULL);
+	hn_proc *srv = server(tr, net, "server", "whoserv", "9000", NULL,
+			      NULL);
+	size_t shown = 0;
+
+	(void)state;
+	server_says(tr, srv, &shown);
+	TK_EXPECT(client(tr, net, false, "192.0.2.2", "9000") == 0,
+		  "whocli could not reach whoserv over IPv4");
+	expect_server(tr, srv, &shown, "to 192.0.2.2 port 9000 over IPv4");
+	TK_EXPECT(client(tr, net, false, "2001:db8:1::2", "9000") == 0,
+		  "whocli could not reach whoserv over IPv6");
+	expect_server(tr, srv, &shown, "to 2001:db8:1::2 port 9000 over "
+		      "IPv6");
+	tk_transcript_close(tr, CH, "whoserv");
+
+	tr = tk_transcript_open();
+	shown = 0;
+	srv = server(tr, net, "server", "whoserv", "-m", "9001", NULL);
+	server_says(tr, srv, &shown);
+	TK_EXPECT(client(tr, net, false, "192.0.2.2", "9001") == 0,
+		  "whocli could not reach whoserv -m");
+	expect_server(tr, srv, &shown, "client ::ffff:192.0.2.1 port ");
+	tk_transcript_close(tr, CH, "whoserv-m");
+}
+
+/* ---- 12.3: an IPv6 socket that talks IPv4 ------------------------------- */
+
+static void ipv6_client_reaches_ipv4_server(void **state)
+{
+	FILE *tr = tk_transcript_open();
+	hn_net *net = net_of(NULL);
+	hn_proc *srv = server(tr, net, "server", "twoserv", "-4", "9000",
+			      NULL);
+	size_t shown = 0;
+
+	(void)state;
+	server_says(tr, srv, &shown);
+	TK_EXPECT(client(tr, net, false, "::ffff:192.0.2.2", "9000") == 0,
+		  "an AF_INET6 socket could not reach an IPv4 server "
+		  "through ::ffff:192.0.2.2");
+	expect_server(tr, srv, &shown, "on the IPv4 socket");
+	TK_EXPECT(client(tr, net, false, "2001:db8:1::2", "9000") == 1,
+		  "an IPv6 address reached an IPv4-only server");
+	TK_EXPECT(client(tr, net, true, "::ffff:192.0.2.2", "9000") == 1,
+		  "an IPV6_V6ONLY socket connected to a mapped address");
+	tk_transcript_close(tr, CH, "mapped-client");
+	TK_EXPECT(strstr(hn_stdout(srv), "client 192.0.2.1 port") != NULL,
+		  "the IPv4 server did not see 192.0.2.1");
+}
+
+/* ---- 12.4: IPV6_V6ONLY, net.ipv6.bindv6only ---------------------------- */
+
+static void v6only_refuses_ipv4_clients(void **state)
+{
+	FILE *tr = tk_transcript_open();
+	hn_net *net = net_of(NULL);
+	hn_proc *srv = server(tr, net, "server", "whoserv", "-6", "9000",
+			      NULL);
+	size_t shown = 0;
+
+	(void)state;
+	server_says(tr, srv, &shown);
+	TK_EXPECT(client(tr, net, false, "192.0.2.2", "9000") == 1,
+		  "whoserv -6 took an IPv4 client");
+	TK_EXPECT(client(tr, net, false, "2001:db8:1::2", "9000") == 0,
+		  "whoserv -6 refused an IPv6 client");
+	expect_server(tr, srv, &shown, "over IPv6");
+	tk_transcript_close(tr, CH, "v6only");
+}
+
+/* "HOST$ cat /proc/sys/net/ipv6/bindv6only" and what it said. */
+static void show_bindv6only(FILE *tr, hn_net *net, const char *host)
+{
+	hn_proc *p = hn_run(net, host, "/bin/cat",
+			    "/proc/sys/net/ipv6/bindv6only", NULL);
+
+	TK_EXPECT(tk_exited(p, 2000), "cat did not end");
+	fprintf(tr, "%s$ cat /proc/sys/net/ipv6/bindv6only\n%s", host,
+		hn_stdout(p));
+}
+
+static void bindv6only_is_per_namespace(void **state)
+{
+	FILE *tr = tk_transcript_open();
+	hn_net *net = net_of("sysctl server net.ipv6.bindv6only 1\n");
+	hn_proc *srv;
+	size_t shown = 0;
+
+	(void)state;
+	show_bindv6only(tr, net, "server");
+	show_bindv6only(tr, net, "client");
+	srv = server(tr, net, "server", "halfport", "9000", NULL, NULL);
+	server_says(tr, srv, &shown);
+	TK_EXPECT(client(tr, net, false, "192.0.2.2", "9000") == 1,
+		  "with bindv6only 1, halfport (which leaves IPV6_V6ONLY "
+		  "alone) took an IPv4 client");
+	shown = 0;
+	srv = server(tr, net, "server", "whoserv", "9001", NULL, NULL);
+	server_says(tr, srv, &shown);
+	TK_EXPECT(client(tr, net, false, "192.0.2.2", "9001") == 0,
+		  "with bindv6only 1, whoserv (IPV6_V6ONLY 0 set) refused "
+		  "an IPv4 client");
+	expect_server(tr, srv, &shown, "over IPv4");
+	shown = 0;
+	srv = server(tr, net, "server", "twoserv", "-n", "9002", NULL);
+	server_says(tr, srv, &shown);
+	TK_EXPECT(strstr(hn_stdout(srv), "IPV6_V6ONLY 1\nIPv4 socket bound")
+		  != NULL, "with bindv6only 1, twoserv -n should bind both: "
+		  "%s%s", hn_stdout(srv), hn_stderr(srv));
+	tk_transcript_close(tr, CH, "bindv6only");
+}
+
+/* ---- 12.5: two sockets ------------------------------------------------- */
+
+static void two_sockets_and_eaddrinuse(void **state)
+{
+	FILE *tr = tk_transcript_open();
+	hn_net *net = net_of(NULL);
+	hn_proc *srv = server(tr, net, "server", "twoserv", "9000", NULL,
+			      NULL);
+	size_t shown = 0;
+
+	(void)state;
+	server_says(tr, srv, &shown);
+	TK_EXPECT(client(tr, net, false, "192.0.2.2", "9000") == 0,
+		  "twoserv refused IPv4");
+	expect_server(tr, srv, &shown, "on the IPv4 socket");
+	TK_EXPECT(client(tr, net, false, "2001:db8:1::2", "9000") == 0,
+		  "twoserv refused IPv6");
+	expect_server(tr, srv, &shown, "on the IPv6 socket");
+	tk_transcript_close(tr, CH, "twoserv");
+
+	tr = tk_transcript_open();
+	for (int i = 0; i < 2; i++) {
+		hn_proc *p = server(tr, net, "server", "twoserv", "-n",
+				    i == 0 ? "9001" : "-r",
+				    i == 0 ? NULL : "9001");
+
+		TK_EXPECT(hn_exited_within(p, 2000) >= 0 &&
+			  tk_exit_code(p) == 1, "twoserv -n%s should fail "
+			  "with EADDRINUSE", i == 0 ? "" : " -r");
+		put(tr, hn_stdout(p));
+		put(tr, hn_stderr(p));
+		TK_EXPECT(strstr(hn_stderr(p), "Address already in use") !=
+			  NULL, "twoserv -n: %s", hn_stderr(p));
+	}
+	tk_transcript_close(tr, CH, "twoserv-n");
+}
+
+/* ---- 12.6: which client reaches which server ---------------------------- */
+
+/* One cell: what the server saw of this client, or why it failed. */
+static void cell(hn_net *net, hn_proc *srv, bool v6only,
+		 const char *addr, char *out, size_t size)
+{
+	hn_proc *p = v6only ?
+		hn_run(net, "client", prog_of("whocli"), "-6", addr, "9000",
+		       NULL) :
+		hn_run(net, "client", prog_of("whocli"), addr, "9000", NULL);
+	char *line, *end;
+
+	TK_EXPECT(tk_exited(p, 3000), "whocli %s did not end", addr);
+	if (strstr(hn_stderr(p), "Connection refused") != NULL) {
+		snprintf(out, size, "ECONNREFUSED");
+		return;
+	}
+	if (strstr(hn_stderr(p), "Network is unreachable") != NULL) {
+		snprintf(out, size, "ENETUNREACH");
+		return;
+	}
+	line = hn_next_line(srv, "client ", 2000);
+	TK_EXPECT(line != NULL, "whocli %s: %s%s", addr, hn_stdout(p),
+		  hn_stderr(p));
+	line += strlen("client ");
+	end = strstr(line, " port ");
+	TK_EXPECT(end != NULL, "cannot read \"%s\"", line);
+	snprintf(out, size, "%.*s%s", (int)(end - line), line,
+		 strstr(line, "IPv4 socket") ? " (v4 socket)" :
+		 strstr(line, "IPv6 socket") ? " (v6 socket)" : "");
+}
+
+static void which_client_reaches_which_server(void **state)
+{
+	static const struct { const char *name, *a1, *a2; } servers[] = {
+		{ "twoserv", "-4", "9000" },
+		{ "twoserv", "-6", "9000" },
+		{ "whoserv", "-m", "9000" },
+		{ "twoserv", "9000", NULL },
+	};
+	static const char *const titles[] = {
+		"IPv4 socket", "IPv6 V6ONLY", "IPv6 dual", "two sockets",
+	};
+	static const struct { bool v6only; const char *addr, *title; }
+	clients[] = {
+		{ false, "192.0.2.2", "AF_INET to 192.0.2.2" },
+		{ false, "2001:db8:1::2", "AF_INET6 to 2001:db8:1::2" },
+		{ false, "::ffff:192.0.2.2", "AF_INET6 to ::ffff:192.0.2.2" },
+		{ true, "::ffff:192.0.2.2", "V6ONLY to ::ffff:192.0.2.2" },
+	};
+	char cells[4][4][64];
+	FILE *tr = tk_transcript_open();
+
+	(void)state;
+	for (int s = 0; s < 4; s++) {
+		hn_net *net = net_of(NULL);
+		hn_proc *srv = hn_run(net, "server", prog_of(servers[s].name),
+				      servers[s].a1, servers[s].a2, NULL);
+
+		TK_EXPECT(tk_saw(srv, "listening on port", 2000), "%s did "
+			  "not listen: %s", servers[s].name, hn_stderr(srv));
+		for (int c = 0; c < 4; c++)
+			cell(net, srv, clients[c].v6only, clients[c].addr,
+			     cells[c][s], sizeof(cells[c][s]));
+		hn_down(net);
+	}
+	fprintf(tr, "%-28s", "client socket, to");
+	for (int s = 0; s < 4; s++)
+		fprintf(tr, s < 3 ? "|%-25s" : "|%s\n", titles[s]);
+	for (int c = 0; c < 4; c++) {
+		fprintf(tr, "%-28s", clients[c].title);
+		for (int s = 0; s < 4; s++)
+			fprintf(tr, s < 3 ? "|%-25s" : "|%s\n", cells[c][s]);
+	}
+	tk_transcript_close(tr, CH, "reach");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TK_TEST(halfport_reports_0000),
+		TK_TEST(whoserv_reports_both_families),
+		TK_TEST(ipv6_client_reaches_ipv4_server),
+		TK_TEST(v6only_refuses_ipv4_clients),
+		TK_TEST(bindv6only_is_per_namespace),
+		TK_TEST(two_sockets_and_eaddrinuse),
+		TK_TEST(which_client_reaches_which_server),
+	};
+
+	hn_init();
+	return TK_RUN("dual", tests);
+}
