@@ -43,6 +43,8 @@
  *   connect-fail  4.3: tcpconnect three times through router r1: nothing
  *                 listens (RST), r1 answers ICMP host unreachable, the
  *                 server's host has crashed (SYN retransmitted, timeout)
+ *   halfport      12.2: whocli over IPv4 to halfport, which prints 0.0.0.0
+ *   v6only-refused  12.4: whocli over IPv4 to an IPV6_V6ONLY socket: RST
  *   abort-before-accept
  *                 5.11: echosrv_v3 is stopped; a client connects and
  *                 aborts (RST); echosrv_v3 continues, accepts it, and
@@ -559,6 +561,48 @@ static int udp_lost(struct run *r)
 	if (hn_wait_exit(cli, 1000) >= 0)
 		return failed("udpcli should wait for ever");
 	note(r, "a second later, udpcli still waits in recvfrom()");
+	return 0;
+}
+
+/* ---- chapter 12: IPv4 and IPv6 ---------------------------------------- */
+
+#define CH12 "12-ipv4-ipv6"
+
+/* 12.2: whocli connects over IPv4 to halfport, whose IPv6 socket
+ * accepts into a struct sockaddr_in: the wire says 192.0.2.1, the
+ * server prints 0.0.0.0. */
+static int halfport_mapped(struct run *r)
+{
+	hn_proc *srv = server_up(RUN(r, "server", CH12, "halfport", "9877",
+				     NULL), SERVER_PORT);
+	hn_proc *cli;
+	char *line;
+
+	if (srv == NULL || start_capture(r) < 0)
+		return -1;
+	cli = RUN(r, "client", CH12, "whocli", "192.0.2.2", "9877", NULL);
+	if (started(cli, "cannot start whocli") < 0 ||
+	    (line = hn_next_line(srv, "connection from", WAIT_MS)) == NULL ||
+	    hn_wait_exit(cli, WAIT_MS) < 0 || seen(r, HN_FIN, 2) < 0)
+		return failed("halfport did not take the connection");
+	note(r, "halfport prints \"connection from 0.0.0.0\"");
+	return 0;
+}
+
+/* 12.4: whocli connects over IPv4 to an IPv6 socket with IPV6_V6ONLY
+ * (twoserv -6): nothing takes IPv4 on that port, so the SYN gets a RST. */
+static int v6only_refused(struct run *r)
+{
+	hn_proc *cli;
+
+	if (server_up(RUN(r, "server", CH12, "twoserv", "-6", "9877", NULL),
+		      SERVER_PORT) == NULL || start_capture(r) < 0)
+		return -1;
+	cli = RUN(r, "client", CH12, "whocli", "192.0.2.2", "9877", NULL);
+	if (started(cli, "cannot start whocli") < 0 ||
+	    seen(r, HN_RST, 1) < 0 || hn_wait_exit(cli, WAIT_MS) < 0)
+		return failed("whocli was not refused");
+	note(r, "whocli: connect: Connection refused");
 	return 0;
 }
 
@@ -1271,6 +1315,8 @@ static const struct {
 	{ "linger-abort", linger_abort, NULL },
 	{ "sigio-burst", sigio_burst, NULL },
 	{ "sigio-race", sigio_race, NULL },
+	{ "halfport", halfport_mapped, NULL },
+	{ "v6only-refused", v6only_refused, NULL },
 };
 #define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
 
