@@ -134,7 +134,7 @@ int listen_dual(int port, bool v6only)
 }
 /* end listen_dual */
 
-/* include report */
+/* include describe */
 /* Writes one line about connfd's two ends into line: "client A port P
  * to B port Q over IPv4" (or IPv6: the family the client really used).
  * The addresses are unmapped, unless raw asks for them as the kernel
@@ -180,7 +180,7 @@ int describe(int connfd, bool raw, char *line, size_t linelen)
 		 p.ss_family == AF_INET ? "IPv4" : "IPv6");
 	return 0;
 }
-/* end report */
+/* end describe */
 
 /* include main */
 int main(int argc, char **argv)

@@ -47,9 +47,10 @@ static inline int who_start(hn_net *net, const char *host, hn_proc **pp,
 	p = hn_spawn(net, host, argv, NULL);
 	if (!tk_saw(p, "listening on port", 2000)) {
 		hn_exited_within(p, 200);
-		TK_FAIL("whoserv %s%s0 never said \"listening on port N\"; it "
-			"wrote \"%s\" (sections 12.2 and 12.4: listen_dual())",
-			o1 != NULL ? "-6 " : "", o2 != NULL ? "-m " : "",
+		TK_FAIL("whoserv %s%s%s0 never said \"listening on port N\"; "
+			"it wrote \"%s\" (sections 12.2 and 12.4: "
+			"listen_dual())", o1 != NULL ? o1 : "",
+			o1 != NULL ? " " : "", o2 != NULL ? "-m " : "",
 			tk_chomp(hn_stderr(p)));
 	}
 	port = -1;
