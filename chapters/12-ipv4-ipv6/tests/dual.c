@@ -287,7 +287,7 @@ static void cell(hn_net *net, hn_proc *srv, bool v6only,
 		hn_run(net, "client", prog_of("whocli"), "-6", addr, "9000",
 		       NULL) :
 		hn_run(net, "client", prog_of("whocli"), addr, "9000", NULL);
-	char *line, *end;
+	char *got, *line, *end;
 
 	TK_EXPECT(tk_exited(p, 3000), "whocli %s did not end", addr);
 	if (strstr(hn_stderr(p), "Connection refused") != NULL) {
@@ -298,15 +298,16 @@ static void cell(hn_net *net, hn_proc *srv, bool v6only,
 		snprintf(out, size, "ENETUNREACH");
 		return;
 	}
-	line = hn_next_line(srv, "client ", 2000);
-	TK_EXPECT(line != NULL, "whocli %s: %s%s", addr, hn_stdout(p),
+	got = hn_next_line(srv, "client ", 2000);
+	TK_EXPECT(got != NULL, "whocli %s: %s%s", addr, hn_stdout(p),
 		  hn_stderr(p));
-	line += strlen("client ");
+	line = got + strlen("client ");
 	end = strstr(line, " port ");
 	TK_EXPECT(end != NULL, "cannot read \"%s\"", line);
 	snprintf(out, size, "%.*s%s", (int)(end - line), line,
 		 strstr(line, "IPv4 socket") ? " (v4 socket)" :
 		 strstr(line, "IPv6 socket") ? " (v6 socket)" : "");
+	free(got);
 }
 
 static void which_client_reaches_which_server(void **state)
