@@ -585,7 +585,7 @@ static int halfport_mapped(struct run *r)
 	    (line = hn_next_line(srv, "connection from", WAIT_MS)) == NULL ||
 	    hn_wait_exit(cli, WAIT_MS) < 0 || seen(r, HN_FIN, 2) < 0)
 		return failed("halfport did not take the connection");
-	note(r, "halfport prints \"connection from 0.0.0.0\"");
+	note(r, "halfport has printed \"connection from 0.0.0.0\"");
 	return 0;
 }
 

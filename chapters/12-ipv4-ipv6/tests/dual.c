@@ -277,6 +277,94 @@ static void two_sockets_and_eaddrinuse(void **state)
 	tk_transcript_close(tr, CH, "twoserv-n");
 }
 
+/* ---- what the text says without a program of its own ------------------ */
+
+/* A socket of FAMILY and TYPE made in HOST. */
+static int socket_in_host(hn_net *net, const char *host, int family,
+			  int type)
+{
+	int fd;
+
+	TK_EXPECT(hn_enter(net, host) == 0, "cannot enter host %s", host);
+	fd = socket(family, type | SOCK_CLOEXEC, 0);
+	hn_leave(net);
+	TK_EXPECT(fd >= 0, "socket: %s", strerror(errno));
+	return fd;
+}
+
+/* 12.2: UDP too: an AF_INET6 socket bound to [::]:9000 receives an IPv4
+ * datagram from an ::ffff: address, and a reply sent to that address
+ * goes back over IPv4 to the AF_INET sender. */
+static void udp_ipv4_sender_is_mapped(void **state)
+{
+	hn_net *net = net_of(NULL);
+	int s6 = socket_in_host(net, "server", AF_INET6, SOCK_DGRAM);
+	int c4 = socket_in_host(net, "client", AF_INET, SOCK_DGRAM);
+	struct sockaddr_in6 any = { .sin6_family = AF_INET6,
+				    .sin6_port = htons(9000) };
+	struct sockaddr_storage from;
+	struct sockaddr_in to = { .sin_family = AF_INET,
+				  .sin_port = htons(9000) };
+	socklen_t len = sizeof(from);
+	char text[SOCK_NTOP_LEN], buf[16];
+	ssize_t n;
+
+	(void)state;
+	any.sin6_addr = in6addr_any;
+	inet_pton(AF_INET, "192.0.2.2", &to.sin_addr);
+	TK_EXPECT(bind(s6, (struct sockaddr *)&any, sizeof(any)) == 0,
+		  "bind [::]:9000: %s", strerror(errno));
+	TK_EXPECT(sendto(c4, "hi", 2, 0, (struct sockaddr *)&to,
+			 sizeof(to)) == 2, "sendto: %s", strerror(errno));
+	TK_EXPECT(tk_readable(s6, 2000), "no datagram came");
+	n = recvfrom(s6, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+		     &len);
+	TK_EXPECT(n == 2 && from.ss_family == AF_INET6 &&
+		  len == sizeof(struct sockaddr_in6), "recvfrom: %zd bytes, "
+		  "family %d, length %u", n, from.ss_family, (unsigned)len);
+	sock_ntop_host((struct sockaddr *)&from, len, text, sizeof(text));
+	TK_EXPECT(strcmp(text, "::ffff:192.0.2.1") == 0, "the IPv4 sender "
+		  "is %s", text);
+	TK_EXPECT(sendto(s6, "ho", 2, 0, (struct sockaddr *)&from, len) == 2,
+		  "a reply to %s: %s", text, strerror(errno));
+	TK_EXPECT(tk_readable(c4, 2000) && recv(c4, buf, sizeof(buf), 0) == 2,
+		  "the AF_INET sender got no reply");
+	close(s6);
+	close(c4);
+}
+
+/* 12.4: IPV6_V6ONLY is decided before bind(): after it, Linux refuses
+ * to change it (EINVAL), either way; before it, any number of times. */
+static void v6only_is_fixed_at_bind(void **state)
+{
+	hn_net *net = net_of(NULL);
+	struct sockaddr_in6 any = { .sin6_family = AF_INET6 };
+	int on = 1, off = 0;
+
+	(void)state;
+	any.sin6_addr = in6addr_any;
+	for (int i = 0; i < 2; i++) {
+		int fd = socket_in_host(net, "server", AF_INET6, SOCK_STREAM);
+		int *first = i == 0 ? &on : &off, *then = i == 0 ? &off : &on;
+
+		TK_EXPECT(setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, then,
+				     sizeof(int)) == 0 &&
+			  setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, first,
+				     sizeof(int)) == 0,
+			  "IPV6_V6ONLY before bind(): %s", strerror(errno));
+		TK_EXPECT(bind(fd, (struct sockaddr *)&any, sizeof(any)) == 0,
+			  "bind: %s", strerror(errno));
+		errno = 0;
+		TK_EXPECT(setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, then,
+				     sizeof(int)) < 0 && errno == EINVAL,
+			  "IPV6_V6ONLY %d after bind(): %s", *then,
+			  errno == 0 ? "accepted" : strerror(errno));
+		TK_EXPECT(tk_sockopt_int(fd, IPPROTO_IPV6, IPV6_V6ONLY) ==
+			  *first, "IPV6_V6ONLY changed after bind()");
+		close(fd);
+	}
+}
+
 /* ---- 12.6: which client reaches which server ---------------------------- */
 
 /* One cell: what the server saw of this client, or why it failed. */
@@ -364,6 +452,8 @@ int main(void)
 		TK_TEST(v6only_refuses_ipv4_clients),
 		TK_TEST(bindv6only_is_per_namespace),
 		TK_TEST(two_sockets_and_eaddrinuse),
+		TK_TEST(udp_ipv4_sender_is_mapped),
+		TK_TEST(v6only_is_fixed_at_bind),
 		TK_TEST(which_client_reaches_which_server),
 	};
 
