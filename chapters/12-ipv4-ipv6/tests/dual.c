@@ -365,6 +365,93 @@ static void v6only_is_fixed_at_bind(void **state)
 	}
 }
 
+/* ---- 12.5: real servers choose too ---------------------------------- */
+
+/* nginx as an ordinary program (as in chapter 16's tests): one server
+ * on [::]:8080 as nginx's default makes it, one on [::]:8081 with
+ * ipv6only=off; each answers any request with one line. */
+static const char nginx_conf[] =
+	"daemon off;\n"
+	"master_process off;\n"
+	"user root root;\n"
+	"pid %DIR%/nginx.pid;\n"
+	"error_log %DIR%/error.log;\n"
+	"events { worker_connections 64; }\n"
+	"http {\n"
+	"  access_log off;\n"
+	"  client_body_temp_path %DIR%/body;\n"
+	"  proxy_temp_path %DIR%/proxy;\n"
+	"  fastcgi_temp_path %DIR%/fastcgi;\n"
+	"  uwsgi_temp_path %DIR%/uwsgi;\n"
+	"  scgi_temp_path %DIR%/scgi;\n"
+	"  default_type text/plain;\n"
+	"  server { listen [::]:8080; return 200 \"default\\n\"; }\n"
+	"  server { listen [::]:8081 ipv6only=off; return 200 \"off\\n\"; }\n"
+	"}\n";
+
+/* connect()'s errno from the client host to ADDR and PORT (0: it
+ * connected), with a socket of ADDR's family. */
+static int connect_errno(hn_net *net, const char *addr, int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char sport[16];
+	int fd, err = 0;
+
+	snprintf(sport, sizeof(sport), "%d", port);
+	TK_EXPECT(sock_parse(addr, sport, &ss, &len) == 0, "bad %s", addr);
+	fd = socket_in_host(net, "client", ss.ss_family, SOCK_STREAM);
+	if (connect(fd, (struct sockaddr *)&ss, len) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static void real_servers_choose_too(void **state)
+{
+	static const char *const args[] = { "-e", "%DIR%/error.log", "-p",
+					    "%DIR%", "-c", "%CONF%", NULL };
+	struct hn_peer nginx = {
+		.package = "nginx", .program = "/usr/sbin/nginx",
+		.config_name = "nginx.conf", .config = nginx_conf,
+		.args = args, .ready_proto = IPPROTO_TCP, .ready_port = 8081,
+	};
+	FILE *tr = tk_transcript_open();
+	hn_net *net = net_of(NULL);
+	hn_proc *ss;
+
+	(void)state;
+	hn_inetd(net, "server", "daytime");
+	hn_peer_start(net, "server", &nginx);
+	TK_EXPECT(hn_wait_port(hn_run(net, "server", prog_of("whoserv"),
+				      "9000", NULL), IPPROTO_TCP, 9000,
+			       2000) == 0 &&
+		  hn_wait_port(hn_run(net, "server", prog_of("twoserv"),
+				      "9001", NULL), IPPROTO_TCP, 9001,
+			       2000) == 0 &&
+		  hn_wait_port(hn_run(net, "server", prog_of("whoserv"), "-6",
+				      "9002", NULL), IPPROTO_TCP, 9002,
+			       2000) == 0, "the servers did not listen");
+	ss = hn_run(net, "server", "/bin/sh", "-c",
+		    "ss -Hltn | LC_ALL=C sort -k4", NULL);
+	TK_EXPECT(tk_exited(ss, 2000) && tk_exit_code(ss) == 0, "ss: %s",
+		  hn_stderr(ss));
+	fprintf(tr, "server$ ss -Hltn | LC_ALL=C sort -k4\n%s",
+		hn_stdout(ss));
+	tk_transcript_close(tr, CH, "ss");
+	TK_EXPECT(connect_errno(net, "192.0.2.2", 13) == 0 &&
+		  connect_errno(net, "2001:db8:1::2", 13) == 0,
+		  "inetd's daytime should take both families, on two sockets");
+	TK_EXPECT(connect_errno(net, "192.0.2.2", 8080) == ECONNREFUSED,
+		  "nginx's listen [::]:8080 took an IPv4 client: its "
+		  "ipv6only should be on by default");
+	TK_EXPECT(connect_errno(net, "2001:db8:1::2", 8080) == 0,
+		  "nginx's listen [::]:8080 refused an IPv6 client");
+	TK_EXPECT(connect_errno(net, "192.0.2.2", 8081) == 0 &&
+		  connect_errno(net, "2001:db8:1::2", 8081) == 0,
+		  "nginx's listen [::]:8081 ipv6only=off should take both");
+}
+
 /* ---- 12.6: which client reaches which server ---------------------------- */
 
 /* One cell: what the server saw of this client, or why it failed. */
@@ -454,6 +541,7 @@ int main(void)
 		TK_TEST(two_sockets_and_eaddrinuse),
 		TK_TEST(udp_ipv4_sender_is_mapped),
 		TK_TEST(v6only_is_fixed_at_bind),
+		TK_TEST(real_servers_choose_too),
 		TK_TEST(which_client_reaches_which_server),
 	};
 
