@@ -661,3 +661,40 @@ const char *tk_last_echo(void)
 {
 	return last_echo;
 }
+
+/* ---- real peers -------------------------------------------------------- */
+
+hn_proc *tk_nginx(hn_net *net, const char *host, const char *http,
+		  int port)
+{
+	static const char *const args[] = { "-e", "%DIR%/error.log", "-p",
+					    "%DIR%", "-c", "%CONF%", NULL };
+	struct hn_peer peer = {
+		.package = "nginx", .program = "/usr/sbin/nginx",
+		.config_name = "nginx.conf", .args = args,
+		.ready_proto = IPPROTO_TCP, .ready_port = port,
+	};
+	char *conf = NULL;
+	hn_proc *p;
+
+	if (asprintf(&conf, "daemon off;\n"
+		     "master_process off;\n"
+		     "user root root;\n"
+		     "pid %%DIR%%/nginx.pid;\n"
+		     "error_log %%DIR%%/error.log;\n"
+		     "events { worker_connections 256; }\n"
+		     "http {\n"
+		     "  access_log off;\n"
+		     "  client_body_temp_path %%DIR%%/body;\n"
+		     "  proxy_temp_path %%DIR%%/proxy;\n"
+		     "  fastcgi_temp_path %%DIR%%/fastcgi;\n"
+		     "  uwsgi_temp_path %%DIR%%/uwsgi;\n"
+		     "  scgi_temp_path %%DIR%%/scgi;\n"
+		     "%s"
+		     "}\n", http) < 0)
+		abort();
+	peer.config = conf;
+	p = hn_peer_start(net, host, &peer);
+	free(conf);
+	return p;
+}

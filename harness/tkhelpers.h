@@ -150,4 +150,16 @@ size_t tk_read_line(int fd, char *buf, size_t size, int timeout_ms);
 bool tk_echoes(int fd, const char *line, int timeout_ms);
 const char *tk_last_echo(void);
 
+/* ---- real peers -------------------------------------------------------- */
+
+/* nginx (the Debian package) started in HOST as an ordinary program: no
+ * daemon, no master process, its pid file, logs and temporary files in
+ * a fresh directory of its own, user root (the sandbox maps the test's
+ * user to root, and nginx as root would hand its files to "nobody", who
+ * does not exist there).  HTTP is what goes inside the http { } block
+ * (types, timeouts, server blocks; "%DIR%" is nginx's directory);
+ * access_log is off.  Ready when TCP PORT listens. */
+hn_proc *tk_nginx(hn_net *net, const char *host, const char *http,
+		  int port);
+
 #endif

@@ -84,27 +84,11 @@ static void web_tree(void)
 	}
 }
 
-/* nginx as an ordinary program: no daemon, its pid file, logs and
- * temporary files in its own directory; user root only because the
- * sandbox's user namespace maps the test's user to root there, and
- * nginx running as root would otherwise hand its files to "nobody",
- * who does not exist in the namespace.  A request without a Host header
- * naming the server goes to a default server that answers 421; a client
- * that does not finish its request is dropped after 2 s. */
-static const char nginx_conf[] =
-	"daemon off;\n"
-	"master_process off;\n"
-	"user root root;\n"
-	"pid %DIR%/nginx.pid;\n"
-	"error_log %DIR%/error.log;\n"
-	"events { worker_connections 256; }\n"
-	"http {\n"
-	"  access_log off;\n"
-	"  client_body_temp_path %DIR%/body;\n"
-	"  proxy_temp_path %DIR%/proxy;\n"
-	"  fastcgi_temp_path %DIR%/fastcgi;\n"
-	"  uwsgi_temp_path %DIR%/uwsgi;\n"
-	"  scgi_temp_path %DIR%/scgi;\n"
+/* What nginx serves (tk_nginx() starts it as an ordinary program, its
+ * files in its own directory).  A request without a Host header naming
+ * the server goes to a default server that answers 421; a client that
+ * does not finish its request is dropped after 2 s. */
+static const char nginx_http[] =
 	"  types { text/html html; }\n"
 	"  default_type application/octet-stream;\n"
 	"  client_header_timeout 2s;\n"
@@ -114,21 +98,13 @@ static const char nginx_conf[] =
 	"           return 421; }\n"
 	"  server { listen 192.0.2.2:8080; listen [2001:db8:1::2]:8080;\n"
 	"           server_name 192.0.2.2 [2001:db8:1::2];\n"
-	"           root %ROOT%; }\n"
-	"}\n";
+	"           root %ROOT%; }\n";
 
 /* The network, the tree and nginx, ready. */
 __attribute__((unused))
 static hn_proc *web_up(void)
 {
-	static const char *const args[] = { "-e", "%DIR%/error.log", "-p",
-					    "%DIR%", "-c", "%CONF%", NULL };
-	struct hn_peer peer = {
-		.package = "nginx", .program = "/usr/sbin/nginx",
-		.config_name = "nginx.conf", .args = args,
-		.ready_proto = IPPROTO_TCP, .ready_port = WEB_PORT,
-	};
-	char *conf = NULL, *at;
+	char *http = NULL, *at;
 	hn_proc *p;
 
 	web_net = hn_up("host client server\n"
@@ -136,13 +112,12 @@ static hn_proc *web_up(void)
 	snprintf(web_root, sizeof(web_root), "%s/www-XXXXXX", hn_tmpdir());
 	TK_EXPECT(mkdtemp(web_root) != NULL, "mkdtemp failed");
 	web_tree();
-	at = strstr(nginx_conf, "%ROOT%");
-	if (asprintf(&conf, "%.*s%s%s", (int)(at - nginx_conf), nginx_conf,
+	at = strstr(nginx_http, "%ROOT%");
+	if (asprintf(&http, "%.*s%s%s", (int)(at - nginx_http), nginx_http,
 		     web_root, at + 6) < 0)
 		abort();
-	peer.config = conf;
-	p = hn_peer_start(web_net, "server", &peer);
-	free(conf);
+	p = tk_nginx(web_net, "server", http, WEB_PORT);
+	free(http);
 	return p;
 }
 

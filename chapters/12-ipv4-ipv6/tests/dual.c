@@ -367,27 +367,13 @@ static void v6only_is_fixed_at_bind(void **state)
 
 /* ---- 12.5: real servers choose too ---------------------------------- */
 
-/* nginx as an ordinary program (as in chapter 16's tests): one server
- * on [::]:8080 as nginx's default makes it, one on [::]:8081 with
- * ipv6only=off; each answers any request with one line. */
-static const char nginx_conf[] =
-	"daemon off;\n"
-	"master_process off;\n"
-	"user root root;\n"
-	"pid %DIR%/nginx.pid;\n"
-	"error_log %DIR%/error.log;\n"
-	"events { worker_connections 64; }\n"
-	"http {\n"
-	"  access_log off;\n"
-	"  client_body_temp_path %DIR%/body;\n"
-	"  proxy_temp_path %DIR%/proxy;\n"
-	"  fastcgi_temp_path %DIR%/fastcgi;\n"
-	"  uwsgi_temp_path %DIR%/uwsgi;\n"
-	"  scgi_temp_path %DIR%/scgi;\n"
+/* What nginx serves: one server on [::]:8080 as nginx's default makes
+ * it, one on [::]:8081 with ipv6only=off; each answers any request
+ * with one line. */
+static const char nginx_http[] =
 	"  default_type text/plain;\n"
 	"  server { listen [::]:8080; return 200 \"default\\n\"; }\n"
-	"  server { listen [::]:8081 ipv6only=off; return 200 \"off\\n\"; }\n"
-	"}\n";
+	"  server { listen [::]:8081 ipv6only=off; return 200 \"off\\n\"; }\n";
 
 /* connect()'s errno from the client host to ADDR and PORT (0: it
  * connected), with a socket of ADDR's family. */
@@ -409,20 +395,13 @@ static int connect_errno(hn_net *net, const char *addr, int port)
 
 static void real_servers_choose_too(void **state)
 {
-	static const char *const args[] = { "-e", "%DIR%/error.log", "-p",
-					    "%DIR%", "-c", "%CONF%", NULL };
-	struct hn_peer nginx = {
-		.package = "nginx", .program = "/usr/sbin/nginx",
-		.config_name = "nginx.conf", .config = nginx_conf,
-		.args = args, .ready_proto = IPPROTO_TCP, .ready_port = 8081,
-	};
 	FILE *tr = tk_transcript_open();
 	hn_net *net = net_of(NULL);
 	hn_proc *ss;
 
 	(void)state;
 	hn_inetd(net, "server", "daytime");
-	hn_peer_start(net, "server", &nginx);
+	tk_nginx(net, "server", nginx_http, 8081);
 	TK_EXPECT(hn_wait_port(hn_run(net, "server", prog_of("whoserv"),
 				      "9000", NULL), IPPROTO_TCP, 9000,
 			       2000) == 0 &&
