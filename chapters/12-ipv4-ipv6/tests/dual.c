@@ -41,240 +41,223 @@ static void put(FILE *tr, const char *text)
 	free(t);
 }
 
-/* Starts a server in HOST (up to 3 arguments, NULL-ended) as
- * "HOST$ PROG ARGS &", and waits until it listens or has ended. */
-static hn_proc *server(FILE *tr, hn_net *net, const char *host,
-		       const char *name, const char *a1, const char *a2,
-		       const char *a3)
-{
-	hn_proc *p = hn_run(net, host, prog_of(name), a1, a2, a3, NULL);
+/* One story told in a transcript: the network, the server running in
+ * the server host, and how much of its output the transcript shows. */
+struct scene {
+	FILE *tr;
+	hn_net *net;
+	hn_proc *srv;
+	size_t shown;
+	const char *cli_err;            /* the last whocli's stderr */
+};
 
-	fprintf(tr, "%s$ %s%s%s%s%s%s%s &\n", host, name, a1 ? " " : "",
-		a1 ? a1 : "", a2 ? " " : "", a2 ? a2 : "", a3 ? " " : "",
-		a3 ? a3 : "");
-	if (!tk_saw(p, "listening on port", 2000))
-		TK_EXPECT(hn_exited_within(p, 2000) >= 0, "%s neither listens "
-			  "nor ends: %s", name, hn_stderr(p));
-	return p;
+/* A scene on a dual-stack network (EXTRA lines added to it). */
+static struct scene scene_of(const char *extra)
+{
+	struct scene sc = { .tr = tk_transcript_open(),
+			    .net = net_of(extra) };
+
+	return sc;
 }
 
-/* Prints the server's lines not yet shown (all its output so far). */
-static void server_says(FILE *tr, hn_proc *p, size_t *shown)
+/* Prints the server's lines not yet shown. */
+static void server_says(struct scene *sc)
 {
-	const char *out = hn_stdout(p);
+	const char *out = hn_stdout(sc->srv);
 
-	if (strlen(out) > *shown) {
-		put(tr, out + *shown);
-		*shown = strlen(out);
+	if (strlen(out) > sc->shown) {
+		put(sc->tr, out + sc->shown);
+		sc->shown = strlen(out);
 	}
+}
+
+/* Starts a server in the server host (up to 3 arguments) as
+ * "server$ PROG ARGS &", and shows what it says once it listens (or has
+ * ended, as twoserv -n does). */
+static void server(struct scene *sc, const char *name, const char *a1,
+		   const char *a2, const char *a3)
+{
+	sc->srv = hn_run(sc->net, "server", prog_of(name), a1, a2, a3, NULL);
+	sc->shown = 0;
+	fprintf(sc->tr, "server$ %s%s%s%s%s%s%s &\n", name, a1 ? " " : "",
+		a1 ? a1 : "", a2 ? " " : "", a2 ? a2 : "", a3 ? " " : "",
+		a3 ? a3 : "");
+	if (!tk_saw(sc->srv, "listening on port", 2000))
+		TK_EXPECT(hn_exited_within(sc->srv, 2000) >= 0, "%s neither "
+			  "listens nor ends: %s", name, hn_stderr(sc->srv));
+	server_says(sc);
+	put(sc->tr, hn_stderr(sc->srv));
 }
 
 /* Runs whocli in the client host against ADDR and PORT ("-6" first if
  * v6only), writes it to the transcript; returns its exit code. */
-static int client(FILE *tr, hn_net *net, bool v6only, const char *addr,
+static int client(struct scene *sc, bool v6only, const char *addr,
 		  const char *port)
 {
 	hn_proc *p = v6only ?
-		hn_run(net, "client", prog_of("whocli"), "-6", addr, port,
+		hn_run(sc->net, "client", prog_of("whocli"), "-6", addr, port,
 		       NULL) :
-		hn_run(net, "client", prog_of("whocli"), addr, port, NULL);
-	int code;
+		hn_run(sc->net, "client", prog_of("whocli"), addr, port, NULL);
 
 	TK_EXPECT(tk_exited(p, 3000), "whocli %s %s did not end", addr,
 		  port);
-	code = tk_exit_code(p);
-	fprintf(tr, "client$ whocli %s%s %s\n", v6only ? "-6 " : "", addr,
-		port);
-	put(tr, hn_stdout(p));
-	put(tr, hn_stderr(p));
-	return code;
+	fprintf(sc->tr, "client$ whocli %s%s %s\n", v6only ? "-6 " : "",
+		addr, port);
+	put(sc->tr, hn_stdout(p));
+	put(sc->tr, hn_stderr(p));
+	sc->cli_err = hn_stderr(p);
+	return tk_exit_code(p);
 }
 
-/* Waits for the server line holding NEEDLE, then shows what it said. */
-static void expect_server(FILE *tr, hn_proc *srv, size_t *shown,
-			  const char *needle)
+/* whocli reaches the server at ADDR and PORT, and the server then says
+ * a line holding NEEDLE (shown after the client's). */
+static void served(struct scene *sc, const char *addr, const char *port,
+		   const char *needle)
 {
-	TK_EXPECT(tk_saw(srv, needle, 2000), "the server did not say "
-		  "\"%s\"; it said: %s", needle, hn_stdout(srv));
-	server_says(tr, srv, shown);
+	TK_EXPECT(client(sc, false, addr, port) == 0, "whocli could not "
+		  "reach the server at %s port %s", addr, port);
+	TK_EXPECT(tk_saw(sc->srv, needle, 2000), "the server did not say "
+		  "\"%s\"; it said: %s", needle, hn_stdout(sc->srv));
+	server_says(sc);
+}
+
+/* whocli (with -6 if v6only) fails to connect to ADDR and PORT, and
+ * says ERR ("Connection refused"...); WHY says what went wrong if not. */
+static void not_served(struct scene *sc, bool v6only, const char *addr,
+		       const char *port, const char *err, const char *why)
+{
+	TK_EXPECT(client(sc, v6only, addr, port) == 1 &&
+		  strstr(sc->cli_err, err) != NULL, "%s (whocli said: %s)",
+		  why, sc->cli_err);
+}
+
+static void scene_end(struct scene *sc, const char *name)
+{
+	tk_transcript_close(sc->tr, CH, name);
+	sc->tr = NULL;
 }
 
 /* ---- 12.2: the half-ported server, then whoserv ------------------------ */
 
 static void halfport_reports_0000(void **state)
 {
-	FILE *tr = tk_transcript_open();
-	hn_net *net = net_of(NULL);
-	hn_proc *srv = server(tr, net, "server", "halfport", "9000", NULL,
-			      NULL);
-	size_t shown = 0;
+	struct scene sc = scene_of(NULL);
 
 	(void)state;
-	server_says(tr, srv, &shown);
-	TK_EXPECT(client(tr, net, false, "192.0.2.2", "9000") == 0,
-		  "whocli could not reach halfport over IPv4");
-	expect_server(tr, srv, &shown, "connection from 0.0.0.0 port ");
-	TK_EXPECT(client(tr, net, false, "2001:db8:1::2", "9000") == 0,
-		  "whocli could not reach halfport over IPv6");
-	expect_server(tr, srv, &shown, "connection from 0.0.0.0 port ");
-	TK_EXPECT(strstr(hn_stdout(srv), "(28 bytes of address, room for "
+	server(&sc, "halfport", "9000", NULL, NULL);
+	served(&sc, "192.0.2.2", "9000", "connection from 0.0.0.0 port ");
+	served(&sc, "2001:db8:1::2", "9000", "connection from 0.0.0.0 port ");
+	TK_EXPECT(strstr(hn_stdout(sc.srv), "(28 bytes of address, room for "
 			 "16)") != NULL, "accept() should report the 28 bytes "
 		  "of a sockaddr_in6 even when it stored only 16: %s",
-		  hn_stdout(srv));
-	tk_transcript_close(tr, CH, "halfport");
+		  hn_stdout(sc.srv));
+	scene_end(&sc, "halfport");
 }
 
 static void whoserv_reports_both_families(void **state)
 {
-	FILE *tr = tk_transcript_open();
-	hn_net *net = net_of(NULL);
-	hn_proc *srv = server(tr, net, "server", "whoserv", "9000", NULL,
-			      NULL);
-	size_t shown = 0;
+	struct scene sc = scene_of(NULL);
 
 	(void)state;
-	server_says(tr, srv, &shown);
-	TK_EXPECT(client(tr, net, false, "192.0.2.2", "9000") == 0,
-		  "whocli could not reach whoserv over IPv4");
-	expect_server(tr, srv, &shown, "to 192.0.2.2 port 9000 over IPv4");
-	TK_EXPECT(client(tr, net, false, "2001:db8:1::2", "9000") == 0,
-		  "whocli could not reach whoserv over IPv6");
-	expect_server(tr, srv, &shown, "to 2001:db8:1::2 port 9000 over "
-		      "IPv6");
-	tk_transcript_close(tr, CH, "whoserv");
+	server(&sc, "whoserv", "9000", NULL, NULL);
+	served(&sc, "192.0.2.2", "9000", "to 192.0.2.2 port 9000 over IPv4");
+	served(&sc, "2001:db8:1::2", "9000",
+	       "to 2001:db8:1::2 port 9000 over IPv6");
+	scene_end(&sc, "whoserv");
 
-	tr = tk_transcript_open();
-	shown = 0;
-	srv = server(tr, net, "server", "whoserv", "-m", "9001", NULL);
-	server_says(tr, srv, &shown);
-	TK_EXPECT(client(tr, net, false, "192.0.2.2", "9001") == 0,
-		  "whocli could not reach whoserv -m");
-	expect_server(tr, srv, &shown, "client ::ffff:192.0.2.1 port ");
-	tk_transcript_close(tr, CH, "whoserv-m");
+	sc.tr = tk_transcript_open();
+	server(&sc, "whoserv", "-m", "9001", NULL);
+	served(&sc, "192.0.2.2", "9001", "client ::ffff:192.0.2.1 port ");
+	scene_end(&sc, "whoserv-m");
 }
 
 /* ---- 12.3: an IPv6 socket that talks IPv4 ------------------------------- */
 
 static void ipv6_client_reaches_ipv4_server(void **state)
 {
-	FILE *tr = tk_transcript_open();
-	hn_net *net = net_of(NULL);
-	hn_proc *srv = server(tr, net, "server", "twoserv", "-4", "9000",
-			      NULL);
-	size_t shown = 0;
+	struct scene sc = scene_of(NULL);
 
 	(void)state;
-	server_says(tr, srv, &shown);
-	TK_EXPECT(client(tr, net, false, "::ffff:192.0.2.2", "9000") == 0,
-		  "an AF_INET6 socket could not reach an IPv4 server "
-		  "through ::ffff:192.0.2.2");
-	expect_server(tr, srv, &shown, "on the IPv4 socket");
-	TK_EXPECT(client(tr, net, false, "2001:db8:1::2", "9000") == 1,
-		  "an IPv6 address reached an IPv4-only server");
-	TK_EXPECT(client(tr, net, true, "::ffff:192.0.2.2", "9000") == 1,
-		  "an IPV6_V6ONLY socket connected to a mapped address");
-	tk_transcript_close(tr, CH, "mapped-client");
-	TK_EXPECT(strstr(hn_stdout(srv), "client 192.0.2.1 port") != NULL,
-		  "the IPv4 server did not see 192.0.2.1");
+	server(&sc, "twoserv", "-4", "9000", NULL);
+	served(&sc, "::ffff:192.0.2.2", "9000",
+	       "client 192.0.2.1 port ");
+	not_served(&sc, false, "2001:db8:1::2", "9000", "Connection refused",
+		   "an IPv6 address reached an IPv4-only server");
+	not_served(&sc, true, "::ffff:192.0.2.2", "9000",
+		   "Network is unreachable", "an IPV6_V6ONLY socket "
+		   "connected to a mapped address");
+	scene_end(&sc, "mapped-client");
 }
 
 /* ---- 12.4: IPV6_V6ONLY, net.ipv6.bindv6only ---------------------------- */
 
 static void v6only_refuses_ipv4_clients(void **state)
 {
-	FILE *tr = tk_transcript_open();
-	hn_net *net = net_of(NULL);
-	hn_proc *srv = server(tr, net, "server", "whoserv", "-6", "9000",
-			      NULL);
-	size_t shown = 0;
+	struct scene sc = scene_of(NULL);
 
 	(void)state;
-	server_says(tr, srv, &shown);
-	TK_EXPECT(client(tr, net, false, "192.0.2.2", "9000") == 1,
-		  "whoserv -6 took an IPv4 client");
-	TK_EXPECT(client(tr, net, false, "2001:db8:1::2", "9000") == 0,
-		  "whoserv -6 refused an IPv6 client");
-	expect_server(tr, srv, &shown, "over IPv6");
-	tk_transcript_close(tr, CH, "v6only");
+	server(&sc, "whoserv", "-6", "9000", NULL);
+	not_served(&sc, false, "192.0.2.2", "9000", "Connection refused",
+		   "whoserv -6 took an IPv4 client");
+	served(&sc, "2001:db8:1::2", "9000", "over IPv6");
+	scene_end(&sc, "v6only");
 }
 
 /* "HOST$ cat /proc/sys/net/ipv6/bindv6only" and what it said. */
-static void show_bindv6only(FILE *tr, hn_net *net, const char *host)
+static void show_bindv6only(struct scene *sc, const char *host)
 {
-	hn_proc *p = hn_run(net, host, "/bin/cat",
+	hn_proc *p = hn_run(sc->net, host, "/bin/cat",
 			    "/proc/sys/net/ipv6/bindv6only", NULL);
 
 	TK_EXPECT(tk_exited(p, 2000), "cat did not end");
-	fprintf(tr, "%s$ cat /proc/sys/net/ipv6/bindv6only\n%s", host,
+	fprintf(sc->tr, "%s$ cat /proc/sys/net/ipv6/bindv6only\n%s", host,
 		hn_stdout(p));
 }
 
 static void bindv6only_is_per_namespace(void **state)
 {
-	FILE *tr = tk_transcript_open();
-	hn_net *net = net_of("sysctl server net.ipv6.bindv6only 1\n");
-	hn_proc *srv;
-	size_t shown = 0;
+	struct scene sc = scene_of("sysctl server net.ipv6.bindv6only 1\n");
 
 	(void)state;
-	show_bindv6only(tr, net, "server");
-	show_bindv6only(tr, net, "client");
-	srv = server(tr, net, "server", "halfport", "9000", NULL, NULL);
-	server_says(tr, srv, &shown);
-	TK_EXPECT(client(tr, net, false, "192.0.2.2", "9000") == 1,
-		  "with bindv6only 1, halfport (which leaves IPV6_V6ONLY "
-		  "alone) took an IPv4 client");
-	shown = 0;
-	srv = server(tr, net, "server", "whoserv", "9001", NULL, NULL);
-	server_says(tr, srv, &shown);
-	TK_EXPECT(client(tr, net, false, "192.0.2.2", "9001") == 0,
-		  "with bindv6only 1, whoserv (IPV6_V6ONLY 0 set) refused "
-		  "an IPv4 client");
-	expect_server(tr, srv, &shown, "over IPv4");
-	shown = 0;
-	srv = server(tr, net, "server", "twoserv", "-n", "9002", NULL);
-	server_says(tr, srv, &shown);
-	TK_EXPECT(strstr(hn_stdout(srv), "IPV6_V6ONLY 1\nIPv4 socket bound")
-		  != NULL, "with bindv6only 1, twoserv -n should bind both: "
-		  "%s%s", hn_stdout(srv), hn_stderr(srv));
-	tk_transcript_close(tr, CH, "bindv6only");
+	show_bindv6only(&sc, "server");
+	show_bindv6only(&sc, "client");
+	server(&sc, "halfport", "9000", NULL, NULL);
+	not_served(&sc, false, "192.0.2.2", "9000", "Connection refused",
+		   "with bindv6only 1, halfport (which leaves IPV6_V6ONLY "
+		   "alone) took an IPv4 client");
+	server(&sc, "whoserv", "9001", NULL, NULL);
+	served(&sc, "192.0.2.2", "9001", "over IPv4");
+	server(&sc, "twoserv", "-n", "9002", NULL);
+	TK_EXPECT(strstr(hn_stdout(sc.srv), "IPV6_V6ONLY 1\nIPv4 socket "
+			 "bound") != NULL, "with bindv6only 1, twoserv -n "
+		  "should bind both: %s%s", hn_stdout(sc.srv),
+		  hn_stderr(sc.srv));
+	scene_end(&sc, "bindv6only");
 }
 
 /* ---- 12.5: two sockets ------------------------------------------------- */
 
 static void two_sockets_and_eaddrinuse(void **state)
 {
-	FILE *tr = tk_transcript_open();
-	hn_net *net = net_of(NULL);
-	hn_proc *srv = server(tr, net, "server", "twoserv", "9000", NULL,
-			      NULL);
-	size_t shown = 0;
+	struct scene sc = scene_of(NULL);
 
 	(void)state;
-	server_says(tr, srv, &shown);
-	TK_EXPECT(client(tr, net, false, "192.0.2.2", "9000") == 0,
-		  "twoserv refused IPv4");
-	expect_server(tr, srv, &shown, "on the IPv4 socket");
-	TK_EXPECT(client(tr, net, false, "2001:db8:1::2", "9000") == 0,
-		  "twoserv refused IPv6");
-	expect_server(tr, srv, &shown, "on the IPv6 socket");
-	tk_transcript_close(tr, CH, "twoserv");
+	server(&sc, "twoserv", "9000", NULL, NULL);
+	served(&sc, "192.0.2.2", "9000", "on the IPv4 socket");
+	served(&sc, "2001:db8:1::2", "9000", "on the IPv6 socket");
+	scene_end(&sc, "twoserv");
 
-	tr = tk_transcript_open();
+	sc.tr = tk_transcript_open();
 	for (int i = 0; i < 2; i++) {
-		hn_proc *p = server(tr, net, "server", "twoserv", "-n",
-				    i == 0 ? "9001" : "-r",
-				    i == 0 ? NULL : "9001");
-
-		TK_EXPECT(hn_exited_within(p, 2000) >= 0 &&
-			  tk_exit_code(p) == 1, "twoserv -n%s should fail "
-			  "with EADDRINUSE", i == 0 ? "" : " -r");
-		put(tr, hn_stdout(p));
-		put(tr, hn_stderr(p));
-		TK_EXPECT(strstr(hn_stderr(p), "Address already in use") !=
-			  NULL, "twoserv -n: %s", hn_stderr(p));
+		server(&sc, "twoserv", "-n", i == 0 ? "9001" : "-r",
+		       i == 0 ? NULL : "9001");
+		TK_EXPECT(hn_exited_within(sc.srv, 2000) >= 0 &&
+			  tk_exit_code(sc.srv) == 1 &&
+			  strstr(hn_stderr(sc.srv), "Address already in use"),
+			  "twoserv -n%s should fail with EADDRINUSE: %s",
+			  i == 0 ? "" : " -r", hn_stderr(sc.srv));
 	}
-	tk_transcript_close(tr, CH, "twoserv-n");
+	scene_end(&sc, "twoserv-n");
 }
 
 /* ---- what the text says without a program of its own ------------------ */
