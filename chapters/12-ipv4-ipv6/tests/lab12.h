@@ -170,4 +170,18 @@ static inline void who_expect(hn_proc *srv, const struct who_answer *a,
 		  needle);
 }
 
+/* whoserv in the server host of a dual-stack network (lab_net(NULL));
+ * one client in the client host connects to TO, and whoserv's line
+ * about it must be right.  WHAT names the client for the message. */
+static inline void who_check(const char *to, const char *what)
+{
+	hn_net *net = lab_net(NULL);
+	struct who_answer a;
+	hn_proc *srv;
+	int port = who_start(net, "server", &srv, NULL, NULL);
+
+	who_ask(net, "client", to, port, &a);
+	who_expect(srv, &a, what);
+}
+
 #endif /* LAB12_H */
