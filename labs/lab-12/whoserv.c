@@ -41,10 +41,9 @@ char *addr_text(const struct sockaddr *sa, socklen_t len, char *buf,
 {
 	// TODO (section 12.2): inet_ntop() with the family the address
 	// has, then " port " and the port in host byte order.
-	(void)sa; (void)len; (void)buflen;
+	(void)sa; (void)len; (void)buf; (void)buflen;
 	errno = ENOSYS;
 	return NULL;
-	(void)buf;
 }
 
 /* A TCP socket listening on the IPv6 wildcard address and port (0: any

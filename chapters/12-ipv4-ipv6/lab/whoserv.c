@@ -85,11 +85,10 @@ char *addr_text(const struct sockaddr *sa, socklen_t len, char *buf,
 	/* STARTER
 	// TODO (section 12.2): inet_ntop() with the family the address
 	// has, then " port " and the port in host byte order.
-	(void)sa; (void)len; (void)buflen;
+	(void)sa; (void)len; (void)buf; (void)buflen;
 	errno = ENOSYS;
 	return NULL;
 	STARTER */
-	(void)buf;
 }
 /* end addr_text */
 
