@@ -118,6 +118,7 @@ static int run(int fd)
 	// each period: give up (break) if maxmissed heartbeats in a row
 	// have gone unanswered, else send_heartbeat().
 	(void)p; (void)next; (void)missed; (void)wait;
+	(void)send_heartbeat; (void)read_answer;
 	while (copy(STDIN_FILENO, fd))
 		;
 	STARTER */

@@ -101,6 +101,7 @@ static void serve(int fd)
 	// the periods that end with no heartbeat since the last one; after
 	// maxmissed in a row print "client is unreachable" and give up.
 	(void)p; (void)next; (void)missed; (void)wait;
+	(void)answer_heartbeat;
 	while (echo(fd))
 		;
 	STARTER */

@@ -1,0 +1,100 @@
+/*
+ * hbcli.c - lab 24: an echo client that sends heartbeats as urgent data
+ * and gives up on a server that stops answering them (section 24.6).
+ *
+ * Copies stdin to the server and what the server sends to stdout.
+ * Every PERIOD_MS milliseconds it sends one urgent byte (MSG_OOB); the
+ * server answers each with an urgent byte of its own.  When MAXMISSED
+ * heartbeats in a row go unanswered, the server's host is taken for
+ * gone: "hbcli: server is unreachable" on stderr, exit status 1.  At
+ * the end of stdin it sends a FIN (and keeps the heartbeats going) and
+ * exits 0 when the server closes.
+ *
+ * usage: hbcli HOST PORT PERIOD_MS MAXMISSED
+ */
+#include "lnp.h"
+
+#include <poll.h>
+
+static int period_ms, maxmissed;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One heartbeat: one urgent byte.  False if it could not be sent. */
+static bool send_heartbeat(int fd)
+{
+	// TODO (section 24.2): send one byte of urgent data.
+	(void)fd;
+	return false;
+}
+
+/* The server's answer is announced: read it.  True if it was read. */
+static bool read_answer(int fd)
+{
+	// TODO (section 24.3): read the server's urgent byte, out of band.
+	(void)fd;
+	return false;
+}
+
+/* Copies what is readable on from to to; false at end of file. */
+static bool copy(int from, int to)
+{
+	char buf[MAXLINE];
+	ssize_t n = read(from, buf, sizeof(buf));
+
+	if (n < 0 && errno == EINTR)
+		return true;
+	if (n < 0)
+		err_sys("read");
+	if (n == 0)
+		return false;
+	if (writen(to, buf, (size_t)n) != n)
+		err_sys("write");
+	return true;
+}
+
+static int run(int fd)
+{
+	struct pollfd p[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
+			       { .fd = fd } };
+	long long next = now_ms() + period_ms;
+	int missed = 0, wait;
+
+	// TODO (sections 24.3 and 24.6): wait in poll() for input (copy it
+	// to the server; at its end Shutdown(fd, SHUT_WR) and stop watching
+	// stdin), for ordinary data from the server (copy it to stdout;
+	// return 0 at its end) and for the server's urgent answer
+	// (read_answer()), at most until the period ends.  At the end of
+	// each period: give up (break) if maxmissed heartbeats in a row
+	// have gone unanswered, else send_heartbeat().
+	(void)p; (void)next; (void)missed; (void)wait;
+	(void)send_heartbeat; (void)read_answer;
+	while (copy(STDIN_FILENO, fd))
+		;
+	fprintf(stderr, "hbcli: server is unreachable\n");
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd;
+
+	if (argc != 5)
+		err_quit("usage: hbcli HOST PORT PERIOD_MS MAXMISSED");
+	period_ms = atoi(argv[3]);
+	maxmissed = atoi(argv[4]);
+	if (period_ms <= 0 || maxmissed <= 0)
+		err_quit("hbcli: PERIOD_MS and MAXMISSED must be positive");
+	Sock_parse(argv[1], argv[2], &ss, &len);
+	fd = Socket(ss.ss_family, SOCK_STREAM, 0);
+	Connect(fd, (struct sockaddr *)&ss, len);
+	return run(fd);
+}
