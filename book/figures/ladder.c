@@ -66,7 +66,8 @@
 #define MIN_GAP 0.020           /* seconds: a shorter wait is not shown */
 
 /* TCP flag bits, as on the wire. */
-enum { F_FIN = 0x01, F_SYN = 0x02, F_RST = 0x04, F_PSH = 0x08, F_ACK = 0x10 };
+enum { F_FIN = 0x01, F_SYN = 0x02, F_RST = 0x04, F_PSH = 0x08, F_ACK = 0x10,
+       F_URG = 0x20 };
 
 /* One end of the connection: an address and a port. */
 struct endpoint {
@@ -83,6 +84,7 @@ struct segment {
 	double time;
 	uint8_t flags;
 	uint32_t seq, ack, len;
+	uint16_t urp;           /* the urgent pointer (with URG) */
 	int mss;                /* MSS option, or -1 */
 	int icmp_type, icmp_code;
 	bool icmp_quoted;       /* an IPv4 header is quoted: icmp_about */
@@ -225,7 +227,8 @@ static bool parse_tcp(const uint8_t *tcp, uint32_t caplen, uint32_t seglen,
 	s->dst.port = get16(tcp + 2);
 	s->seq = get32(tcp + 4);
 	s->ack = get32(tcp + 8);
-	s->flags = tcp[13] & 0x1f;
+	s->flags = tcp[13] & 0x3f;
+	s->urp = get16(tcp + 18);
 	s->len = seglen - hlen;
 	s->mss = tcp_mss(tcp, hlen);
 	s->proto = IPPROTO_TCP;
@@ -748,7 +751,7 @@ static void flag_names(uint8_t flags, char *buf, size_t len)
 {
 	static const struct { uint8_t bit; const char *name; } names[] = {
 		{ F_SYN, "SYN" }, { F_FIN, "FIN" }, { F_RST, "RST" },
-		{ F_PSH, "PSH" }, { F_ACK, "ACK" },
+		{ F_PSH, "PSH" }, { F_URG, "URG" }, { F_ACK, "ACK" },
 	};
 	size_t used = 0;
 
@@ -803,6 +806,9 @@ static void numbers_text(const struct ladder *l, const struct row *r,
 		if (s->len > 0)
 			n += snprintf(buf + n, len - (size_t)n,
 				      SEP "len %" PRIu32, s->len);
+		if (s->flags & F_URG)
+			n += snprintf(buf + n, len - (size_t)n,
+				      SEP "urp %u", (unsigned)s->urp);
 		if (s->mss >= 0 && (size_t)n < len)
 			n += snprintf(buf + n, len - (size_t)n,
 				      SEP "mss %d", s->mss);

@@ -54,6 +54,12 @@
  *                 is typed and answered with RST
  *   linger-abort  7.5: lingerclose, then lingerclose -z, against
  *                 stallserv: the first ends with a FIN, the second a RST
+ *   urgent-pointer  24.2: oobsend to oobsel: "123", then "4" and "789"
+ *                 with MSG_OOB (URG, the pointer one past the last byte)
+ *   oob-overwrite 24.5: oobsend to oobmark: "12", "x" urgent, "34", "y"
+ *                 urgent, "56": the second mark replaces the first
+ *   heartbeat-crash  24.6: lab 24's hbcli and hbserv (100 ms, 3); the
+ *                 server's host crashes and the heartbeats go unanswered
  *   sigio-burst   25.6: sigioone is stopped while udpburst sends it 5
  *                 datagrams, then continued: one SIGIO, one echo
  *   sigio-race    25.7: sigioone echoes "one" and sleeps writing its
@@ -994,6 +1000,109 @@ static int linger_abort(struct run *r)
 	return 0;
 }
 
+/* ---- chapter 24: urgent data ----------------------------------------- */
+
+#define CH24 "24-out-of-band"
+
+/* oobsend in the client, connected to the receiver NAME in the server
+ * (its argument opt, if not NULL); the capture starts first. */
+static hn_proc *oob_pair(struct run *r, const char *name, const char *opt,
+			 hn_proc **rcv)
+{
+	hn_proc *snd;
+
+	if (start_capture(r) < 0)
+		return NULL;
+	*rcv = server_up(opt ? RUN(r, "server", CH24, name, opt, "9877", NULL)
+			     : RUN(r, "server", CH24, name, "9877", NULL),
+			 SERVER_PORT);
+	if (*rcv == NULL)
+		return NULL;
+	snd = RUN(r, "client", CH24, "oobsend", "192.0.2.2", "9877", NULL);
+	if (started(snd, "cannot start oobsend") < 0 ||
+	    seen(r, CLIENT_ACK, 1) < 0)     /* the handshake's last */
+		return NULL;
+	return snd;
+}
+
+/* Types a line into oobsend and waits until the receiver says so. */
+static int oob_line(struct run *r, hn_proc *snd, hn_proc *rcv,
+		    const char *line, const char *said)
+{
+	if (type_line_into(r, snd, line, "oobsend") < 0)
+		return -1;
+	if (said != NULL && hn_wait_line(rcv, said, WAIT_MS) < 0)
+		return failed("the receiver did not say what was expected");
+	if (said == NULL && hn_wait_line(snd, "^sent", WAIT_MS) < 0)
+		return failed("oobsend sent nothing");
+	return 0;
+}
+
+/* 24.2: ordinary data, then one urgent byte, then three with MSG_OOB:
+ * each urgent segment carries URG, its pointer one past its last byte. */
+static int urgent_pointer(struct run *r)
+{
+	hn_proc *rcv, *snd = oob_pair(r, "oobsel", NULL, &rcv);
+
+	if (snd == NULL ||
+	    oob_line(r, snd, rcv, "123\n", "read 3 bytes: 123") < 0 ||
+	    oob_line(r, snd, rcv, "!4\n", "MSG_OOB 1 byte: 4") < 0)
+		return -1;
+	note(r, "oobsel: exception; recv(MSG_OOB) gives 4");
+	if (oob_line(r, snd, rcv, "!789\n", "read 2 bytes: 78") < 0)
+		return -1;
+	note(r, "oobsel: MSG_OOB gives 9; read() gives 78");
+	return 0;
+}
+
+/* 24.5: two urgent bytes before the receiver reads: the second mark
+ * replaces the first, whose byte joins the ordinary data. */
+static int oob_overwrite(struct run *r)
+{
+	hn_proc *rcv, *snd = oob_pair(r, "oobmark", NULL, &rcv);
+
+	if (snd == NULL || oob_line(r, snd, rcv, "12\n", NULL) < 0 ||
+	    oob_line(r, snd, rcv, "!x\n", NULL) < 0 ||
+	    oob_line(r, snd, rcv, "34\n", NULL) < 0 ||
+	    oob_line(r, snd, rcv, "!y\n", NULL) < 0 ||
+	    oob_line(r, snd, rcv, "56\n", NULL) < 0)
+		return -1;
+	if (hn_feed(snd, "", 0, WAIT_MS) < 0 ||
+	    hn_wait_line(rcv, "end of file", WAIT_MS) < 0)
+		return failed("oobmark did not read to the end");
+	note(r, "oobmark: urgent byte y; reads 12x34, then 56");
+	return 0;
+}
+
+/* 24.6: lab 24's client and server, a heartbeat every 100 ms; after two
+ * answered, the server's host crashes; after 3 unanswered, hbcli gives
+ * up (TCP itself would go on retransmitting for many minutes). */
+static int heartbeat_crash(struct run *r)
+{
+	hn_proc *srv, *cli;
+
+	if (start_capture(r) < 0)
+		return -1;
+	srv = server_up(hn_run(r->net, "server", tk_path("lab-24/ref/hbserv"),
+			       "9877", "100", "3", NULL), SERVER_PORT);
+	if (srv == NULL)
+		return -1;
+	cli = hn_run(r->net, "client", tk_path("lab-24/ref/hbcli"),
+		     "192.0.2.2", "9877", "100", "3", NULL);
+	if (started(cli, "cannot start hbcli") < 0 ||
+	    seen(r, CLIENT_ACK, 1) < 0 ||    /* the handshake's last */
+	    echo_line(r, cli, "hello\n") < 0 ||
+	    seen(r, "tcp[13] & 0x20 != 0 and src host 192.0.2.2", 2) < 0)
+		return -1;
+	note(r, "the server's host crashes");
+	if (hn_crash(r->net, "server") < 0)
+		return failed("cannot crash the server");
+	if (hn_wait_exit(cli, WAIT_MS) < 0)
+		return failed("hbcli did not give up");
+	note(r, "hbcli: server is unreachable (3 unanswered)");
+	return 0;
+}
+
 /* ---- chapter 25: signal-driven I/O -------------------------------------
  * sigioone, the SIGIO echo server that reads one datagram a signal and
  * never blocks SIGIO, loses datagrams in two ways (25.6, 25.7).  The
@@ -1313,6 +1422,9 @@ static const struct {
 	{ "abort-before-accept", abort_before_accept, NULL },
 	{ "host-shutdown", host_shutdown, NULL },
 	{ "linger-abort", linger_abort, NULL },
+	{ "urgent-pointer", urgent_pointer, NULL },
+	{ "oob-overwrite", oob_overwrite, NULL },
+	{ "heartbeat-crash", heartbeat_crash, topology_kernel },
 	{ "sigio-burst", sigio_burst, NULL },
 	{ "sigio-race", sigio_race, NULL },
 	{ "halfport", halfport_mapped, NULL },
