@@ -148,6 +148,19 @@ static void a_new_mark_overwrites_an_unread_one(void **state)
 		  read_now(rcv));
 	close(snd);
 	close(rcv);
+
+	/* the first urgent byte is the next byte to read: it is dropped */
+	rcv = tcp_pair(&snd, 0, false);
+	Send(snd, "x", 1, MSG_OOB);
+	Send(snd, "y", 1, MSG_OOB);
+	Send(snd, "z", 1, 0);
+	shutdown(snd, SHUT_WR);
+	wait_fin(rcv);
+	TK_EXPECT(oob(rcv) == 'y' && strcmp(read_now(rcv), "z") == 0,
+		  "with nothing before it, the first urgent byte was not "
+		  "dropped");
+	close(snd);
+	close(rcv);
 }
 
 /* SO_OOBINLINE: POLLPRI still comes, MSG_OOB is refused, and a read
@@ -185,13 +198,26 @@ static void announced_but_not_here_is_ewouldblock(void **state)
 	struct pollfd p = { .fd = rcv, .events = POLLIN };
 	ssize_t sent;
 	long long end = tk_now_ms() + 3000;
+	sigset_t urg, old, pending;
+	struct timespec zero = { 0, 0 };
 
 	(void)state;
+	/* SIGURG blocked, to see whether it is sent at this point */
+	sigemptyset(&urg);
+	sigaddset(&urg, SIGURG);
+	sigprocmask(SIG_BLOCK, &urg, &old);
+	TK_EXPECT(fcntl(rcv, F_SETOWN, getpid()) == 0, "F_SETOWN: %s",
+		  strerror(errno));
 	for (size_t i = 0; i < sizeof(buf); i++)
 		buf[i] = (char)('a' + i % 26);
 	sent = send(snd, buf, sizeof(buf), MSG_OOB | MSG_DONTWAIT);
 	TK_EXPECT(sent > 8192, "send() took only %zd bytes", sent);
 	TK_EXPECT(poll(&p, 1, 2000) == 1, "nothing came");
+	sigpending(&pending);
+	TK_EXPECT(sigismember(&pending, SIGURG), "no SIGURG when the urgent "
+		  "pointer came ahead of its byte");
+	sigtimedwait(&urg, NULL, &zero);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	TK_EXPECT(oob(rcv) == -EWOULDBLOCK, "recv(MSG_OOB) with the byte "
 		  "still on its way gave %d, not -EWOULDBLOCK", oob(rcv));
 	TK_EXPECT(!(revents(rcv) & POLLPRI), "POLLPRI before the byte came");
