@@ -106,13 +106,10 @@ static void only_the_last_byte_is_urgent(void **state)
 	close(rcv);
 }
 
-/* A second urgent send before the first urgent byte was read: the mark
- * moves, and the first urgent byte joins the ordinary data. */
-static void a_new_mark_overwrites_an_unread_one(void **state)
+/* "12", "x" urgent, "34", "y" urgent, "56", and the FIN: all of it in
+ * before rcv reads anything. */
+static void send_two_marks(int snd, int rcv)
 {
-	int snd, rcv = tcp_pair(&snd, 0, false);
-
-	(void)state;
 	Send(snd, "12", 2, 0);
 	Send(snd, "x", 1, MSG_OOB);
 	Send(snd, "34", 2, 0);
@@ -120,6 +117,16 @@ static void a_new_mark_overwrites_an_unread_one(void **state)
 	Send(snd, "56", 2, 0);
 	shutdown(snd, SHUT_WR);
 	wait_fin(rcv);
+}
+
+/* A second urgent send before the first urgent byte was read: the mark
+ * moves, and the first urgent byte joins the ordinary data. */
+static void a_new_mark_overwrites_an_unread_one(void **state)
+{
+	int snd, rcv = tcp_pair(&snd, 0, false);
+
+	(void)state;
+	send_two_marks(snd, rcv);
 	TK_EXPECT(oob(rcv) == 'y', "the urgent byte is %d, not 'y'",
 		  oob(rcv));
 	TK_EXPECT(sockatmark(rcv) == 0 && strcmp(read_now(rcv),
@@ -132,13 +139,7 @@ static void a_new_mark_overwrites_an_unread_one(void **state)
 	close(rcv);
 
 	rcv = tcp_pair(&snd, 0, true);
-	Send(snd, "12", 2, 0);
-	Send(snd, "x", 1, MSG_OOB);
-	Send(snd, "34", 2, 0);
-	Send(snd, "y", 1, MSG_OOB);
-	Send(snd, "56", 2, 0);
-	shutdown(snd, SHUT_WR);
-	wait_fin(rcv);
+	send_two_marks(snd, rcv);
 	TK_EXPECT(oob(rcv) == -EINVAL, "recv(MSG_OOB) with SO_OOBINLINE "
 		  "gave %d, not -EINVAL", oob(rcv));
 	TK_EXPECT(strcmp(read_now(rcv), "12x34") == 0, "inline: the "
