@@ -68,7 +68,7 @@ static void client_reads_the_answers(void **state)
 		  "hbcli's socket has SO_OOBINLINE on: the server's urgent "
 		  "answer would arrive among the echoed data, not out of "
 		  "band (section 24.4)");
-	end = tk_now_ms() + (MAXMISSED + 3) * PERIOD_MS;
+	end = tk_now_ms() + (MAXMISSED + 2) * PERIOD_MS;
 	while (tk_now_ms() < end) {
 		int b = fake_next_beat(&s, BEAT_WAIT);
 
@@ -233,7 +233,7 @@ static void server_keeps_a_live_client(void **state)
 	hn_proc *srv = hbserv_start(NULL, NULL, tk_lab_prog("hbserv"),
 				    PERIOD, MAXMISS);
 	int fd = connect_hbserv(srv);
-	long long end = tk_now_ms() + (MAXMISSED + 2) * PERIOD_MS;
+	long long end = tk_now_ms() + (MAXMISSED + 1) * PERIOD_MS;
 	int k = 0;
 
 	(void)state;
