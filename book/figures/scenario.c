@@ -59,7 +59,7 @@
  *   oob-overwrite 24.5: oobsend to oobmark: "12", "x" urgent, "34", "y"
  *                 urgent, "56": the second mark replaces the first
  *   heartbeat-crash  24.6: lab 24's hbcli and hbserv (100 ms, 3); the
- *                 server's host crashes and the heartbeats go unanswered
+ *                 server's host crashes and the heartbeat goes unanswered
  *   sigio-burst   25.6: sigioone is stopped while udpburst sends it 5
  *                 datagrams, then continued: one SIGIO, one echo
  *   sigio-race    25.7: sigioone echoes "one" and sleeps writing its
@@ -1075,8 +1075,9 @@ static int oob_overwrite(struct run *r)
 }
 
 /* 24.6: lab 24's client and server, a heartbeat every 100 ms; after two
- * answered, the server's host crashes; after 3 unanswered, hbcli gives
- * up (TCP itself would go on retransmitting for many minutes). */
+ * answered, the server's host crashes; after 3 periods without an
+ * answer, hbcli gives up (TCP itself would go on retransmitting the
+ * heartbeat for many minutes). */
 static int heartbeat_crash(struct run *r)
 {
 	hn_proc *srv, *cli;
@@ -1099,7 +1100,7 @@ static int heartbeat_crash(struct run *r)
 		return failed("cannot crash the server");
 	if (hn_wait_exit(cli, WAIT_MS) < 0)
 		return failed("hbcli did not give up");
-	note(r, "hbcli: server is unreachable (3 unanswered)");
+	note(r, "hbcli: server is unreachable (3 periods, no answer)");
 	return 0;
 }
 

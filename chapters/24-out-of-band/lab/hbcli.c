@@ -3,12 +3,13 @@
  * and gives up on a server that stops answering them (section 24.6).
  *
  * Copies stdin to the server and what the server sends to stdout.
- * Every PERIOD_MS milliseconds it sends one urgent byte (MSG_OOB); the
- * server answers each with an urgent byte of its own.  When MAXMISSED
- * heartbeats in a row go unanswered, the server's host is taken for
- * gone: "hbcli: server is unreachable" on stderr, exit status 1.  At
- * the end of stdin it sends a FIN (and keeps the heartbeats going) and
- * exits 0 when the server closes.
+ * At the end of every period of PERIOD_MS milliseconds it sends one
+ * urgent byte (MSG_OOB), if the last one was answered: the server
+ * answers each with an urgent byte of its own.  When MAXMISSED periods
+ * pass without an answer, the server's host is taken for gone:
+ * "hbcli: server is unreachable" on stderr, exit status 1.  At the end
+ * of stdin it sends a FIN (and keeps the heartbeats going) and exits 0
+ * when the server closes.
  *
  * usage: hbcli HOST PORT PERIOD_MS MAXMISSED
  */
@@ -100,10 +101,12 @@ static int run(int fd)
 			p[0].fd = -1;
 		}
 		if (now_ms() >= next) {
-			next += period_ms;
+			next = now_ms() + period_ms;
 			if (missed >= maxmissed)
-				break;
-			if (!send_heartbeat(fd))
+				break;          /* no answer for too long */
+			/* one heartbeat at a time: a second urgent byte
+			 * would move the mark past an unread first */
+			if (missed == 0 && !send_heartbeat(fd))
 				err_sys("send MSG_OOB");
 			missed++;
 		}
@@ -114,9 +117,11 @@ static int run(int fd)
 	// to the server; at its end Shutdown(fd, SHUT_WR) and stop watching
 	// stdin), for ordinary data from the server (copy it to stdout;
 	// return 0 at its end) and for the server's urgent answer
-	// (read_answer()), at most until the period ends.  At the end of
-	// each period: give up (break) if maxmissed heartbeats in a row
-	// have gone unanswered, else send_heartbeat().
+	// (read_answer(): an answer resets missed), at most until the
+	// period ends.  At the end of each period: give up (break) if
+	// maxmissed periods have passed without an answer; send the next
+	// heartbeat only if the last one was answered (one urgent byte in
+	// flight at a time); count the period.
 	(void)p; (void)next; (void)missed; (void)wait;
 	(void)send_heartbeat; (void)read_answer;
 	while (copy(STDIN_FILENO, fd))

@@ -85,7 +85,7 @@ static void serve(int fd)
 		if ((p.revents & (POLLIN | POLLERR | POLLHUP)) && !echo(fd))
 			break;
 		if (now_ms() >= next) {
-			next += period_ms;
+			next = now_ms() + period_ms;
 			if (++missed >= maxmissed) {
 				printf("client is unreachable\n");
 				fflush(stdout);

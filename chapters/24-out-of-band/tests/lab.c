@@ -38,18 +38,45 @@ static void expect_urgent_beat(struct fake_server *s, const char *which)
 static void client_sends_urgent_heartbeats(void **state)
 {
 	struct fake_server s;
-	int c;
+	unsigned char c;
+	int mine, b;
 
 	(void)state;
 	fake_server_start(&s, PERIOD, MAXMISS);
+	mine = tk_server_end_of(hn_pid(s.cli), s.fd);
+	TK_EXPECT(mine >= 0, "cannot find hbcli's socket");
+	TK_EXPECT(tk_sockopt_int(mine, SOL_SOCKET, SO_OOBINLINE) == 0,
+		  "hbcli's socket has SO_OOBINLINE on: the server's urgent "
+		  "answer would arrive among the echoed data, not out of "
+		  "band (section 24.4)");
 	expect_urgent_beat(&s, "first");
+	/* unanswered: no second heartbeat may follow it */
+	b = fake_next_beat(&s, PERIOD_MS * 3 / 2);
+	TK_EXPECT(b == -1 && s.ninline == 0, "a second heartbeat came "
+		  "while the first was still unanswered: an urgent byte "
+		  "sent before the peer has read the last one moves the mark "
+		  "past it, and the first byte lands among the data (section "
+		  "24.5: one heartbeat at a time)");
 	Send(s.fd, "h", 1, MSG_OOB);            /* the answer */
-	c = fake_next_beat(&s, BEAT_WAIT);
-	TK_EXPECT(c >= 0 && s.ninline == 0, "after the first answer no "
-		  "heartbeat came within %d ms: is hbcli stuck reading the "
-		  "answer?  Read the urgent byte with recv(MSG_OOB); read() "
-		  "skips it and waits for ordinary data (section 24.3)",
-		  BEAT_WAIT);
+	b = fake_next_beat(&s, BEAT_WAIT);
+	if (b < 0) {
+		TK_EXPECT(recv(mine, &c, 1, MSG_OOB | MSG_PEEK) != 1,
+			  "the answer was never read: wait for urgent data "
+			  "too (POLLPRI in poll(), or select()'s exception "
+			  "set) and read it with recv(MSG_OOB); read() skips "
+			  "it (section 24.3)");
+		TK_EXPECT(hn_exit_status(s.cli) == -1, "hbcli gave up "
+			  "although its heartbeat was answered: an answer "
+			  "starts the count again (section 24.6): %s",
+			  tk_shown(hn_stderr(s.cli)));
+		TK_FAIL("after the answer no heartbeat came within %d ms: is "
+			"hbcli stuck reading the answer?  Read the urgent byte "
+			"with recv(MSG_OOB); read() skips it and waits for "
+			"ordinary data (section 24.3)", BEAT_WAIT);
+	}
+	TK_EXPECT(s.ninline == 0, "ordinary data came with the heartbeats: "
+		  "\"%s\" (section 24.2)", tk_shown(s.inline_data));
+	close(mine);
 	close(s.fd);
 }
 
@@ -194,20 +221,23 @@ static int connect_hbserv(hn_proc *srv)
 /* Sends a heartbeat and expects one urgent byte back, nothing else. */
 static void expect_answer(int fd, int k)
 {
-	char data[256];
+	char data[256] = "";
 	size_t n = 0;
 	int c;
 
 	Send(fd, "h", 1, MSG_OOB);
-	c = next_urgent(fd, BEAT_WAIT, data, &n, sizeof(data));
-	TK_EXPECT(c >= 0 || n > 0, "heartbeat %d got no answer within %d ms"
-		  "%s (section 24.3: wait for urgent data with POLLPRI, read "
-		  "it with recv(MSG_OOB), answer at once)", k, BEAT_WAIT,
-		  c == -2 ? "; hbserv closed the connection" : "");
-	TK_EXPECT(c >= 0, "heartbeat %d was answered with %zu byte%s of "
-		  "ordinary data (\"%s\"), not urgent data: answer with "
-		  "send(MSG_OOB) (section 24.2)", k, n, n == 1 ? "" : "s",
+	c = next_urgent(fd, BEAT_WAIT, data, &n, sizeof(data) - 1);
+	TK_EXPECT(c >= 0 || n == 0, "heartbeat %d was answered with %zu "
+		  "byte%s of ordinary data (\"%s\"), not urgent data: answer "
+		  "with send(MSG_OOB) (section 24.2)", k, n, n == 1 ? "" : "s",
 		  tk_shown(data));
+	TK_EXPECT(c != -2 && !(c == -1 && peer_closed(fd)), "hbserv closed "
+		  "the connection instead of answering heartbeat %d, one "
+		  "period after the last (section 24.6: a heartbeat starts "
+		  "the count again)", k);
+	TK_EXPECT(c >= 0, "heartbeat %d got no answer within %d ms (section "
+		  "24.3: wait for urgent data with POLLPRI, read it with "
+		  "recv(MSG_OOB), answer at once)", k, BEAT_WAIT);
 	TK_EXPECT(n == 0, "the answer to heartbeat %d brought ordinary data "
 		  "(\"%s\") before its urgent byte: only the last byte of a "
 		  "send(MSG_OOB) is urgent (section 24.2)", k, tk_shown(data));

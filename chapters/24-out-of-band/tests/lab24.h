@@ -56,7 +56,8 @@ static inline void fake_server_start(struct fake_server *s,
 }
 
 /* Waits up to ms for an urgent byte on fd, keeping any ordinary bytes
- * that come first in buf.  The byte, -1 on time out, -2 at end of file
+ * that come first in buf (size bytes at most; a zeroed buffer stays a
+ * string if size leaves room for its NUL).  The byte, -1 on time out, -2 at end of file
  * or on an error. */
 static inline int next_urgent(int fd, int ms, char *buf, size_t *nbuf,
 			      size_t size)
@@ -72,9 +73,17 @@ static inline int next_urgent(int fd, int ms, char *buf, size_t *nbuf,
 		if (left < 0 || poll(&p, 1, left) == 0)
 			return -1;
 		if (p.revents & POLLPRI) {
-			if (recv(fd, &c, 1, MSG_OOB) == 1)
-				return c;
-			continue;       /* announced, not yet here */
+			char tmp[256];
+
+			if (recv(fd, &c, 1, MSG_OOB) != 1)
+				continue;       /* announced, not yet here */
+			/* ordinary bytes that came with it, before the mark */
+			n = recv(fd, tmp, sizeof(tmp), MSG_DONTWAIT);
+			if (n > 0 && *nbuf + (size_t)n <= size) {
+				memcpy(buf + *nbuf, tmp, (size_t)n);
+				*nbuf += (size_t)n;
+			}
+			return c;
 		}
 		if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
 			char tmp[256];
@@ -90,10 +99,19 @@ static inline int next_urgent(int fd, int ms, char *buf, size_t *nbuf,
 	}
 }
 
+/* Whether the peer has closed fd (end of file or a reset is waiting). */
+static inline bool peer_closed(int fd)
+{
+	char c;
+	ssize_t n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+
+	return n == 0 || (n < 0 && errno != EAGAIN);
+}
+
 static inline int fake_next_beat(struct fake_server *s, int ms)
 {
 	return next_urgent(s->fd, ms, s->inline_data, &s->ninline,
-			   sizeof(s->inline_data));
+			   sizeof(s->inline_data) - 1);
 }
 
 /* The reference program NAME of lab 24 (for the other end). */

@@ -1,7 +1,9 @@
 /*
- * Lab 24 hidden tests: another period (20 ms, 3 missed) is honoured by
- * hbcli, and a long input goes through the student's client and server
- * untouched while heartbeats cross it, ending with status 0.
+ * Lab 24 hidden tests: another period (20 ms) is honoured by hbcli, and
+ * a long input goes through the student's client and server untouched
+ * while heartbeats cross it, ending with status 0.  Ten misses are
+ * allowed (200 ms), as the public tests allow four of 50 ms: a loaded
+ * machine may leave a process unscheduled for tens of milliseconds.
  */
 #include "../lab24.h"
 
@@ -12,7 +14,7 @@ static void client_honours_a_short_period(void **state)
 	int beats = 0;
 
 	(void)state;
-	fake_server_start(&s, "20", "3");
+	fake_server_start(&s, "20", "10");
 	end = tk_now_ms() + 300;
 	while (tk_now_ms() < end) {
 		if (fake_next_beat(&s, 200) < 0)
@@ -29,20 +31,20 @@ static void client_honours_a_short_period(void **state)
 	close(s.fd);
 }
 
-/* 3000 numbered lines through client and server; the same out. */
+/* 1500 numbered lines through client and server; the same out. */
 static void run_long_input(const char *cli_prog, const char *srv_prog)
 {
-	hn_proc *srv = hbserv_start(NULL, NULL, srv_prog, "20", "3");
+	hn_proc *srv = hbserv_start(NULL, NULL, srv_prog, "20", "10");
 	hn_proc *cli;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
 	(void)srv;
-	for (int i = 0; i < 3000; i++)
+	for (int i = 0; i < 1500; i++)
 		fprintf(f, "line %04d of a long input, with heartbeats\n", i);
 	fclose(f);
-	cli = hn_run(NULL, NULL, cli_prog, "127.0.0.1", "9877", "20", "3",
+	cli = hn_run(NULL, NULL, cli_prog, "127.0.0.1", "9877", "20", "10",
 		     NULL);
 	TK_EXPECT(hn_feed(cli, text, len, 5000) == 0, "cannot feed hbcli");
 	TK_EXPECT(tk_exited(cli, 5000), "hbcli did not end within 5 s of "
