@@ -57,8 +57,8 @@ static inline void fake_server_start(struct fake_server *s,
 
 /* Waits up to ms for an urgent byte on fd, keeping any ordinary bytes
  * that come first in buf (size bytes at most; a zeroed buffer stays a
- * string if size leaves room for its NUL).  The byte, -1 on time out, -2 at end of file
- * or on an error. */
+ * string if size leaves room for its NUL).  The byte, -1 on time out,
+ * -2 at end of file or on an error. */
 static inline int next_urgent(int fd, int ms, char *buf, size_t *nbuf,
 			      size_t size)
 {
