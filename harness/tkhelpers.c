@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -695,6 +697,68 @@ hn_proc *tk_nginx(hn_net *net, const char *host, const char *http,
 		abort();
 	peer.config = conf;
 	p = hn_peer_start(net, host, &peer);
+	free(conf);
+	return p;
+}
+
+/* ---- names ------------------------------------------------------------ */
+
+static int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int ok;
+
+	if (f == NULL)
+		return -1;
+	ok = fputs(text != NULL ? text : "", f) >= 0;
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+static void resolver_file(const char *etc, const char *text, bool *mounted)
+{
+	char path[512];
+	const char *name = strrchr(etc, '/') + 1;
+
+	snprintf(path, sizeof(path), "%s/tk-%s", hn_tmpdir(), name);
+	TK_EXPECT(write_file(path, text) == 0, "cannot write %s: %s", path,
+		  strerror(errno));
+	if (*mounted)
+		return;
+	TK_EXPECT(mount(path, etc, NULL, MS_BIND, NULL) == 0,
+		  "cannot bind-mount the test's own %s over %s: %s", path,
+		  etc, strerror(errno));
+	*mounted = true;
+}
+
+void tk_resolver(const char *resolv_conf, const char *hosts,
+		 const char *gai_conf)
+{
+	static bool mounted[4];
+
+	resolver_file("/etc/nsswitch.conf", "hosts: files dns\n", &mounted[0]);
+	resolver_file("/etc/resolv.conf", resolv_conf, &mounted[1]);
+	resolver_file("/etc/hosts", hosts, &mounted[2]);
+	resolver_file("/etc/gai.conf", gai_conf, &mounted[3]);
+}
+
+hn_proc *tk_dnsmasq(hn_net *net, const char *host, const char *zone)
+{
+	static const char *const args[] = {
+		"--no-daemon", "--conf-file=%CONF%", NULL
+	};
+	char *conf;
+	hn_proc *p;
+	struct hn_peer dnsmasq = {
+		.package = "dnsmasq-base", .program = "/usr/sbin/dnsmasq",
+		.config_name = "dnsmasq.conf", .args = args,
+		.ready_proto = IPPROTO_UDP, .ready_port = 53,
+	};
+
+	if (asprintf(&conf, "no-resolv\nno-hosts\nno-poll\n"
+		     "log-queries\nlog-facility=-\n%s", zone) < 0)
+		abort();
+	dnsmasq.config = conf;
+	p = hn_peer_start(net, host, &dnsmasq);
 	free(conf);
 	return p;
 }

@@ -162,4 +162,23 @@ const char *tk_last_echo(void);
 hn_proc *tk_nginx(hn_net *net, const char *host, const char *http,
 		  int port);
 
+/* ---- names: the resolver pointed at the test's own DNS server --------- */
+
+/* Gives the sandbox its own /etc/resolv.conf, /etc/hosts, /etc/gai.conf
+ * and /etc/nsswitch.conf ("hosts: files dns"): files in the sandbox's
+ * tmpfs bind-mounted over /etc's in its mount namespace, so the test
+ * and every program it runs read them, and nothing outside does.  Each
+ * call writes the contents given (NULL: an empty file); glibc sees a
+ * new resolv.conf or hosts at its next lookup, a new gai.conf in a new
+ * process.  Fails the test if a mount is refused. */
+void tk_resolver(const char *resolv_conf, const char *hosts,
+		 const char *gai_conf);
+
+/* dnsmasq (the real one, as a peer) in HOST, answering on port 53 of
+ * HOST's addresses, UDP and TCP, with these configuration lines (the
+ * zone: host-record=, cname=, local=, server= ...) after its own
+ * (no-resolv, no-hosts, no daemon, a log of queries on stderr).  Ready
+ * when it listens.  Its queries are in its hn_stderr(). */
+hn_proc *tk_dnsmasq(hn_net *net, const char *host, const char *zone);
+
 #endif

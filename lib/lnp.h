@@ -188,6 +188,28 @@ int str_echo(int sockfd);
 /* Sends each line of in to sockfd, prints each answer line on stdout. */
 int str_cli(FILE *in, int sockfd);
 
+/* ---- chapter 11: names and services into sockets (names.c, lab 11) ---
+ * Each returns a descriptor, or a negative getaddrinfo() code that
+ * name_strerror() puts into words (EAI_SYSTEM: errno says it, the error
+ * of the last address tried).  host_serv returns getaddrinfo's list
+ * (AI_CANONNAME asked), or NULL with the code in *gaierr. */
+#define TCP_CONNECT_TRY_MS 1000  /* each address but the last, at most */
+struct addrinfo *host_serv(const char *host, const char *serv, int family,
+			   int socktype, int *gaierr);
+const char *name_strerror(int code);
+int tcp_connect(const char *host, const char *serv);
+int tcp_listen(const char *host, const char *serv, socklen_t *addrlenp);
+int udp_client(const char *host, const char *serv, struct sockaddr **saptr,
+	       socklen_t *lenp);
+int udp_connect(const char *host, const char *serv);
+int udp_server(const char *host, const char *serv, socklen_t *addrlenp);
+int Tcp_connect(const char *host, const char *serv);
+int Tcp_listen(const char *host, const char *serv, socklen_t *addrlenp);
+int Udp_client(const char *host, const char *serv, struct sockaddr **saptr,
+	       socklen_t *lenp);
+int Udp_connect(const char *host, const char *serv);
+int Udp_server(const char *host, const char *serv, socklen_t *addrlenp);
+
 /* ---- chapter 15: Unix domain addresses (unixaddr.c) ------------------- */
 /* NAME is a path ("/run/x.sock") or "@name", a name in Linux's abstract
  * namespace (no file).  Fills *sun and *len (the length that bind() and
