@@ -194,8 +194,8 @@ $(BOOK)/figures/%.svg: book/figures/%.dot
 # Captures and measurements are cached in $(BOOK_CACHE), which neither
 # book-clean nor bench-book removes: they are run again only when a
 # source they depend on changes (the scenarios, the plot scripts, the
-# harness, lib/ and the programs of chapters 4, 5, 7, 8, 12, 14, 15,
-# 16, 17, 24 and 26, and the table chapter 12's suite measured),
+# harness, lib/ and the programs of chapters 4, 5, 7, 8, 11, 12, 14,
+# 15, 16, 17, 24 and 26, and the table chapter 12's suite measured),
 # which book-cache.key tells by its content, not by time stamps.
 # So the same sources give the same figures, and a full build takes no
 # captures.
@@ -203,7 +203,7 @@ BOOK_CACHE := $(B)/book-cache
 BOOK_CACHE_SRCS = $(sort book/figures/scenario.c \
 	$(wildcard book/figures/*-plot.sh book/figures/*-dot.sh \
 		   harness/*.c harness/*.h lib/*.c lib/*.h \
-		   chapters/0[4578]-*/*.c chapters/1[24567]-*/*.c \
+		   chapters/0[4578]-*/*.c chapters/1[124567]-*/*.c \
 		   chapters/12-*/lab/*.c chapters/12-*/transcripts/reach.txt \
 		   chapters/24-*/*.c chapters/24-*/lab/*.c \
 		   chapters/26-*/*.c chapters/26-*/*.h))

@@ -193,7 +193,7 @@ int str_cli(FILE *in, int sockfd);
  * name_strerror() puts into words (EAI_SYSTEM: errno says it, the error
  * of the last address tried).  host_serv returns getaddrinfo's list
  * (AI_CANONNAME asked), or NULL with the code in *gaierr. */
-#define TCP_CONNECT_TRY_MS 1000  /* each address but the last, at most */
+#define TCP_CONNECT_TRY_MS 750   /* each address but the last, at most */
 struct addrinfo *host_serv(const char *host, const char *serv, int family,
 			   int socktype, int *gaierr);
 const char *name_strerror(int code);

@@ -65,6 +65,15 @@
  *   sigio-race    25.7: sigioone echoes "one" and sleeps writing its
  *                 report to a full pipe; "two" arrives then and is left
  *                 queued; "three" wakes it, and it echoes "two"
+ *   first-address-silent
+ *                 11.9: daytimecli multi.names.test, whose first address
+ *                 (host dead) is silent: one SYN to it, tcp_connect's
+ *                 bounded try, then the second address (captured at
+ *                 dead's end, so the ladder is client and 203.0.113.130)
+ *   dns-slow      11.12: gai, the DNS server's replies delayed 1.5 s:
+ *                 the resolver gives up at 1 s, the late replies meet a
+ *                 closed port
+ *   dns-silent    11.12: gai, the DNS server's host crashed
  *
  * NOTES receives "SECONDS LABEL" lines for the events that are not
  * packets (a crash, a line typed, a message), on the capture's clock
@@ -75,6 +84,7 @@
  */
 #include "harness.h"
 #include "testkit.h"
+#include "tkhelpers.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -1395,6 +1405,96 @@ static int sigio_race(struct run *r)
 	return 0;
 }
 
+/* ---- chapter 11: names, with dnsmasq in host dns ------------------- */
+
+#define CH11 "11-names-addresses"
+
+/* Chapter 11's network (tests/names11.h), the kernel's own timers. */
+static const char topology_names[] =
+	"host client dns web dead\n"
+	"router r\n"
+	"link client r 192.0.2.0/24 2001:db8:1::/64\n"
+	"link r dns 198.51.100.0/24 2001:db8:2::/64\n"
+	"link r web 203.0.113.0/25 2001:db8:3::/64\n"
+	"link r dead 203.0.113.128/25 2001:db8:4::/64\n"
+	"timing kernel\n";
+
+/* dnsmasq with the chapter's zone, and the resolver pointed at it. */
+static int names_dns(struct run *r)
+{
+	if (tk_dnsmasq(r->net, "dns",
+		       "local=/names.test/\n"
+		       "host-record=www.names.test,203.0.113.2,"
+		       "2001:db8:3::2\n"
+		       "host-record=multi.names.test,203.0.113.130\n"
+		       "host-record=multi.names.test,203.0.113.2\n") == NULL)
+		return failed("cannot start dnsmasq");
+	tk_resolver("nameserver 198.51.100.2\noptions timeout:1 attempts:1\n",
+		    "127.0.0.1 localhost\n", NULL);
+	return 0;
+}
+
+/* 11.9: daytimecli multi.names.test; the first address is silent. */
+static int first_address_silent(struct run *r)
+{
+	hn_proc *cli;
+
+	if (names_dns(r) < 0 || hn_inetd(r->net, "web", "daytime") == NULL)
+		return failed("cannot start the servers");
+	r->cap = hn_capture(r->net, "dead", "r");
+	if (r->cap == NULL || hn_crash(r->net, "dead") < 0)
+		return failed("cannot capture or silence host dead");
+	cli = RUN(r, "client", CH11, "daytimecli", "multi.names.test", NULL);
+	if (started(cli, "cannot start daytimecli") < 0 ||
+	    seen(r, HN_SYN, 1) < 0)
+		return -1;
+	note(r, "=right (silent)");
+	if (hn_wait_line(cli, "connected to", WAIT_MS) < 0)
+		return failed("daytimecli did not connect");
+	note(r, "tcp_connect: 750 ms, no answer: close, try 203.0.113.2");
+	note(r, "connected to 203.0.113.2 at once: daytimecli prints the "
+	     "time");
+	return hn_wait_exit(cli, WAIT_MS) < 0 ? failed("daytimecli") : 0;
+}
+
+/* 11.12: gai www.names.test; the server is slow (1.5 s) or silent. */
+static int dns_lookup_fails(struct run *r, bool slow)
+{
+	struct hn_impair late = { .delay_ms = 1500 };
+	hn_proc *gai;
+
+	if (names_dns(r) < 0)
+		return -1;
+	r->cap = hn_capture(r->net, "client", "r");
+	if (r->cap == NULL)
+		return failed("cannot capture");
+	if (slow ? hn_impair(r->net, "dns", "r", HN_OUT, &late) < 0
+		 : hn_crash(r->net, "dns") < 0)
+		return failed("cannot slow or silence the DNS server");
+	gai = RUN(r, "client", CH11, "gai", "www.names.test", NULL);
+	if (started(gai, "cannot start gai") < 0 || seen(r, "udp", 2) < 0)
+		return -1;
+	note(r, slow ? "=right (1.5 s late)" : "=right (silent)");
+	if (hn_wait_exit(gai, WAIT_MS) < 0)
+		return failed("gai did not end");
+	note(r, "timeout:1 attempts:1 - gai: Temporary failure in name "
+	     "resolution");
+	if (!slow)
+		return 0;
+	note(r, "+the late answers reach a closed port");
+	return seen(r, "icmp", 2);
+}
+
+static int dns_slow(struct run *r)
+{
+	return dns_lookup_fails(r, true);
+}
+
+static int dns_silent(struct run *r)
+{
+	return dns_lookup_fails(r, false);
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct run *);
@@ -1430,6 +1530,9 @@ static const struct {
 	{ "sigio-race", sigio_race, NULL },
 	{ "halfport", halfport_mapped, NULL },
 	{ "v6only-refused", v6only_refused, NULL },
+	{ "first-address-silent", first_address_silent, topology_names },
+	{ "dns-slow", dns_slow, topology_names },
+	{ "dns-silent", dns_silent, topology_names },
 };
 #define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
 

@@ -14,7 +14,7 @@ int main(int argc, char **argv)
 	socklen_t addrlen, len;
 	char host[NI_MAXHOST], serv[NI_MAXSERV], buf[MAXLINE];
 	time_t now;
-	int listenfd, connfd;
+	int listenfd, connfd, n;
 
 	if (argc < 2 || argc > 3)
 		err_quit("usage: daytimesrv [HOST] SERVICE");
@@ -24,11 +24,16 @@ int main(int argc, char **argv)
 	for (;;) {
 		len = sizeof(cli);
 		connfd = Accept(listenfd, (struct sockaddr *)&cli, &len);
-		if (getnameinfo((struct sockaddr *)&cli, len, host,
+		n = getnameinfo((struct sockaddr *)&cli, len, host,
 				sizeof(host), serv, sizeof(serv),
-				NI_NUMERICSERV) != 0)
-			snprintf(host, sizeof(host), "(no name)");
-		printf("connection from %s port %s\n", host, serv);
+				NI_NUMERICSERV);
+		if (n == 0)
+			printf("connection from %s port %s\n", host, serv);
+		else if (getnameinfo((struct sockaddr *)&cli, len, host,
+				     sizeof(host), serv, sizeof(serv),
+				     NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+			printf("connection from %s port %s (no name: %s)\n",
+			       host, serv, gai_strerror(n));
 		fflush(stdout);
 		now = time(NULL);
 		snprintf(buf, sizeof(buf), "%.24s\r\n", ctime(&now));
