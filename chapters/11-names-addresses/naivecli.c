@@ -23,7 +23,7 @@ static int naive_connect(const char *host, const char *serv)
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		fd = Socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
 		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-			break;          /* blocks as long as the kernel tries */
+			break;         /* blocks as long as the kernel tries */
 		close(fd);
 		fd = -1;
 	}

@@ -53,7 +53,8 @@ static void tcp_connect_any_family(void **state)
 	(void)state;
 	lab_up();
 	tk_listen(lab_net, "web", "::", PORTN, 8);
-	c = lab_call("client", DO_TCP_CONNECT, "v6only.names.test", PORT, 3000);
+	c = lab_call("client", DO_TCP_CONNECT, "v6only.names.test", PORT,
+		     3000);
 	TK_CALLED(c, "tcp_connect(\"v6only.names.test\", \"9877\")");
 	TK_EXPECT(c.rc >= 0 && c.family == AF_INET6, "tcp_connect to a "
 		  "name with only an AAAA record gave %d (%s): every family "
@@ -69,7 +70,8 @@ static void tcp_connect_any_family(void **state)
 	TK_EXPECT(!c.nonblock, "tcp_connect's socket for www.names.test's "
 		  "first address (of two, so a bounded try) is still "
 		  "non-blocking: put its flags back once connected");
-	c = lab_call("client", DO_TCP_CONNECT, "v4only.names.test", PORT, 3000);
+	c = lab_call("client", DO_TCP_CONNECT, "v4only.names.test", PORT,
+		     3000);
 	TK_CALLED(c, "tcp_connect(\"v4only.names.test\", \"9877\")");
 	TK_EXPECT(c.rc >= 0 && c.family == AF_INET && strcmp(c.text, WEB4
 		  ":9877") == 0, "tcp_connect to v4only.names.test: %d (%s)",
@@ -130,7 +132,8 @@ static void tcp_connect_reports_failures(void **state)
 
 	(void)state;
 	lab_up();
-	c = lab_call("client", DO_TCP_CONNECT, "nosuch.names.test", PORT, 3000);
+	c = lab_call("client", DO_TCP_CONNECT, "nosuch.names.test", PORT,
+		     3000);
 	TK_CALLED(c, "tcp_connect(\"nosuch.names.test\", \"9877\")");
 	TK_EXPECT(c.rc < 0 && strcmp(c.text, gai_strerror(EAI_NONAME)) == 0,
 		  "tcp_connect for a name that does not exist returned %d, "

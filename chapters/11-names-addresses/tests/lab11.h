@@ -90,7 +90,9 @@ static void do_call(struct call *c, enum which w, const char *name,
 	switch (w) {
 	case DO_TCP_CONNECT: c->rc = tcp_connect(name, serv); break;
 	case DO_TCP_LISTEN: c->rc = tcp_listen(name, serv, &c->len); break;
-	case DO_UDP_CLIENT: c->rc = udp_client(name, serv, &sa, &c->len); break;
+	case DO_UDP_CLIENT:
+		c->rc = udp_client(name, serv, &sa, &c->len);
+		break;
 	case DO_UDP_CONNECT: c->rc = udp_connect(name, serv); break;
 	case DO_UDP_SERVER: c->rc = udp_server(name, serv, &c->len); break;
 	}
