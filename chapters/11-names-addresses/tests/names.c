@@ -55,6 +55,17 @@ static hn_proc *show(FILE *tr, hn_net *net, const char *host, int ms,
 	return p;
 }
 
+/* cat FILE in the client, into the transcript: what the file holds as
+ * the programs there read it. */
+static void show_file(FILE *tr, hn_net *net, const char *file)
+{
+	hn_proc *p = hn_run(net, "client", "/bin/cat", file, NULL);
+
+	TK_EXPECT(hn_exited_within(p, 3000) == 0, "cat %s: %s", file,
+		  hn_stderr(p));
+	fprintf(tr, "client$ cat %s\n%s", file, hn_stdout(p));
+}
+
 static bool said(hn_proc *p, const char *text)
 {
 	return strstr(hn_stdout(p), text) != NULL ||
@@ -116,14 +127,14 @@ static void order_and_gai_conf(void **state)
 	char *v6, *v4;
 
 	(void)state;
-	fprintf(tr, "client$ cat /etc/gai.conf\n");
+	show_file(tr, net, "/etc/gai.conf");
 	p = show(tr, net, "client", 3000, "gai", "www.names.test", NULL);
 	v6 = strstr(hn_stdout(p), "IPv6");
 	v4 = strstr(hn_stdout(p), "IPv4");
 	TK_EXPECT(v6 != NULL && v4 != NULL && v6 < v4, "with no gai.conf, "
 		  "IPv6 should come first: %s", tk_shown(hn_stdout(p)));
 	tk_resolver(NAMES11_RESOLV, NAMES11_HOSTS, GAI_V4_FIRST);
-	fprintf(tr, "client$ cat /etc/gai.conf\n%s", GAI_V4_FIRST);
+	show_file(tr, net, "/etc/gai.conf");
 	p = show(tr, net, "client", 3000, "gai", "www.names.test", NULL);
 	v6 = strstr(hn_stdout(p), "IPv6");
 	v4 = strstr(hn_stdout(p), "IPv4");
