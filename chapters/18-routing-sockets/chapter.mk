@@ -1,0 +1,12 @@
+# Chapter 18: routing sockets (rtnetlink on Linux).
+CH18 := 18-routing-sockets
+CH18_PROGRAMS := afroute ifnames rtdump rtroute rtmon
+$(foreach p,$(CH18_PROGRAMS),$(eval $(call example,$(CH18),$p)))
+
+$(eval $(call suite,$(CH18),rtnetlink,-ljson-c))
+$(B)/ch/$(CH18)/tests/rtnetlink: \
+  | $(foreach p,$(CH18_PROGRAMS),$(B)/ch/$(CH18)/$p) $(B)/lab-18/ref/routeget
+
+# Lab 18: the student writes routeget.c, a whole program; the tests parse
+# `ip -j route get` with json-c (harness/tkjson.h) to compare with it.
+$(eval $(call lab,18,$(CH18),routeget.c,chapters/$(CH18)/lab,routeget,,-ljson-c))
