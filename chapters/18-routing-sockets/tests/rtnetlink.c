@@ -170,13 +170,15 @@ static void monitor_sees_more_specific(void **state)
 	hn_proc *mon = hn_run(net, "client", tk_prog(CH, "rtmon"), NULL);
 	hn_proc *get = NULL;
 	FILE *tr = tk_transcript_open();
-	const char *l;
+	char *l;
+	const char *out;
 	struct t_route r;
 
 	(void)state;
-	TK_EXPECT(hn_next_line(mon, "subscribed", 3000) != NULL,
-		  "rtmon never said it had subscribed: %s",
+	l = hn_next_line(mon, "subscribed", 3000);
+	TK_EXPECT(l != NULL, "rtmon never said it had subscribed: %s",
 		  tk_shown(hn_stderr(mon)));
+	free(l);
 	get = run_in(net, "client", "../../lab-18/ref/routeget",
 		     "203.0.113.200", NULL);
 	said(tr, get, "client$ routeget 203.0.113.200");
@@ -190,6 +192,7 @@ static void monitor_sees_more_specific(void **state)
 	TK_EXPECT(l != NULL && strstr(l, "NEWROUTE 203.0.113.128/25 via "
 		  "192.0.2.2 dev eth0") != NULL, "rtmon printed %s",
 		  tk_shown(l ? l : "nothing"));
+	free(l);
 	get = run_in(net, "client", "../../lab-18/ref/routeget",
 		     "203.0.113.200", NULL);
 	said(tr, get, "client$ routeget 203.0.113.200");
@@ -201,27 +204,30 @@ static void monitor_sees_more_specific(void **state)
 	l = hn_next_line(mon, "DELROUTE", 3000);
 	TK_EXPECT(l != NULL && strstr(l, "DELROUTE 203.0.113.128/25") != NULL,
 		  "rtmon printed %s", tk_shown(l ? l : "nothing"));
+	free(l);
 	TK_EXPECT(hn_sh(net, "client", 3000, NULL, "ip link set eth0 down")
 		  == 0, "the test could not take eth0 down");
 	fprintf(tr, "client$ ip link set eth0 down\n");
 	l = hn_next_line(mon, "NEWLINK", 3000);
 	TK_EXPECT(l != NULL && strstr(l, "eth0 DOWN") != NULL,
 		  "rtmon printed %s", tk_shown(l ? l : "nothing"));
+	free(l);
 	/* IPv4's routes through eth0 go silently, IPv6's are announced:
 	 * a route added after the link went down is the marker that every
 	 * message sent before it has arrived. */
 	said(tr, run_in(net, "client", "rtroute", "add", "192.0.2.128/25",
 			"via", "192.0.2.66", NULL),
 	     "client$ rtroute add 192.0.2.128/25 via 192.0.2.66");
-	TK_EXPECT(hn_next_line(mon, "NEWROUTE 192.0.2.128/25", 3000) != NULL,
-		  "rtmon did not see the marker route: %s",
+	l = hn_next_line(mon, "NEWROUTE 192.0.2.128/25", 3000);
+	TK_EXPECT(l != NULL, "rtmon did not see the marker route: %s",
 		  tk_shown(hn_stdout(mon)));
-	l = hn_stdout(mon);
-	TK_EXPECT(strstr(l, "DELROUTE 2001:db8:1::/64 dev eth0") != NULL &&
-		  strstr(l, "DELROUTE 192.0.2.0/26") == NULL &&
-		  strstr(l, "DELROUTE 198.51.100.0/30") == NULL,
+	free(l);
+	out = hn_stdout(mon);
+	TK_EXPECT(strstr(out, "DELROUTE 2001:db8:1::/64 dev eth0") != NULL &&
+		  strstr(out, "DELROUTE 192.0.2.0/26") == NULL &&
+		  strstr(out, "DELROUTE 198.51.100.0/30") == NULL,
 		  "expected IPv6's routes through eth0 announced gone and "
-		  "IPv4's not; rtmon printed: %s", tk_shown(l));
+		  "IPv4's not; rtmon printed: %s", tk_shown(out));
 	TK_EXPECT(hn_sh(net, "client", 3000, NULL, "ip route | "
 			"grep -q '192.0.2.0/26\\|198.51.100.0/30'") == 1,
 		  "ip route still shows IPv4 routes through eth0");
