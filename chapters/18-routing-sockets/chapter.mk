@@ -7,6 +7,7 @@ $(eval $(call suite,$(CH18),rtnetlink,-ljson-c))
 $(B)/ch/$(CH18)/tests/rtnetlink: \
   | $(foreach p,$(CH18_PROGRAMS),$(B)/ch/$(CH18)/$p) $(B)/lab-18/ref/routeget
 
-# Lab 18: the student writes routeget.c, a whole program; the tests parse
-# `ip -j route get` with json-c (harness/tkjson.h) to compare with it.
-$(eval $(call lab,18,$(CH18),routeget.c,chapters/$(CH18)/lab,routeget,,-ljson-c))
+# Lab 18: the student writes routeget.c and rtwatch.c, whole programs;
+# the tests parse `ip -j route get` with json-c (harness/tkjson.h) to
+# compare routeget with it, and change routes and links under rtwatch.
+$(eval $(call lab,18,$(CH18),routeget.c rtwatch.c,chapters/$(CH18)/lab,routeget rtwatch,,-ljson-c))

@@ -10,7 +10,23 @@
 
 #define S_MSG "18.3 Messages and attributes"
 #define S_GET "18.4 One question: RTM_GETROUTE"
+#define S_DUMP "18.5 Dumps: NLM_F_DUMP and NLMSG_DONE"
 #define S_ERR "18.6 Acknowledgements and errors"
+#define S_MON "18.7 Change notifications: multicast groups"
+
+/* The index of interface NAME in HOST, as ip says it. */
+static inline unsigned if_index_in(hn_net *net, const char *host,
+				   const char *name)
+{
+	char *out = NULL;
+	unsigned idx = 0;
+
+	TK_EXPECT(hn_sh(net, host, 3000, &out, "ip -o link show dev %s",
+			name) == 0 && sscanf(out, "%u", &idx) == 1,
+		  "the test could not read %s's index in %s", name, host);
+	free(out);
+	return idx;
+}
 
 /* Reads routeget's line "DEST [via GW] dev NAME [src ADDR]" into R. */
 static inline bool read_route(const char *text, struct t_route *r)
