@@ -78,8 +78,9 @@ static void no_route(void **state)
 		  "3 s: see %s", S_ERR);
 	TK_EXPECT(WIFEXITED(status) && WEXITSTATUS(status) != 0 &&
 		  hn_stdout(p)[0] == '\0', "there is no route to 203.0.113.5 "
-		  "(ip: \"%s\"), but routeget printed %s and exited %d: see %s",
-		  ip.dst, tk_shown(hn_stdout(p)), tk_exit_code(p), S_ERR);
+		  "(ip: \"%s\"), but routeget printed \"%s\" and exited %d: "
+		  "see %s", ip.dst, tk_shown(hn_stdout(p)), tk_exit_code(p),
+		  S_ERR);
 	TK_EXPECT(hn_stderr_has(p, "Network is unreachable", 0),
 		  "routeget 203.0.113.5 said %s; the kernel's answer was "
 		  "NLMSG_ERROR with -ENETUNREACH, which strerror() words as "
