@@ -209,6 +209,8 @@ BOOK_CACHE_SRCS = $(sort book/figures/scenario.c \
 		   chapters/26-*/*.c chapters/26-*/*.h))
 # chapter 25's figures run its programs too
 BOOK_CACHE_SRCS += $(wildcard chapters/25-*/*.c)
+# and chapter 18's
+BOOK_CACHE_SRCS += $(wildcard chapters/18-*/*.c)
 
 .PHONY: book-cache-check
 $(BOOK_CACHE)/book-cache.key: book-cache-check

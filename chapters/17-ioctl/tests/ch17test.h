@@ -12,7 +12,7 @@
 #include "testkit.h"
 #include "tkhelpers.h"
 
-#include <json-c/json.h>
+#include "tkjson.h"
 
 #define IF_MAX 16
 #define ADDR_MAX 16
@@ -35,22 +35,6 @@ struct t_if {
 	struct t_addr addr[ADDR_MAX];
 	bool seen;
 };
-
-static inline const char *j_str(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ?
-		json_object_get_string(v) : "";
-}
-
-static inline int j_int(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ?
-		json_object_get_int(v) : -1;
-}
 
 /* `ip -j addr` in HOST (NET NULL: here), read into IFS.  Returns the
  * number of interfaces. */
