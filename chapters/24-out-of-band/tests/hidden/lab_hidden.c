@@ -31,10 +31,13 @@ static void client_honours_a_short_period(void **state)
 	close(s.fd);
 }
 
-/* 1500 numbered lines through client and server; the same out. */
+/* 1500 numbered lines through client and server; the same out.  A
+ * heartbeat every 20 ms, and 50 may be missed (1 s): many marks cross
+ * the data, yet a machine busy with other tests cannot starve either
+ * program long enough to end a live connection (10, 200 ms, could). */
 static void run_long_input(const char *cli_prog, const char *srv_prog)
 {
-	hn_proc *srv = hbserv_start(NULL, NULL, srv_prog, "20", "10");
+	hn_proc *srv = hbserv_start(NULL, NULL, srv_prog, "20", "50");
 	hn_proc *cli;
 	char *text = NULL;
 	size_t len = 0;
@@ -44,7 +47,7 @@ static void run_long_input(const char *cli_prog, const char *srv_prog)
 	for (int i = 0; i < 1500; i++)
 		fprintf(f, "line %04d of a long input, with heartbeats\n", i);
 	fclose(f);
-	cli = hn_run(NULL, NULL, cli_prog, "127.0.0.1", "9877", "20", "10",
+	cli = hn_run(NULL, NULL, cli_prog, "127.0.0.1", "9877", "20", "50",
 		     NULL);
 	TK_EXPECT(hn_feed(cli, text, len, 5000) == 0, "cannot feed hbcli");
 	TK_EXPECT(tk_exited(cli, 5000), "hbcli did not end within 5 s of "
