@@ -10,7 +10,7 @@ $(B)/ch/$(CH22)/rttcmp: $(B)/obj/chapters/$(CH22)/rttcmp.o \
 	$(LINK) $^ -lm
 $(B)/obj/chapters/$(CH22)/rttcmp.o: EXTRA_CFLAGS += -Ichapters/$(CH22)
 
-$(eval $(call suite,$(CH22),audp))
+$(eval $(call suite,$(CH22),audp,-lm))
 $(B)/ch/$(CH22)/tests/audp: \
   | $(foreach p,$(CH22_PROGRAMS) rttcmp,$(B)/ch/$(CH22)/$p)
 
