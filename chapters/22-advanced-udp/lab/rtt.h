@@ -40,6 +40,7 @@ void rtt_sample(struct rtt *r, double R);
 /* A retransmission timer expired: RTO doubles, up to max_rto (5.5). */
 void rtt_backoff(struct rtt *r);
 
+/* include rr_hdr */
 /* What goes before every request and comes back before every reply,
  * in network byte order: the request's number, and when it was first
  * sent (CLOCK_MONOTONIC, microseconds, 64 bits as two halves). */
@@ -47,6 +48,7 @@ struct rr_hdr {
 	uint32_t seq;
 	uint32_t ts_hi, ts_lo;
 };
+/* end rr_hdr */
 
 /* Sends REQ (LEN bytes) with header SEQ on the connected UDP socket FD
  * and waits for the reply with the same SEQ, retransmitting the same
