@@ -55,7 +55,8 @@ static void pktinfo_names_destination_and_interface(void **state)
 			     NULL);
 	hn_proc *s6 = hn_run(net, "server", tk_prog(CH, "udpdst"), "-6",
 			     "9878", NULL);
-	const char *out4, *out6, *outm, *l4, *l6, *lm;
+	const char *out4, *out6, *outm;
+	char *l4, *l6, *lm;
 	char *t;
 
 	(void)state;
@@ -95,6 +96,9 @@ static void pktinfo_names_destination_and_interface(void **state)
 	}
 	tk_transcript(CH, "pktinfo", t);
 	free(t);
+	free(l4);
+	free(l6);
+	free(lm);
 }
 
 /* ---- 22.3: MSG_TRUNC ------------------------------------------------------ */
@@ -152,7 +156,7 @@ static void msg_trunc_measured(void **state)
 	{
 		int port = tk_listening_port(srv, 2000);
 		char ps[16];
-		const char *l;
+		char *l;
 
 		snprintf(ps, sizeof(ps), "%d", port);
 		cli = tk_run(CH, "udpask", "-s", "100", "127.0.0.1", ps, NULL);
@@ -169,6 +173,7 @@ static void msg_trunc_measured(void **state)
 			"$ udpask -s 100 127.0.0.1 9877\n%s\n%s", l,
 			hn_stdout(cli));
 		fclose(m);
+		free(l);
 	}
 	t = ports_scrubbed(text);
 	free(text);
