@@ -207,7 +207,9 @@ BOOK_CACHE_SRCS = $(sort book/figures/scenario.c \
 		   chapters/12-*/lab/*.c chapters/12-*/transcripts/reach.txt \
 		   chapters/24-*/*.c chapters/24-*/lab/*.c \
 		   chapters/26-*/*.c chapters/26-*/*.h))
-# chapter 25's figures run its programs too
+# chapter 22's and chapter 25's figures run their programs too
+BOOK_CACHE_SRCS += $(wildcard chapters/22-*/*.c chapters/22-*/lab/rtt.[ch] \
+		   chapters/22-*/netlab.txt chapters/22-*/inetd.conf)
 BOOK_CACHE_SRCS += $(wildcard chapters/25-*/*.c)
 # and chapter 18's
 BOOK_CACHE_SRCS += $(wildcard chapters/18-*/*.c)
