@@ -101,6 +101,13 @@ $(BOOK_TOOLS)/tests/xrefs: book/tools/xrefs.py
 	@mkdir -p $(@D)
 	@printf '#!/bin/sh\nexec $(PY) "%s/book/tools/xrefs.py" --root "%s" --tap\n' \
 	  "$(TOP)" "$(TOP)" > $@ && chmod +x $@
+# answers: every answer block of the appendix is closed, chapters in
+# order (book/tools/answers_check.py).
+TEST_SUITES += $(BOOK_TOOLS)/tests/answers
+$(BOOK_TOOLS)/tests/answers: book/tools/answers_check.py
+	@mkdir -p $(@D)
+	@printf '#!/bin/sh\nexec $(PY) "%s/book/tools/answers_check.py" --root "%s" --tap\n' \
+	  "$(TOP)" "$(TOP)" > $@ && chmod +x $@
 -include $(patsubst %,$(B)/obj/book/%.d,figures/ladder figures/scenario \
 	   tests/bkrun \
 	   tests/bookcheck tests/ladder_test)
