@@ -209,10 +209,12 @@ CH13_HELPER void ch13_term_start(struct ch13_term *t, const char *cwd,
 	TK_EXPECT(pipe2(pfd, O_CLOEXEC) == 0, "pipe: %s", strerror(errno));
 	if ((t->shell = fork()) == 0) {
 		sigset_t none;
+		int sig;
 
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGPIPE, SIG_DFL);
+		for (sig = 1; sig < NSIG; sig++)  /* the test's handlers go */
+			signal(sig, SIG_DFL);
 		setsid();
 		fd = open(t->slave, O_RDWR);    /* our controlling tty */
 		ioctl(fd, TIOCSCTTY, 0);
