@@ -38,6 +38,7 @@ static void lab_job(void *arg)
 		close_range(0, 2, 0);
 	if (j->setup == LAB_FD_AT_LIMIT && getrlimit(RLIMIT_NOFILE, &rl) == 0)
 		dup2(100, (int)rl.rlim_cur - 1);
+	errno = 0;
 	r = daemon_init("lab13", LOG_LOCAL3);
 	e = errno;
 	if (r == 0) {
@@ -100,8 +101,8 @@ static void lab_start(struct lab_run *r, enum lab_setup setup)
 	TK_EXPECT(tk_read_line(r->conn, line, sizeof(line), 2000) > 0 &&
 		  sscanf(line, "%d %d %d", &res, &err, &pid) == 3,
 		  "the code after daemon_init() sent no report");
-	TK_EXPECT(res == 0, "daemon_init() returned %d (errno: %s), not 0: "
-		  "see 13.3", res, strerror(err));
+	TK_EXPECT(res == 0, "daemon_init() returned %d (errno %s), not 0: "
+		  "see 13.3", res, err != 0 ? strerror(err) : "not set");
 	r->daemon = pid;
 	ch13_track(pid);
 	r->job_status = ch13_job_status(&r->t, 2000);
