@@ -124,6 +124,15 @@ CH13_HELPER char *ch13_scrubbed(const char *line)
 	return tk_scrub(s, "\\[[0-9]+\\]", "[PID]");
 }
 
+/* The same, freeing LINE. */
+CH13_HELPER char *ch13_scrubbed_free(char *line)
+{
+	char *s = ch13_scrubbed(line);
+
+	free(line);
+	return s;
+}
+
 /* ---- processes the test must end itself -------------------------------- */
 
 /* Daemons leave the session hn_run gave their parent, so the harness

@@ -79,10 +79,12 @@ static void daytimed_becomes_a_daemon(void **state)
 		  "no \"connection from 127.0.0.1\" in the log");
 
 	tr = tk_transcript_open();
+	line = tk_scrub(ch13_scrubbed_free(line), "port [0-9]+",
+			"port 40000");
+	conn = tk_scrub(ch13_scrubbed_free(conn), ":[0-9]+$", ":PORT");
 	fprintf(tr, "$ daytimed 0\n$ daytimetcpcli 127.0.0.1 40000\n%s"
-		"syslogd$ busybox syslogd -n -O -\n%s\n%s\n", out,
-		tk_scrub(ch13_scrubbed(line), "port [0-9]+", "port 40000"),
-		tk_scrub(ch13_scrubbed(conn), ":[0-9]+$", ":PORT"));
+		"syslogd$ busybox syslogd -n -O -\n%s\n%s\n", out, line,
+		conn);
 	free(line);
 	free(conn);
 	free(out);
@@ -143,10 +145,12 @@ static void one_fork_daemon_takes_the_terminal(void **state)
 	tr = tk_transcript_open();
 	fprintf(tr, "$ ttyopen -1 /dev/pts/1\n$ ttyopen /dev/pts/2\n"
 		"syslogd$ busybox syslogd -n -O -\n");
-	for (i = 0; i < 2; i++)
-		fprintf(tr, "%s\n", tk_scrub(msg[i], "/dev/pts/[0-9]+",
-					     i == 0 ? "/dev/pts/1" :
-					     "/dev/pts/2"));
+	for (i = 0; i < 2; i++) {
+		msg[i] = tk_scrub(msg[i], "/dev/pts/[0-9]+", i == 0 ?
+				  "/dev/pts/1" : "/dev/pts/2");
+		fprintf(tr, "%s\n", msg[i]);
+		free(msg[i]);
+	}
 	tk_transcript_close(tr, CH13, "ttyopen");
 }
 
@@ -198,11 +202,12 @@ static void inetd_starts_a_server_per_connection(void **state)
 			out[i]);
 	fprintf(tr, "syslogd$ busybox syslogd -n -O -\n");
 	for (i = 0; i < 2; i++) {
-		char *l = tk_scrub(ch13_scrubbed(line[i]), "\\[PID\\]:",
-				   i == 0 ? "[41]:" : "[42]:");
+		char *l = tk_scrub(ch13_scrubbed_free(line[i]),
+				   "\\[PID\\]:", i == 0 ? "[41]:" : "[42]:");
 
-		fprintf(tr, "%s\n", tk_scrub(l, ":[0-9]+$", ":PORT"));
-		free(line[i]);
+		l = tk_scrub(l, ":[0-9]+$", ":PORT");
+		fprintf(tr, "%s\n", l);
+		free(l);
 		free(out[i]);
 	}
 	tk_transcript_close(tr, CH13, "inetdaytime");
