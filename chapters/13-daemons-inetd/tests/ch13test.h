@@ -344,6 +344,23 @@ CH13_HELPER bool ch13_facts_of(pid_t pid, struct ch13_facts *f)
 	return true;
 }
 
+/* PID's parent once it is init (this test, PID 1 of its namespace), or
+ * whatever it still is after ms: the session leader that daemon_init()
+ * leaves may not have finished exiting when the daemon first runs. */
+CH13_HELPER pid_t ch13_parent_settled(pid_t pid, int ms)
+{
+	long long end = tk_now_ms() + ms;
+	struct ch13_facts f;
+
+	for (;;) {
+		if (!ch13_facts_of(pid, &f))
+			return -1;
+		if (f.ppid == getpid() || tk_now_ms() >= end)
+			return f.ppid;
+		tk_tick();
+	}
+}
+
 /* What descriptor FD of PID is ("/dev/null", "socket:[123]"), or "" if
  * it is not open. */
 CH13_HELPER const char *ch13_fd_target(pid_t pid, int fd)

@@ -50,12 +50,13 @@ static void daytimed_becomes_a_daemon(void **state)
 	ch13_term_start(&t, hn_tmpdir(), ch13_exec_job, argv);
 	TK_EXPECT(ch13_job_status(&t, 2000) == 0, "daytimed did not return "
 		  "to the shell with status 0 within 2 s");
-	line = ch13_logged(log, "listening on port", 2000);
+	line = ch13_logged(log, "listening on port", 3000);
 	TK_EXPECT(line != NULL, "daytimed logged no \"listening on port\"; "
 		  "syslogd wrote: %s", tk_shown(hn_stdout(log)));
 	d = ch13_logged_pid(line, "daytimed");
 	ch13_track(d);
 	port = atoi(strstr(line, "port ") + 5);
+	ch13_parent_settled(d, 2000);
 	TK_EXPECT(ch13_facts_of(d, &f) && ch13_facts_of(t.shell, &sh),
 		  "no /proc/%d", (int)d);
 	TK_EXPECT(f.ppid == getpid(), "its parent is %d, not init (%d)",
@@ -117,7 +118,7 @@ static void one_fork_daemon_takes_the_terminal(void **state)
 		argv[2] = i == 0 ? console : NULL;
 		argv[3] = NULL;
 		ch13_term_start(&run, "/", ch13_exec_job, argv);
-		line = ch13_logged(log, "opened", 2000);
+		line = ch13_logged(log, "opened", 3000);
 		TK_EXPECT(line != NULL, "ttyopen %s logged nothing: %s",
 			  argv[1], tk_shown(hn_stdout(log)));
 		d[i] = ch13_logged_pid(line, "ttyopen");
