@@ -4,8 +4,11 @@
  */
 #include "lnp.h"
 
+#include <syslog.h>
+
 /* Prints "program: message[: errno text]" on stderr, in one write so that
- * messages from several processes do not interleave mid-line. */
+ * messages from several processes do not interleave mid-line; a daemon
+ * (daemon_proc, chapter 13) logs the message with syslog instead. */
 static void report(bool with_errno, int saved_errno, const char *fmt,
 		   va_list ap)
 {
@@ -20,6 +23,11 @@ static void report(bool with_errno, int saved_errno, const char *fmt,
 			      strerror(saved_errno));
 	if ((size_t)n >= sizeof(line) - 1)
 		n = (int)sizeof(line) - 2;
+	if (daemon_proc) {
+		syslog(LOG_ERR, "%s", line + strlen(
+			       program_invocation_short_name) + 2);
+		return;
+	}
 	line[n++] = '\n';
 	fflush(stdout);
 	if (write(STDERR_FILENO, line, (size_t)n) < 0) {

@@ -218,4 +218,15 @@ int Udp_server(const char *host, const char *serv, socklen_t *addrlenp);
 int unix_addr(const char *name, struct sockaddr_un *sun, socklen_t *len);
 void Unix_addr(const char *name, struct sockaddr_un *sun, socklen_t *len);
 
+/* ---- chapter 13: daemons (daemon.c) ------------------------------------ */
+/* True once the process is a daemon: the error functions then log with
+ * syslog(LOG_ERR) instead of writing on stderr. */
+extern bool daemon_proc;
+/* Turns the caller into a daemon: returns 0 in the daemon (the caller's
+ * own process has ended), or -1 with errno set.  Logs as PNAME[pid] to
+ * FACILITY (LOG_DAEMON, LOG_LOCAL0 ...). */
+int daemon_init(const char *pname, int facility);
+/* For a server that inetd started: log as PNAME[pid] to FACILITY. */
+void daemon_inetd(const char *pname, int facility);
+
 #endif /* LNP_H */
