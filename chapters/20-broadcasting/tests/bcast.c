@@ -135,7 +135,8 @@ static void limited_broadcast_stays_on_the_lan(void **state)
 }
 
 /* A directed broadcast from the far side: r1 drops it, until
- * bc_forwarding is on in "all" and on the interface it comes in by. */
+ * bc_forwarding is on in "all" and on the interface it comes in by (on
+ * the way out is not enough). */
 static void router_forwards_directed_broadcast_only_if_told(void **state)
 {
 	hn_net *net = bc_up();
@@ -159,8 +160,19 @@ static void router_forwards_directed_broadcast_only_if_told(void **state)
 	transcript("directed-off", "far$ bcastcli -n -t 300 "
 		   BC_BCAST " " BC_PORT, p);
 
+	/* on "all" and the outgoing interface: still dropped */
 	rc = hn_sh(net, "r1", 2000, NULL, "sysctl -qw "
 		   "net.ipv4.conf.all.bc_forwarding=1 "
+		   "net.ipv4.conf.%s.bc_forwarding=1 && ip route flush cache",
+		   hn_ifname(net, "r1", "lan0"));
+	TK_EXPECT(rc == 0, "sysctl bc_forwarding in r1 failed (%d)", rc);
+	p = bc_run(net, "far", NULL, argv);
+	TK_EXPECT(tk_exited(p, 3000) && strstr(hn_stdout(p), "0 replies") &&
+		  hn_cap_count(lan, "udp") == 0, "bc_forwarding on the "
+		  "LAN side of r1 was enough: %s", tk_shown(hn_stdout(p)));
+
+	/* on "all" and the incoming interface: forwarded */
+	rc = hn_sh(net, "r1", 2000, NULL, "sysctl -qw "
 		   "net.ipv4.conf.%s.bc_forwarding=1", in);
 	TK_EXPECT(rc == 0, "sysctl bc_forwarding in r1 failed (%d)", rc);
 	p = bc_run(net, "far", NULL, argv);
