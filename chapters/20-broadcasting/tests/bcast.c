@@ -28,7 +28,7 @@ static hn_proc *cli(hn_net *net, const char *host, const char *race,
  * come in any order), then what stderr said, then the count. */
 static void transcript(const char *name, const char *cmd, hn_proc *p)
 {
-	const char *out = bc_sorted(hn_stdout(p), "from ");
+	char *out = bc_sorted(hn_stdout(p), "from ");
 	const char *tail = strstr(out, " replies\n");
 	char *text;
 
@@ -41,6 +41,7 @@ static void transcript(const char *name, const char *cmd, hn_proc *p)
 		TK_FAIL("out of memory");
 	tk_transcript(CH, name, text);
 	free(text);
+	free(out);
 }
 
 static void every_method_hears_every_server(void **state)

@@ -140,7 +140,7 @@ static inline char *bc_sorted(const char *text, const char *prefix)
 		strcat(out, "\n");
 	}
 	free(copy);
-	return out;     /* the test's to free (or leak: it ends soon) */
+	return out;     /* the caller frees it */
 }
 
 #endif

@@ -30,11 +30,9 @@ static inline void lab_up(struct lab *l)
 
 	snprintf(port, sizeof(port), "%d", LAB_PORT);
 	l->net = hn_lan(4);
-	for (int i = 2; i <= 3; i++) {
-		char h[4];
-
-		snprintf(h, sizeof(h), "h%d", i);
-		hn_wait_port(hn_run(l->net, h, tk_prog("08-elementary-udp",
+	for (const char *const *h = (const char *const[]){ "h2", "h3", NULL };
+	     *h != NULL; h++) {
+		hn_wait_port(hn_run(l->net, *h, tk_prog("08-elementary-udp",
 				    "udpserv"), port, NULL), IPPROTO_UDP,
 			     LAB_PORT, 2000);
 	}
