@@ -222,6 +222,8 @@ BOOK_CACHE_SRCS += $(wildcard chapters/25-*/*.c)
 BOOK_CACHE_SRCS += $(wildcard chapters/18-*/*.c)
 # Chapter 13's figure is drawn from the transcript its suite checks.
 BOOK_CACHE_SRCS += chapters/13-daemons-inetd/transcripts/ttyopen.txt
+# chapter 20's figures run bcastcli on its own network
+BOOK_CACHE_SRCS += $(wildcard chapters/20-*/*.c chapters/20-*/netlab.txt)
 
 .PHONY: book-cache-check
 $(BOOK_CACHE)/book-cache.key: book-cache-check
