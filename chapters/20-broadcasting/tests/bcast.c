@@ -8,6 +8,8 @@
  */
 #include "bcast20.h"
 
+/* sysctl is in /usr/sbin, which an ordinary user's PATH may lack */
+#define SYSCTL "PATH=$PATH:/usr/sbin:/sbin sysctl "
 #define CH "20-broadcasting"
 
 static const char *const methods[] = { "naive", "pselect", "jmp", "pipe",
@@ -162,7 +164,7 @@ static void router_forwards_directed_broadcast_only_if_told(void **state)
 		   BC_BCAST " " BC_PORT, p);
 
 	/* on "all" and the outgoing interface: still dropped */
-	rc = hn_sh(net, "r1", 2000, NULL, "sysctl -qw "
+	rc = hn_sh(net, "r1", 2000, NULL, SYSCTL "-qw "
 		   "net.ipv4.conf.all.bc_forwarding=1 "
 		   "net.ipv4.conf.%s.bc_forwarding=1 && ip route flush cache",
 		   hn_ifname(net, "r1", "lan0"));
@@ -173,7 +175,7 @@ static void router_forwards_directed_broadcast_only_if_told(void **state)
 		  "LAN side of r1 was enough: %s", tk_shown(hn_stdout(p)));
 
 	/* on "all" and the incoming interface: forwarded */
-	rc = hn_sh(net, "r1", 2000, NULL, "sysctl -qw "
+	rc = hn_sh(net, "r1", 2000, NULL, SYSCTL "-qw "
 		   "net.ipv4.conf.%s.bc_forwarding=1", in);
 	TK_EXPECT(rc == 0, "sysctl bc_forwarding in r1 failed (%d)", rc);
 	p = bc_run(net, "far", NULL, argv);
