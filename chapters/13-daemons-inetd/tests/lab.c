@@ -46,9 +46,9 @@ static void leaves_the_terminal(void **state)
 	lab_finish(&r);
 }
 
-/* Not a session leader, no controlling terminal: a terminal it opens (without O_NOCTTY) does
- * not become its controlling terminal, and the terminal's hangup does
- * not kill it. */
+/* Not a session leader, no controlling terminal: a terminal it opens
+ * (without O_NOCTTY) does not become its controlling terminal, and the
+ * terminal's hangup does not kill it. */
 static void survives_terminal_hangup(void **state)
 {
 	struct lab_run r;

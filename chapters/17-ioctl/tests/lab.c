@@ -2,8 +2,8 @@
  * Lab 17's public tests: the student's iflist, run in the test's own
  * network namespace after the test gave it two veth pairs, aliases,
  * IPv6 addresses, an interface that is up without a carrier, one that
- * is down and (where /dev/net/tun may be opened) a point-to-point one, compared field by field with `ip -j addr` run
- * in the same place.  Each test looks at one aspect, so that the first
+ * is down and (where /dev/net/tun may be opened) a point-to-point one,
+ * compared field by field with `ip -j addr` run in the same place.  Each test looks at one aspect, so that the first
  * that fails names the section that explains it.
  */
 #include "lab17.h"
