@@ -16,8 +16,8 @@ static void returns_to_the_shell(void **state)
 
 	(void)state;
 	lab_start(&r, LAB_PLAIN);
-	TK_EXPECT(r.job_status != -1, "the shell is still waiting for the "
-		  "command 2 s later: the parent must _exit(0) right after "
+	TK_EXPECT(lab_job_status(&r) != -1, "the shell is still waiting for "
+		  "the command 2 s later: the parent must _exit(0) right after "
 		  "the first fork (13.3)");
 	TK_EXPECT(WIFEXITED(r.job_status) && WEXITSTATUS(r.job_status) == 0,
 		  "the command ended with wait status %#x, not exit 0: see "
