@@ -462,6 +462,25 @@ int tk_server_end_of(pid_t pid, int fd)
 	return found;
 }
 
+int tk_socket_of(pid_t pid, int type)
+{
+	int pidfd = open_pidfd(pid), found = -1;
+
+	for (int n = 0; pidfd >= 0 && n < SERVER_FDS && found < 0; n++) {
+		int s = borrow_fd(pidfd, n), got;
+		socklen_t len = sizeof(got);
+
+		if (s >= 0 && getsockopt(s, SOL_SOCKET, SO_TYPE, &got,
+					 &len) == 0 && got == type)
+			found = s;
+		else if (s >= 0)
+			close(s);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return found;
+}
+
 int tk_server_connections(pid_t pid)
 {
 	int pidfd = open_pidfd(pid), count = 0;

@@ -98,6 +98,11 @@ int tk_server_end_of(pid_t pid, int fd);
 /* How many TCP connections (sockets not listening, live or broken) the
  * server holds open; 0 once it has ended. */
 int tk_server_connections(pid_t pid);
+/* The first socket of TYPE (SOCK_DGRAM, ...) among the descriptors of
+ * process pid, borrowed with pidfd_getfd: the same open file, so its
+ * flags, owner and queues are the process's own.  -1 if it has none or
+ * has ended.  Close it when done. */
+int tk_socket_of(pid_t pid, int type);
 /* An int option of a socket (a borrowed one, say); fails the test if
  * getsockopt fails. */
 int tk_sockopt_int(int s, int level, int name);

@@ -1188,26 +1188,6 @@ static long proc_switches(pid_t pid)
 	return v;
 }
 
-/* The server's UDP socket, borrowed (the same open file), or -1. */
-static int borrow_udp(pid_t pid)
-{
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), found = -1;
-
-	for (int n = 0; pidfd >= 0 && n < 16 && found < 0; n++) {
-		int s = (int)syscall(SYS_pidfd_getfd, pidfd, n, 0), type;
-		socklen_t len = sizeof(type);
-
-		if (s >= 0 && getsockopt(s, SOL_SOCKET, SO_TYPE, &type,
-					 &len) == 0 && type == SOCK_DGRAM)
-			found = s;
-		else if (s >= 0)
-			close(s);
-	}
-	if (pidfd >= 0)
-		close(pidfd);
-	return found;
-}
-
 static int rmem(int fd)
 {
 	int mem[SK_MEMINFO_VARS];
@@ -1287,7 +1267,7 @@ static int sigio_burst(struct run *r)
 					 WAIT_MS) < 0)
 		return failed("sigioone did not start");
 	pid = hn_pid(srv);
-	if ((sock = borrow_udp(pid)) < 0)
+	if ((sock = tk_socket_of(pid, SOCK_DGRAM)) < 0)
 		return failed("cannot see sigioone's socket");
 	if (start_capture(r) < 0)
 		return -1;
@@ -1364,7 +1344,7 @@ static int sigio_race(struct run *r)
 	unlink(fifo);
 	pid = hn_pid(srv);
 	cli = udp_socket_in(r, "client", CLIENT_PORT);
-	sock = borrow_udp(pid);
+	sock = tk_socket_of(pid, SOCK_DGRAM);
 	if (wr < 0 || cli < 0 || sock < 0)
 		return failed("cannot set the scene");
 	memset(junk, 'x', sizeof(junk));

@@ -33,25 +33,11 @@ static inline int s25_client(void)
 	return fd;
 }
 
-/* The server's UDP socket, borrowed with pidfd_getfd (the same open
- * file: its flags and owner are the server's), or -1. */
+/* The server's UDP socket, borrowed (the same open file: its flags
+ * and owner are the server's), or -1. */
 static inline int s25_server_socket(pid_t pid)
 {
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), found = -1;
-
-	for (int n = 0; pidfd >= 0 && n < 16 && found < 0; n++) {
-		int s = (int)syscall(SYS_pidfd_getfd, pidfd, n, 0), type;
-		socklen_t len = sizeof(type);
-
-		if (s >= 0 && getsockopt(s, SOL_SOCKET, SO_TYPE, &type,
-					 &len) == 0 && type == SOCK_DGRAM)
-			found = s;
-		else if (s >= 0)
-			close(s);
-	}
-	if (pidfd >= 0)
-		close(pidfd);
-	return found;
+	return tk_socket_of(pid, SOCK_DGRAM);
 }
 
 /* Bytes queued to be read on a socket (its receive memory). */
