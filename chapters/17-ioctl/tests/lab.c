@@ -3,8 +3,9 @@
  * network namespace after the test gave it two veth pairs, aliases,
  * IPv6 addresses, an interface that is up without a carrier, one that
  * is down and (where /dev/net/tun may be opened) a point-to-point one,
- * compared field by field with `ip -j addr` run in the same place.  Each test looks at one aspect, so that the first
- * that fails names the section that explains it.
+ * compared field by field with `ip -j addr` run in the same place.
+ * Each test looks at one aspect, so that the first that fails names the
+ * section that explains it.
  */
 #include "lab17.h"
 
@@ -29,7 +30,8 @@ static void setup(void)
 		return;
 	TK_EXPECT(hn_sh(NULL, NULL, 5000, NULL,
 		"set -e; ip link set lo up;"
-		"ip link add gone0 type veth peer name gone1; ip link del gone0;"
+		"ip link add gone0 type veth peer name gone1; "
+		"ip link del gone0;"
 		"ip link add eth0 type veth peer name eth1;"
 		"ip link set eth0 up; ip link set eth1 up;"
 		"ip addr add 192.0.2.1/24 brd + dev eth0;"

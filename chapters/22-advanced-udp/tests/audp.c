@@ -101,7 +101,7 @@ static void pktinfo_names_destination_and_interface(void **state)
 	free(lm);
 }
 
-/* ---- 22.3: MSG_TRUNC ------------------------------------------------------ */
+/* ---- 22.3: MSG_TRUNC ----------------------------------------------------- */
 
 static void msg_trunc_measured(void **state)
 {
@@ -182,7 +182,7 @@ static void msg_trunc_measured(void **state)
 	free(t);
 }
 
-/* ---- 22.4: a server with two addresses ------------------------------------ */
+/* ---- 22.4: a server with two addresses ----------------------------------- */
 
 static void wrong_source_on_two_addresses(void **state)
 {
@@ -266,7 +266,7 @@ static void wrong_source_on_two_addresses(void **state)
 	free(t);
 }
 
-/* ---- 22.9: the lab's estimator beside the kernel's ------------------------ */
+/* ---- 22.9: the lab's estimator beside the kernel's ----------------------- */
 
 struct est { double us[3], tcp[3]; };
 
