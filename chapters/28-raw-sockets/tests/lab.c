@@ -73,42 +73,6 @@ static void ping_datagram_socket(void **state)
 		    "28.5)");
 }
 
-/* The test's own echo requests, identifier 4242, from the client: the
- * replies reach every raw ICMP socket there, ping's too. */
-static void foreign_pings(hn_net *net, int n)
-{
-	struct sockaddr_in dst = { .sin_family = AF_INET };
-	unsigned char m[64];
-	int fd, i, got = 0;
-
-	hn_enter(net, "client");
-	fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
-	hn_leave(net);
-	TK_EXPECT(fd >= 0, "the test cannot open a raw socket: %s",
-		  strerror(errno));
-	inet_pton(AF_INET, SERVER, &dst.sin_addr);
-	for (i = 1; i <= n; i++) {
-		memset(m, 0, 24);
-		m[0] = ICMP_ECHO;
-		m[4] = 4242 >> 8, m[5] = 4242 & 0xff, m[7] = i;
-		m[2] = ~ch28_sum(m, 24, 0) >> 8;
-		m[3] = ~ch28_sum(m, 24, 0) & 0xff;
-		TK_EXPECT(sendto(fd, m, 24, 0, (struct sockaddr *)&dst,
-				 sizeof(dst)) == 24, "the test cannot ping: "
-			  "%s", strerror(errno));
-	}
-	while (got < n && tk_readable(fd, 1000)) {
-		unsigned char b[128];
-		ssize_t k = recv(fd, b, sizeof(b), 0);
-
-		if (k >= 28 && b[20] == ICMP_ECHOREPLY && b[24] == 4242 >> 8)
-			got++;
-	}
-	close(fd);
-	TK_EXPECT(got == n, "the test's own pings got %d replies of %d",
-		  got, n);
-}
-
 static void ping_ignores_other_replies(void **state)
 {
 	hn_net *net = hn_chain(3);

@@ -58,7 +58,7 @@ static inline const char *no_reply_diagnosis(hn_cap *cap)
 {
 	if (hn_cap_count(cap, "icmp[icmptype] == icmp-echoreply or "
 			 "icmp6[icmp6type] == icmp6-echoreply") > 0)
-		return " The replies did reach the client: a raw IPv4 socket "
+		return "\nThe replies did reach the client: a raw IPv4 socket "
 		       "gives the IP header (ihl words) before the ICMP "
 		       "message, a raw IPv6 or a datagram socket does not "
 		       "(28.2), and the identifier and sequence are in "
@@ -84,7 +84,7 @@ static inline struct pingout expect_ping(hn_proc *p, hn_cap *cap, int tx,
 		  "to icmp_seq %s, it printed %s:\n%s%s", what, seqs,
 		  got[0] ? got : "none", tk_chomp(hn_stdout(p)),
 		  got[0] == '\0' ? no_reply_diagnosis(cap) :
-		  " Count a reply only if its identifier is yours and its "
+		  "\nCount a reply only if its identifier is yours and its "
 		  "sequence one you sent (28.4).");
 	for (i = 0; i < po.n; i++)
 		TK_EXPECT(po.ttl[i] == ttl, "%s, the reply to icmp_seq %d "
