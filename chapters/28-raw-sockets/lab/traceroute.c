@@ -136,11 +136,19 @@ static enum answer probe(struct trace *t, int dport,
 {
 	unsigned char buf[1500];
 	double sent, deadline;
+	char what[16];
+	int ttl = -1;
+	socklen_t len = sizeof(ttl);
 	ssize_t n;
 
+	/* the payload names the TTL, for whoever reads a capture */
+	getsockopt(t->udp, t->family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+		   t->family == AF_INET ? IP_TTL : IPV6_UNICAST_HOPS, &ttl,
+		   &len);
+	snprintf(what, sizeof(what), "TTL %d", ttl);
 	sock_set_port((struct sockaddr *)&t->dst, t->dstlen, dport);
 	sent = now_ms();
-	if (sendto(t->udp, "probe", 5, 0, (struct sockaddr *)&t->dst,
+	if (sendto(t->udp, what, strlen(what), 0, (struct sockaddr *)&t->dst,
 		   t->dstlen) < 0)
 		err_ret("sendto");
 	deadline = sent + t->wait_ms;

@@ -283,14 +283,39 @@ static void same_route(const char *out_a, const char *out_b,
 			  out_b);
 }
 
+/* The figure's table (book/figures/routes-dot.sh): each hop as each
+ * program found it. */
+static void route_table(const struct route *a, const struct route *b,
+			const struct route *c, const struct route *d)
+{
+	const struct route *r[4] = { a, b, c, d };
+	FILE *t = tk_transcript_open();
+	int i, k;
+
+	fprintf(t, "hop|traceroute|traceroute(8)|tracerr|tracepath\n");
+	for (i = 0; i < a->n; i++) {
+		fprintf(t, "%d", i + 1);
+		for (k = 0; k < 4; k++) {
+			const struct hop *h = &r[k]->h[i];
+
+			fprintf(t, "|%s", h->addr[0] ? h->addr : "*");
+			if (h->stars > 0)
+				fprintf(t, " (%d of %d lost)", h->stars,
+					h->stars + h->answers);
+		}
+		fprintf(t, "\n");
+	}
+	tk_transcript_close(t, CH, "routes");
+}
+
 static void traceroute_against_traceroute_and_tracepath(void **state)
 {
 	hn_net *net = hn_chain(3);
 	FILE *tr = tmpfile();
 	const char *lossy = "icmp type time-exceeded numgen inc mod 3 == 1 "
 			    "drop";
-	hn_proc *a, *b;
-	struct route ra, rb;
+	hn_proc *a, *b, *c;
+	struct route ra, rb, rc, rp;
 
 	(void)state;
 	/* r2 drops every third time exceeded it sends */
@@ -309,6 +334,13 @@ static void traceroute_against_traceroute_and_tracepath(void **state)
 	TK_EXPECT(ra.h[1].stars == 1, "hop 2 should lose 1 probe of 3:\n%s",
 		  hn_stdout(a));
 	close_transcript(tr, "trace-lossy");
+	ch28_nft(net, "r2", "lossy", "output", lossy);
+	c = shown(NULL, net, "client", "tracerr", (char *[]){
+		  (char *)tk_prog(CH, "tracerr"), "-q", "3", "-w", "300",
+		  SERVER, NULL });
+	rc = route_read(hn_stdout(c));
+	same_route(hn_stdout(a), hn_stdout(c), ra, rc, R1 " " R2 " " R3 " "
+		   SERVER, "traceroute and tracerr, r2 lossy");
 
 	/* no loss: tracerr (IP_RECVERR) against tracepath, IPv4 and IPv6 */
 	hn_nft(net, "r2", "delete table inet lossy\n");
@@ -317,10 +349,11 @@ static void traceroute_against_traceroute_and_tracepath(void **state)
 		  (char *)tk_prog(CH, "tracerr"), "-q", "1", SERVER, NULL });
 	b = shown(tr, net, "client", "tracepath -n " SERVER, (char *[]){
 		  "/usr/bin/tracepath", "-n", SERVER, NULL });
+	rp = tracepath_read(hn_stdout(b));
 	same_route(hn_stdout(a), hn_stdout(b), route_read(hn_stdout(a)),
-		   tracepath_read(hn_stdout(b)), R1 " " R2 " " R3 " " SERVER,
-		   "tracerr and tracepath");
+		   rp, R1 " " R2 " " R3 " " SERVER, "tracerr and tracepath");
 	close_transcript(tr, "tracerr");
+	route_table(&ra, &rb, &rc, &rp);
 	a = shown(NULL, net, "client", "tracerr6", (char *[]){
 		  (char *)tk_prog(CH, "tracerr"), "-q", "1", SERVER6, NULL });
 	b = shown(NULL, net, "client", "tracepath6", (char *[]){
