@@ -3,7 +3,7 @@ CH28 := 28-raw-sockets
 CH28_PROGRAMS := naiveping tracerr
 $(foreach p,$(CH28_PROGRAMS),$(eval $(call example,$(CH28),$p)))
 
-$(eval $(call suite,$(CH28),raw))
+$(eval $(call suite,$(CH28),raw,-lm))
 $(B)/ch/$(CH28)/tests/raw: \
   | $(foreach p,$(CH28_PROGRAMS),$(B)/ch/$(CH28)/$p) \
     $(B)/lab-28/ref/ping $(B)/lab-28/ref/traceroute

@@ -46,11 +46,15 @@ static int read_error(int fd, struct sock_extended_err *ee,
 		     c->cmsg_type == IP_RECVERR) ||
 		    (c->cmsg_level == IPPROTO_IPV6 &&
 		     c->cmsg_type == IPV6_RECVERR)) {
-			memcpy(ee, CMSG_DATA(c), sizeof(*ee));
+			struct sock_extended_err *e = (void *)CMSG_DATA(c);
+
+			size_t alen = c->cmsg_len - CMSG_LEN(sizeof(*e));
+
+			memcpy(ee, e, sizeof(*ee));
 			/* the offender's address follows the structure */
-			memcpy(from, SO_EE_OFFENDER((struct sock_extended_err *)
-						    CMSG_DATA(c)),
-			       sizeof(struct sockaddr_in6));
+			memset(from, 0, sizeof(*from));
+			memcpy(from, SO_EE_OFFENDER(e),
+			       alen < sizeof(*from) ? alen : sizeof(*from));
 			return seq;
 		}
 	return -1;
