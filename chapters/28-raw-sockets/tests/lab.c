@@ -83,8 +83,8 @@ static void ping_ignores_other_replies(void **state)
 	/* r1 forwards only the test's requests (identifier 4242) */
 	ch28_nft(net, "r1", "onlyours", "forward",
 		 "icmp type echo-request icmp id != 4242 drop");
-	p = hn_run(net, "client", tk_sibling("ping"), "-c", "2", "-i", "50",
-		   "-W", "150", SERVER, NULL);
+	p = hn_run(net, "client", tk_sibling("ping"), "-c", "2", "-i", "30",
+		   "-W", "100", SERVER, NULL);
 	TK_EXPECT(tk_saw(p, "PING", 2000), "ping printed no PING line: %s",
 		  tk_chomp(hn_stderr(p)));
 	foreign_pings(net, 2);	/* answered while ping waits */
