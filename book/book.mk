@@ -224,6 +224,10 @@ BOOK_CACHE_SRCS += $(wildcard chapters/18-*/*.c)
 BOOK_CACHE_SRCS += chapters/13-daemons-inetd/transcripts/ttyopen.txt
 # chapter 20's figures run bcastcli on its own network
 BOOK_CACHE_SRCS += $(wildcard chapters/20-*/*.c chapters/20-*/netlab.txt)
+# chapter 21's run its programs (sntpc with lab 21's reference) and
+# chronyd on its own network
+BOOK_CACHE_SRCS += $(wildcard chapters/21-*/*.c chapters/21-*/*.h \
+		   chapters/21-*/lab/sntp.[ch] chapters/21-*/netlab.txt)
 
 .PHONY: book-cache-check
 $(BOOK_CACHE)/book-cache.key: book-cache-check
@@ -267,6 +271,10 @@ $(BOOK_CACHE)/%.run.dot: book/figures/%-dot.sh \
 	$(BOOK_Q)$< $(B) $@.tmp && mv $@.tmp $@
 
 .SECONDARY: $(BOOK_RUNDOT_FIGS:%=$(BOOK_CACHE)/%.run.dot)
+
+# Chapter 21's figures run its programs and chronyd on netlab.
+$(BOOK_CACHE)/mcast-who-hears.run.dot \
+$(BOOK_CACHE)/sntp-timestamps.run.dot: | $(B)/netlab
 
 # Chapter 27's figures run its programs on netlab; record-route also
 # runs lab 27's reference client.

@@ -79,7 +79,8 @@ int main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "i:")) != -1) {
 		if (c != 'i')
-			err_quit("usage: saplisten [-i IFNAME] [GROUP [PORT]]");
+			err_quit("usage: saplisten [-i IFNAME] "
+				 "[GROUP [PORT]]");
 		ifname = optarg;
 	}
 	if (argc - optind >= 1)

@@ -51,7 +51,8 @@ int main(int argc, char **argv)
 	n = 8 + snprintf((char *)pkt + 8, sizeof(pkt) - 8,
 			 "application/sdp%c"
 			 "v=0\r\no=- %u 1 IN IP4 %s\r\ns=%s\r\n"
-			 "c=IN IP4 %s/1\r\nt=0 0\r\nm=audio 5004 RTP/AVP 0\r\n",
+			 "c=IN IP4 %s/1\r\nt=0 0\r\n"
+			 "m=audio 5004 RTP/AVP 0\r\n",
 			 '\0', id, inet_ntoa(me.sin_addr), argv[optind],
 			 sgroup);
 /* end sap_header */

@@ -138,10 +138,10 @@ static void join_needs_a_route_or_an_interface(void **state)
 		  tk_shown(hn_stderr(p)));
 	fprintf(tr, "h2$ mcastrecv %s %s\n%s", GROUP, PORT, hn_stderr(p));
 	p = receiver(net, "h2", "-i", "eth0", GROUP, PORT, NULL);
-	fprintf(tr, "h2$ mcastrecv -i eth0 %s %s\n%s^C\n", GROUP, PORT,
-		hn_stdout(p));
+	fprintf(tr, "h2$ mcastrecv -i eth0 %s %s\n%s" TK_TYPED "^C\n", GROUP,
+		PORT, hn_stdout(p));
 	p = receiver(net, "h2", "ff15::1:2", PORT, NULL);
-	fprintf(tr, "h2$ mcastrecv ff15::1:2 %s\n%s^C\n", PORT,
+	fprintf(tr, "h2$ mcastrecv ff15::1:2 %s\n%s" TK_TYPED "^C\n", PORT,
 		hn_stdout(p));
 	tk_transcript_close(tr, CH, "join-route");
 }
@@ -342,7 +342,7 @@ static void sap_announcements(void **state)
 	fprintf(tr, "h1$ sapsend -d 'Workbook seminar'\n%s", hn_stdout(s));
 	TK_EXPECT(tk_saw(l, "delete from 203.0.113.1", 2000), "saplisten "
 		  "did not print the deletion: %s", tk_shown(hn_stdout(l)));
-	fprintf(tr, "h2$ saplisten -i eth0\n%s^C\n", hn_stdout(l));
+	fprintf(tr, "h2$ saplisten -i eth0\n%s" TK_TYPED "^C\n", hn_stdout(l));
 	tk_transcript_close(tr, CH, "sap");
 }
 
