@@ -274,7 +274,8 @@ $(BOOK_CACHE)/%.run.dot: book/figures/%-dot.sh \
 
 # Chapter 21's figures run its programs and chronyd on netlab.
 $(BOOK_CACHE)/mcast-who-hears.run.dot \
-$(BOOK_CACHE)/sntp-timestamps.run.dot: | $(B)/netlab
+$(BOOK_CACHE)/sntp-timestamps.run.dot \
+$(BOOK_CACHE)/multicast-all.run.dot: | $(B)/netlab
 
 # Chapter 27's figures run its programs on netlab; record-route also
 # runs lab 27's reference client.

@@ -1,7 +1,8 @@
 #!/bin/sh
-# Figure "mcast-who-hears" (section 21.6): chapter 21's mcastsend in h1
-# sends one line to 239.1.2.3; h2 and h3 are members, h4 listens on the
-# port without joining, far (behind r1) is a member.  netlab captures
+# Figure "mcast-who-hears" (sections 21.3 and 21.6): chapter 21's
+# mcastsend in h1 sends a line to 239.1.2.3 with TTL 1, then one with
+# TTL 8; h2 and h3 are members, h4 listens on the port without joining,
+# far (behind r1) is a member.  netlab captures
 # each receiver's link; for each host: did it join, how many datagrams
 # to the group reached its interface, how many its program printed.
 # Writes graphviz source with what was seen.
@@ -37,6 +38,8 @@ if [ "${1:-}" = --inside ]; then
 	done
 	echo 'hello, group' | netlab exec h1 mcastsend 239.1.2.3 9999 \
 		>/dev/null
+	echo 'hello, ttl 8' | netlab exec h1 mcastsend -t 8 239.1.2.3 9999 \
+		>/dev/null
 	# then a unicast marker to h4 and far: once each has it, anything
 	# to the group sent before it has arrived or never will
 	echo 'marker' | netlab exec h1 mcastsend 203.0.113.4 9999 >/dev/null
@@ -45,7 +48,8 @@ if [ "${1:-}" = --inside ]; then
 	i=0
 	until grep -q marker "$tmp/h4.out" &&
 	      grep -q '198.51.100.2' "$tmp/far.cap" &&
-	      grep -q hello "$tmp/h2.out" && grep -q hello "$tmp/h3.out"; do
+	      grep -q 'ttl 8' "$tmp/h2.out" &&
+	      grep -q 'ttl 8' "$tmp/h3.out"; do
 		i=$((i + 1))
 		[ $i -lt 500 ] || { echo "no marker" >"$tmp/result"; exit 1; }
 		sleep 0.01
@@ -79,12 +83,12 @@ for h in h2 h3 h4 far; do
 	*) joined=yes ;;
 	esac
 	seen=$(grep -c '> 239\.1\.2\.3' "$tmp/$h.cap" || true)
-	got=$(grep -c 'hello, group' "$tmp/$h.out" || true)
+	got=$(grep -c 'hello, ' "$tmp/$h.out" || true)
 	if [ "$got" -gt 0 ]; then col='#d6ecd2'; else col='#f7dede'; fi
 	rows="$rows<tr><td>$h</td><td align=\"left\">$joined</td>"
 	rows="$rows<td>$seen</td><td bgcolor=\"$col\">$got</td></tr>"
 done
-[ "$(grep -c 'hello, group' "$tmp/h4.out" || true)" = 0 ] ||
+[ "$(grep -c 'hello, ' "$tmp/h4.out" || true)" = 0 ] ||
 	die "the non-member printed the group's datagram"
 
 cat >"$out" <<DOT
@@ -100,7 +104,8 @@ digraph mcast_who_hears {
 	        <td bgcolor="#eef2f7">joined 239.1.2.3</td>
 	        <td bgcolor="#eef2f7">datagrams to the group<br/>
 	            at its interface</td>
-	        <td bgcolor="#eef2f7">lines its<br/>program printed</td></tr>
+	        <td bgcolor="#eef2f7">of them, lines its<br/>
+	            program printed</td></tr>
 	    $rows
 	  </table>>];
 }
