@@ -102,10 +102,8 @@ digraph mcast_who_hears {
 	         color="#4a5a70">
 	    <tr><td bgcolor="#eef2f7">host</td>
 	        <td bgcolor="#eef2f7">joined 239.1.2.3</td>
-	        <td bgcolor="#eef2f7">datagrams to the group<br/>
-	            at its interface</td>
-	        <td bgcolor="#eef2f7">of them, lines its<br/>
-	            program printed</td></tr>
+	        <td bgcolor="#eef2f7">datagrams that<br/>reached it</td>
+	        <td bgcolor="#eef2f7">lines its<br/>program printed</td></tr>
 	    $rows
 	  </table>>];
 }
