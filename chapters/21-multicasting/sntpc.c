@@ -5,9 +5,11 @@
  * or, with -l, it listens for an NTP server's broadcasts (on a
  * multicast group with -g) and prints each one's offset.
  *
- * usage: sntpc [-t MS] [-v] HOST [PORT]
+ * usage: sntpc [-t MS] [-n COUNT] [-v] HOST [PORT]
  *        sntpc -l [-g GROUP] [-c COUNT] [-t MS] [PORT]
  *   -t MS     give up after MS milliseconds (default 2000)
+ *   -n COUNT  ask COUNT times and keep the exchange with the least
+ *             delay, whose offset is the least uncertain (default 1)
  *   -v        print the four timestamps as well
  *   -c COUNT  broadcasts to hear before exiting (default 1)
  */
@@ -19,7 +21,7 @@
 
 static void usage(void)
 {
-	err_quit("usage: sntpc [-t MS] [-v] HOST [PORT]\n"
+	err_quit("usage: sntpc [-t MS] [-n COUNT] [-v] HOST [PORT]\n"
 		 "       sntpc -l [-g GROUP] [-c COUNT] [-t MS] [PORT]");
 }
 
@@ -34,16 +36,22 @@ static void print_time(const char *what, const struct timespec *ts)
 }
 
 /* include unicast */
-static int unicast(const char *host, const char *port, int ms, bool v)
+static int unicast(const char *host, const char *port, int ms, int n,
+		   bool v)
 {
-	struct sntp_result r;
+	struct sntp_result r, best;
 	const char *why;
 	int fd = Udp_connect(host, port);
 
-	if (sntp_query(fd, ms, &r, &why) < 0) {
-		fprintf(stderr, "sntpc: %s: %s\n", host, why);
-		return 1;
+	for (int i = 0; i < n; i++) {
+		if (sntp_query(fd, ms, &r, &why) < 0) {
+			fprintf(stderr, "sntpc: %s: %s\n", host, why);
+			return 1;
+		}
+		if (i == 0 || r.delay < best.delay)
+			best = r;       /* its offset is off by <= delay / 2 */
 	}
+	r = best;
 	printf("server %s stratum %d: offset %+.6f s, delay %.6f s\n",
 	       host, r.stratum, r.offset, r.delay);
 	if (v) {
@@ -111,10 +119,10 @@ int main(int argc, char **argv)
 	bool listen = false, verbose = false;
 	int c, ms = 2000, count = 1;
 
-	while ((c = getopt(argc, argv, "t:vlg:c:")) != -1) {
+	while ((c = getopt(argc, argv, "t:vlg:c:n:")) != -1) {
 		if (c == 't' && (ms = atoi(optarg)) > 0)
 			continue;
-		if (c == 'c' && (count = atoi(optarg)) > 0)
+		if ((c == 'c' || c == 'n') && (count = atoi(optarg)) > 0)
 			continue;
 		if (c == 'v')
 			verbose = true;
@@ -131,5 +139,5 @@ int main(int argc, char **argv)
 	if (listen || argc - optind < 1 || argc - optind > 2)
 		usage();
 	return unicast(argv[optind], argc - optind == 2 ? argv[optind + 1]
-		       : "123", ms, verbose);
+		       : "123", ms, count, verbose);
 }
