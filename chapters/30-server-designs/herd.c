@@ -157,7 +157,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		after += sleeps(kids[i]);
 /* end herd_count */
-	printf("%-8s %d children, %d connections: %.2f wakeups per "
+	printf("%-8s %d children, %d connections: %.1f wakeups per "
 	       "connection\n", names[m], n, k,
 	       (double)(after - before) / k);
 	for (int i = 0; i < n; i++)

@@ -43,7 +43,7 @@ void web_sent(struct web_conn *c, size_t n);
 
 /* Serves one connection on a blocking socket: reads the request (in as
  * many reads as it comes in), writes the whole reply; 0, or -1 if the
- * client went away.  Does not close fd. */
+ * client went away.  Does not close fd.  (webserve.c) */
 int web_serve(int fd);
 
 /* The body of a reply of n bytes, byte i: the clients check it. */

@@ -129,7 +129,7 @@ DESIGN_TEST(10, io_uring_serves)
 /* herd -m MODE: its wakeups per connection. */
 static double herd(const char *mode, FILE *tr)
 {
-	hn_proc *p = tk_run(CH, "herd", "-n", "4", "-k", "20", "-m", mode,
+	hn_proc *p = tk_run(CH, "herd", "-n", "4", "-k", "40", "-m", mode,
 			    NULL);
 	double w = -1;
 	const char *s;
@@ -139,7 +139,7 @@ static double herd(const char *mode, FILE *tr)
 	s = strstr(hn_stdout(p), "connections: ");
 	TK_EXPECT(s != NULL && sscanf(s, "connections: %lf", &w) == 1,
 		  "herd -m %s printed %s", mode, tk_shown(hn_stdout(p)));
-	fprintf(tr, "$ herd -n 4 -k 20 -m %s\n%s", mode, hn_stdout(p));
+	fprintf(tr, "$ herd -n 4 -k 40 -m %s\n%s", mode, hn_stdout(p));
 	return w;
 }
 
