@@ -38,11 +38,19 @@ $(B)/lab-30/$1/labserv: LDFLAGS += $(CH30_WRAP)
 $(B)/lab-30/$1/public $(B)/lab-30/$1/hidden: | $(B)/lab-30/$1/labserv
 endef
 $(foreach v,student ref starter $(addprefix mutant/,$(if $(filter 30,$(MUTANT_LAB)),$(MUTANTS))),$(eval $(call ch30_labserv,$v)))
-$(foreach v,student ref starter,$(B)/lab-30/$v/public): \
+$(foreach v,student ref starter $(addprefix mutant/,$(if $(filter 30,$(MUTANT_LAB)),$(MUTANTS))),$(B)/lab-30/$v/public): \
   | $(B)/ch/$(CH30)/loadcli
 $(B)/obj/chapters/$(CH30)/tests/lab.o \
 $(B)/obj/chapters/$(CH30)/tests/hidden/lab_hidden.o: \
   EXTRA_CFLAGS += -Ichapters/$(CH30)/lab -Ichapters/$(CH30) \
   -Ichapters/$(CH30)/tests
+# make bench-lab30: also the requests per second of your labserv
+# (labs/lab-30), each design you wrote, under the chapter's load client.
+bench-lab30: bench-lab30-rps
+.PHONY: bench-lab30-rps
+bench-lab30-rps: build-lab-30-student
+	@TK_BENCH=1 $(B)/lab-30/student/public 2>&1 | grep '^BENCH lab30' \
+	  || echo "BENCH lab30.student.rps (no design of yours passes yet)"
+
 # every variant's labserv.c includes the chapter's web30.h
 %/labserv.o: EXTRA_CFLAGS += -Ichapters/$(CH30)

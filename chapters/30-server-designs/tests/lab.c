@@ -5,7 +5,8 @@
  * client, children made in advance, a thread per client), then what
  * every design must do: requests in pieces, clients that leave early,
  * replies larger than a socket takes, fifty clients at once, a slow
- * client that must not hold up the others, and SIGTERM.
+ * client that must not hold up the others, SIGTERM; and the chapter's
+ * load client, whose requests per second make bench-lab30 prints.
  */
 #include "lab30.h"
 
@@ -323,6 +324,33 @@ static void ends_on_sigterm(void **state)
 	lab_some_design(ran);
 }
 
+static void benchmarked_by_loadcli(void **state)
+{
+	const char *d;
+	hn_proc *p;
+	int ran = 0;
+
+	(void)state;
+	FOR_EACH_DESIGN(d, p, 4, false) {
+		char port[16];
+		hn_proc *l;
+		const char *s;
+		double rps = 0;
+
+		snprintf(port, sizeof(port), "%d", lab_port);
+		l = tk_run("30-server-designs", "loadcli", "-c", "4", "-r",
+			   "50", "127.0.0.1", port, NULL);
+		TK_EXPECT(tk_exited(l, 10000) && tk_exit_code(l) == 0, "%s: "
+			  "loadcli -c 4 -r 50 said %s (section 30.13)", d,
+			  tk_shown(hn_stdout(l)));
+		if ((s = strstr(hn_stdout(l), " s: ")) != NULL)
+			sscanf(s, " s: %lf", &rps);
+		if (getenv("TK_BENCH") != NULL)
+			printf("BENCH lab30.student.%s.rps %.0f\n", d, rps);
+	}
+	lab_some_design(ran);
+}
+
 int main(void)
 {
 	hn_init();
@@ -341,6 +369,7 @@ int main(void)
 		TK_TEST(fifty_clients_at_once),
 		TK_TEST(slow_client_holds_up_nobody),
 		TK_TEST(ends_on_sigterm),
+		TK_TEST(benchmarked_by_loadcli),
 	};
 	return TK_RUN("lab30", tests);
 }

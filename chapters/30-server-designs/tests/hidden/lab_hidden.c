@@ -1,8 +1,7 @@
 /*
  * Lab 30's hidden tests: more clients at once, a bad request, a request
- * in small pieces, a reply larger than any send buffer in every
- * design, and the chapter's load client against each design, which
- * prints its requests per second (make bench-lab30 shows them).
+ * in small pieces, and a reply larger than any send buffer in every
+ * design.
  */
 #include "lab30.h"
 
@@ -98,33 +97,6 @@ static void large_reply_every_design(void **state)
 	lab_some_design(ran);
 }
 
-static void loadcli_measures_it(void **state)
-{
-	const char *d;
-	hn_proc *p;
-	int ran = 0;
-
-	(void)state;
-	FOR_EACH_DESIGN(d, p, 4) {
-		char port[16];
-		hn_proc *l;
-		const char *s;
-		double rps = 0;
-
-		snprintf(port, sizeof(port), "%d", lab_port);
-		l = tk_run("30-server-designs", "loadcli", "-c", "4", "-r",
-			   "100", "127.0.0.1", port, NULL);
-		TK_EXPECT(tk_exited(l, 10000) && tk_exit_code(l) == 0, "%s: "
-			  "loadcli -c 4 -r 100 said %s (section 30.13)", d,
-			  tk_shown(hn_stdout(l)));
-		if ((s = strstr(hn_stdout(l), " s: ")) != NULL)
-			sscanf(s, " s: %lf", &rps);
-		if (getenv("TK_BENCH") != NULL)
-			printf("BENCH lab30.%s.rps %.0f\n", d, rps);
-	}
-	lab_some_design(ran);
-}
-
 int main(void)
 {
 	hn_init();
@@ -133,7 +105,6 @@ int main(void)
 		TK_TEST(bad_request_gets_400),
 		TK_TEST(request_in_many_pieces),
 		TK_TEST(large_reply_every_design),
-		TK_TEST(loadcli_measures_it),
 	};
 	return TK_RUN("lab30_hidden", tests);
 }
