@@ -288,6 +288,11 @@ BOOK_CACHE_SRCS += $(wildcard chapters/28-*/*.c chapters/28-*/lab/*.c) \
 		   chapters/28-raw-sockets/transcripts/routes.txt
 $(BOOK_CACHE)/traceroute-probes.pcap: | build-lab-28-ref
 
+# Chapter 30's figures: herd runs its program; designs draws the table
+# that make bench-ch30 wrote (the benchmark itself is never run here).
+BOOK_CACHE_SRCS += $(wildcard chapters/30-*/*.c chapters/30-*/*.h) \
+		   chapters/30-server-designs/transcripts/bench.txt
+
 $(BOOK_RUNDOT_FIGS:%=$(BOOK)/figures/%.svg): \
 $(BOOK)/figures/%.svg: $(BOOK_CACHE)/%.run.dot
 	@mkdir -p $(@D)

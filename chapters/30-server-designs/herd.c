@@ -110,12 +110,25 @@ static void all_asleep(const pid_t *kids, int n)
 			nanosleep(&ms, NULL);   /* look again in 1 ms */
 }
 
+/* A child's process ID as /proc names it: under netlab, a host's
+ * processes are in a PID namespace of their own but see the machine's
+ * /proc, where the same process has another number. */
+static void say_proc_pid(int out)
+{
+	char buf[32];
+	ssize_t n = readlink("/proc/self", buf, sizeof(buf) - 1);
+	pid_t pid = n > 0 ? (buf[n] = '\0', (pid_t)atoi(buf)) : getpid();
+
+	if (write(out, &pid, sizeof(pid)) != sizeof(pid))
+		err_sys("write");
+}
+
 int main(int argc, char **argv)
 {
-	int c, n = 4, k = 50, m = -1, listenfd, fd, port;
+	int c, n = 4, k = 50, m = -1, listenfd, fd, port, pp[2];
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	long before = 0, after = 0;
-	pid_t *kids;
+	pid_t *kids, *local;            /* as /proc and as fork() name them */
 	char byte;
 
 	while ((c = getopt(argc, argv, "n:k:m:")) != -1) {
@@ -137,9 +150,16 @@ int main(int argc, char **argv)
 		err_sys("listen");
 	port = web_port(listenfd);
 	kids = Malloc(sizeof(*kids) * (size_t)n);
+	local = Malloc(sizeof(*local) * (size_t)n);
+	Pipe(pp);
 	for (int i = 0; i < n; i++)
-		if ((kids[i] = Fork()) == 0)
+		if ((local[i] = Fork()) == 0) {
+			say_proc_pid(pp[1]);
 			child(m, listenfd);
+		}
+	for (int i = 0; i < n; i++)
+		if (read(pp[0], &kids[i], sizeof(kids[i])) != sizeof(kids[i]))
+			err_quit("a child did not start");
 /* include herd_count */
 	sa.sin_port = htons((uint16_t)port);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -161,9 +181,10 @@ int main(int argc, char **argv)
 	       "connection\n", names[m], n, k,
 	       (double)(after - before) / k);
 	for (int i = 0; i < n; i++)
-		kill(kids[i], SIGKILL);
+		kill(local[i], SIGKILL);
 	while (wait(NULL) > 0)
 		;
 	free(kids);
+	free(local);
 	return 0;
 }
