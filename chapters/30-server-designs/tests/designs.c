@@ -113,7 +113,8 @@ static void check_design(const struct design *d)
 }
 
 #define DESIGN_TEST(i, fn) \
-	static void fn(void **state) { (void)state; check_design(&designs[i]); }
+	static void fn(void **state) \
+	{ (void)state; check_design(&designs[i]); }
 DESIGN_TEST(0, iterative_serves)
 DESIGN_TEST(1, fork_serves)
 DESIGN_TEST(2, prefork_nolock_serves)

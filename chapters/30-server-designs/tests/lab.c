@@ -1,12 +1,13 @@
 /*
  * Lab 30's public tests: labserv in every design the student wrote
  * (fork, prefork, thread, epoll: a test of a design not written passes,
- * and at least one must be written).  The design's own mistakes first (a child per
- * client, children made in advance, a thread per client), then what
- * every design must do: requests in pieces, clients that leave early,
- * replies larger than a socket takes, fifty clients at once, a slow
- * client that must not hold up the others, SIGTERM; and the chapter's
- * load client, whose requests per second make bench-lab30 prints.
+ * and at least one must be written).  The design's own mistakes first
+ * (a child per client, children made in advance, a thread per client),
+ * then what every design must do: requests in pieces, clients that
+ * leave early, replies larger than a socket takes, fifty clients at
+ * once, a slow client that must not hold up the others, SIGTERM; and
+ * the chapter's load client, whose requests per second make
+ * bench-lab30 prints.
  */
 #include "lab30.h"
 
@@ -205,8 +206,8 @@ static void request_in_pieces(void **state)
 			  "until web_feed() says it is whole (section 30.2%s)",
 			  d, sent ? ch30_reply_said(&r) : "its connection "
 			  "closed before the request was whole",
-			  strcmp(d, "epoll") == 0 ? "; with epoll, EAGAIN means"
-			  " wait for the rest: section 30.11" : "");
+			  strcmp(d, "epoll") == 0 ? "; with epoll, EAGAIN "
+			  "means wait for the rest: section 30.11" : "");
 		close(fd);
 	}
 	lab_some_design(ran);
