@@ -54,3 +54,9 @@ bench-lab30-rps: build-lab-30-student
 
 # every variant's labserv.c includes the chapter's web30.h
 %/labserv.o: EXTRA_CFLAGS += -Ichapters/$(CH30)
+
+# make TSAN=1 test: the suite (its threaded servers and load client) and
+# the lab run under ThreadSanitizer.
+TSAN_SUITES += $(B)/ch/$(CH30)/tests/designs
+TSAN_LABS += 30
+TSAN_PROGRAMS += $(foreach p,$(CH30_PROGRAMS),$(B)/ch/$(CH30)/$p)
