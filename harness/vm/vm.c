@@ -35,7 +35,7 @@ static const struct vm_feature {
 	const char *modules;
 } vm_features[] = {
 	{ "sctp", "sctp sctp_diag" },
-	{ "pf_key", "af_key" },
+	{ "pf_key", "af_key xfrm_user esp4 esp6 authenc echainiv" },
 	{ "netem", "sch_netem" },
 	{ "tun", "tun" },
 	{ "nfqueue", "nfnetlink_queue nft_queue xt_NFQUEUE" },
