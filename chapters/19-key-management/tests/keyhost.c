@@ -24,6 +24,17 @@ static void which_key_sockets_here(void **state)
 		return;         /* this kernel has PF_KEY: no transcript */
 	}
 	assert_int_equal(e, EAFNOSUPPORT);
+	/* where the kernel shows its configuration, it says why */
+	if (access("/proc/config.gz", R_OK) == 0) {
+		char *conf = NULL;
+
+		assert_int_equal(hn_sh(NULL, NULL, RUN_MS, &conf, "zcat "
+				       "/proc/config.gz | grep -E "
+				       "'CONFIG_(NET_KEY|XFRM_USER)[ =]'"), 0);
+		assert_string_equal(conf, "CONFIG_XFRM_USER=y\n"
+				    "# CONFIG_NET_KEY is not set\n");
+		free(conf);
+	}
 	if (asprintf(&text, "$ keyprobe\n%s", hn_stdout(p)) < 0)
 		abort();
 	tk_transcript(CH19, "keyprobe", text);

@@ -132,6 +132,12 @@ static void add_message_bytes(void **state)
 		abort();
 	tk_transcript(CH19, "add-bytes", hide_addtime(hide_pids(text)));
 	free(text);
+	/* IPv6 and a 160-bit key: 2 + 2 + 5 + 5 + 4 + 5 units */
+	p = step(net, NULL, "pfkey", "-x", "add", "2001:db8::1",
+		 "2001:db8::2", "0x2001", "hmac(sha1)", KEY_SHA1, "cbc(aes)",
+		 KEY_AES256, NULL);
+	assert_int_equal(hn_wait_exit(p, 0), 0);
+	assert_int_equal(strncmp(hn_stdout(p), "sent 184 bytes\n", 15), 0);
 }
 
 /* add, ip xfrm state, get, delete, ip xfrm state: every SA pfkey
@@ -238,7 +244,7 @@ static void dump_numbers_its_messages(void **state)
  * ip adds an SA, and the kernel queues a copy of that change on the
  * program's socket. */
 static const char *one_socket_two_commands(hn_net *net, const char *prog,
-					   FILE *tr)
+					   FILE *tr, char **then_get)
 {
 	hn_proc *p = hn_run(net, "a", tk_prog(CH19, prog), "-", NULL);
 	const char add[] = "add 192.0.2.1 192.0.2.2 0x1000 hmac(sha256) "
@@ -258,6 +264,10 @@ static const char *one_socket_two_commands(hn_net *net, const char *prog,
 	line = hn_next_line(p, "", RUN_MS);
 	assert_non_null(line);
 	fprintf(tr, TK_TYPED "%s%s\n", add, line);
+	if (then_get != NULL) {         /* exercise 19.3: then a get */
+		hn_write_stdin(p, "get 192.0.2.1 192.0.2.3 0x3000\n", 31);
+		*then_get = hn_next_line(p, "", RUN_MS);
+	}
 	hn_kill(p);
 	return line;
 }
@@ -267,18 +277,23 @@ static void naive_takes_a_notification(void **state)
 	hn_net *net = ch19_host();
 	FILE *tr = tk_transcript_open();
 	struct t_sa got;
+	char *get = NULL;
 
 	(void)state;
 	assert_true(read_pfkey_sa(one_socket_two_commands(net, "pfkey_naive",
-							  tr), &got));
+							  tr, &get), &got));
 	/* it printed the SA ip added, not its own */
 	assert_string_equal(got.spi, "0x00003000");
+	/* and then, asked for ip's SA, its own add's answer */
+	assert_true(get != NULL && read_pfkey_sa(get, &got));
+	assert_string_equal(got.spi, "0x00001000");
+	free(get);
 	tk_transcript_close(tr, CH19, "naive");
 
 	net = ch19_host();
 	tr = tk_transcript_open();
-	assert_true(read_pfkey_sa(one_socket_two_commands(net, "pfkey", tr),
-				  &got));
+	assert_true(read_pfkey_sa(one_socket_two_commands(net, "pfkey", tr,
+							  NULL), &got));
 	assert_string_equal(sa_differs(&got, &SA_V4), "");
 	tk_transcript_close(tr, CH19, "matched");
 }
@@ -305,6 +320,35 @@ static void xfrm_netlink_sa_seen_by_pfkey(void **state)
 	tk_transcript_close(tr, CH19, "xfrmadd");
 }
 
+/* Exercise 19.5: a truncation length PF_KEY has no field for. */
+static void truncation_not_in_pfkey(void **state)
+{
+	hn_net *net = ch19_host();
+	hn_proc *p, *ip;
+	char *text;
+
+	(void)state;
+	p = step(net, NULL, "ip", "xfrm", "state", "add", "src", "192.0.2.1",
+		 "dst", "192.0.2.2", "proto", "esp", "spi", "0x1000", "mode",
+		 "transport", "auth-trunc", "hmac(sha256)", KEY_SHA256, "128",
+		 "enc", "cbc(aes)", KEY_AES128, NULL);
+	assert_int_equal(hn_wait_exit(p, 0), 0);
+	ip = step(net, NULL, "ip", "xfrm", "state", NULL);
+	assert_non_null(strstr(hn_stdout(ip), "1e1f 128\n"));
+	p = step(net, NULL, "pfkey", "-x", "dump", NULL);
+	assert_int_equal(hn_wait_exit(p, 0), 0);
+	/* the same 280 bytes as for an SA added with the default, 96 */
+	assert_non_null(strstr(hn_stdout(p), "received 280 bytes\n"));
+	if (asprintf(&text, "a$ ip xfrm state add src 192.0.2.1 dst "
+		     "192.0.2.2 proto esp spi 0x1000 mode transport "
+		     "auth-trunc 'hmac(sha256)' %s 128 enc 'cbc(aes)' %s\n"
+		     "a$ ip xfrm state\n%sa$ pfkey -x dump\n%s", KEY_SHA256,
+		     KEY_AES128, hn_stdout(ip), hn_stdout(p)) < 0)
+		abort();
+	tk_transcript(CH19, "trunc", hide_addtime(hide_pids(text)));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +359,7 @@ int main(void)
 		TK_TEST(dump_numbers_its_messages),
 		TK_TEST(naive_takes_a_notification),
 		TK_TEST(xfrm_netlink_sa_seen_by_pfkey),
+		TK_TEST(truncation_not_in_pfkey),
 	};
 
 	ch19_main();
