@@ -1,7 +1,8 @@
 /*
  * Lab 19's public tests: the student's pfkey, run in a host of the VM
  * (the kernel here has no PF_KEY), compared field by field with
- * `ip xfrm state` in the same host: an SA added over IPv4 and one over
+ * `ip xfrm state` on the same database (SAs the tests need are added
+ * over XFRM netlink, as ip does, by the test itself): an SA added over IPv4 and one over
  * IPv6, the algorithms registered, get and delete, the kernel's errors,
  * an answer found behind another process's notification, and dumps of
  * several SAs and of none.
@@ -91,8 +92,9 @@ static void errors_from_the_kernel(void **state)
 }
 
 /* pfkey reads commands on stdin, one socket for all; between two of
- * them ip adds another SA, and the kernel queues a copy of that change
- * (an SADB_ADD of someone else's) on pfkey's socket. */
+ * them the test adds another SA over XFRM netlink, as ip would, and the
+ * kernel queues a copy of that change (someone else's SADB_ADD) on
+ * pfkey's socket. */
 static void answer_behind_a_notification(void **state)
 {
 	hn_net *net = ch19_host();
@@ -114,7 +116,8 @@ static void answer_behind_a_notification(void **state)
 	hn_write_stdin(p, "", 0);
 	TK_EXPECT(hn_exited_within(p, RUN_MS) != -1, "pfkey - did not end "
 		  "after its last command: see %s", S_SEQ);
-	lab_sa_line(p, "add, after ip added another SA", &SA_V4, S_SEQ);
+	lab_sa_line(p, "add, after another process added another SA",
+		    &SA_V4, S_SEQ);
 }
 
 static void dump_every_sa(void **state)
