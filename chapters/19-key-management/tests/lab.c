@@ -1,8 +1,8 @@
 /*
- * Lab 19's public tests: the student's pfkey, run in a host of the VM
- * (the kernel here has no PF_KEY), compared field by field with
- * `ip xfrm state` on the same database (SAs the tests need are added
- * over XFRM netlink, as ip does, by the test itself): an SA added over IPv4 and one over
+ * Lab 19's public tests: the student's pfkey, run in the VM (the kernel
+ * here has no PF_KEY), compared field by field with `ip xfrm state` on
+ * the same database (the SAs a test needs are added by the test itself
+ * over XFRM netlink, as ip does): an SA added over IPv4 and one over
  * IPv6, the algorithms registered, get and delete, the kernel's errors,
  * an answer found behind another process's notification, and dumps of
  * several SAs and of none.
