@@ -243,7 +243,7 @@ static void dump_numbers_its_messages(void **state)
  * and pfkey, each reading commands on stdin; between the two commands
  * ip adds an SA, and the kernel queues a copy of that change on the
  * program's socket. */
-static const char *one_socket_two_commands(hn_net *net, const char *prog,
+static char *one_socket_two_commands(hn_net *net, const char *prog,
 					   FILE *tr, char **then_get)
 {
 	hn_proc *p = hn_run(net, "a", tk_prog(CH19, prog), "-", NULL);
@@ -277,11 +277,12 @@ static void naive_takes_a_notification(void **state)
 	hn_net *net = ch19_host();
 	FILE *tr = tk_transcript_open();
 	struct t_sa got;
-	char *get = NULL;
+	char *get = NULL, *line;
 
 	(void)state;
-	assert_true(read_pfkey_sa(one_socket_two_commands(net, "pfkey_naive",
-							  tr, &get), &got));
+	line = one_socket_two_commands(net, "pfkey_naive", tr, &get);
+	assert_true(read_pfkey_sa(line, &got));
+	free(line);
 	/* it printed the SA ip added, not its own */
 	assert_string_equal(got.spi, "0x00003000");
 	/* and then, asked for ip's SA, its own add's answer */
@@ -292,8 +293,9 @@ static void naive_takes_a_notification(void **state)
 
 	net = ch19_host();
 	tr = tk_transcript_open();
-	assert_true(read_pfkey_sa(one_socket_two_commands(net, "pfkey", tr,
-							  NULL), &got));
+	line = one_socket_two_commands(net, "pfkey", tr, NULL);
+	assert_true(read_pfkey_sa(line, &got));
+	free(line);
 	assert_string_equal(sa_differs(&got, &SA_V4), "");
 	tk_transcript_close(tr, CH19, "matched");
 }

@@ -100,17 +100,18 @@ static void answer_behind_a_notification(void **state)
 	hn_net *net = ch19_host();
 	hn_proc *p = hn_run(net, "a", tk_lab_prog("pfkey"), "-", NULL);
 	struct t_sa other = lab_sa_like(&SA_V4, 0x3000, "192.0.2.3");
-	char *line;
+	char *line, first[256];
 	const char add[] = "add 192.0.2.1 192.0.2.2 0x1000 hmac(sha256) "
 			   KEY_SHA256 " cbc(aes) " KEY_AES128 "\n";
 
 	(void)state;
 	hn_write_stdin(p, "dump\n", 5);
 	line = hn_next_line(p, "", RUN_MS);
-	TK_EXPECT(line != NULL && strcmp(line, "no SAs") == 0, "pfkey - "
-		  "answered \"dump\" of an empty database with \"%s\" (and "
-		  "said \"%s\"), not \"no SAs\": see %s", line ? line :
-		  "nothing", tk_shown(hn_stderr(p)), S_DUMP);
+	snprintf(first, sizeof(first), "%s", line ? line : "nothing");
+	free(line);
+	TK_EXPECT(strcmp(first, "no SAs") == 0, "pfkey - answered \"dump\" "
+		  "of an empty database with \"%s\" (and said \"%s\"), not "
+		  "\"no SAs\": see %s", first, tk_shown(hn_stderr(p)), S_DUMP);
 	lab_ip_add(net, &other);
 	hn_write_stdin(p, add, strlen(add));
 	hn_write_stdin(p, "", 0);
