@@ -299,8 +299,8 @@ static int stage_shipped(struct stage *st, const char *const *ship)
 /*
  * Ships the transcripts of the chapter whose test this is (a binary
  * under <build root>/ch/NN-name/ or chapters/NN-name/), at their path
- * in the source
- * tree, so that tk_transcript() in the VM compares as it does here.
+ * in the source tree, so that tk_transcript() in the VM compares as it
+ * does here.
  */
 static int stage_transcripts(struct stage *st, const char *exe)
 {
