@@ -224,6 +224,10 @@ BOOK_CACHE_SRCS += $(wildcard chapters/18-*/*.c)
 BOOK_CACHE_SRCS += chapters/13-daemons-inetd/transcripts/ttyopen.txt
 # chapter 20's figures run bcastcli on its own network
 BOOK_CACHE_SRCS += $(wildcard chapters/20-*/*.c chapters/20-*/netlab.txt)
+# Chapter 19's figures are drawn from the transcripts its suite checks
+# (in the test VM).
+BOOK_CACHE_SRCS += $(addprefix chapters/19-key-management/transcripts/,\
+		   add-bytes.txt dump.txt naive.txt matched.txt)
 # chapter 21's run its programs (sntpc with lab 21's reference) and
 # chronyd on its own network
 BOOK_CACHE_SRCS += $(wildcard chapters/21-*/*.c chapters/21-*/*.h \

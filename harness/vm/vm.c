@@ -35,7 +35,8 @@ static const struct vm_feature {
 	const char *modules;
 } vm_features[] = {
 	{ "sctp", "sctp sctp_diag" },
-	{ "pf_key", "af_key" },
+	{ "pf_key", "af_key xfrm_user esp4 esp6 authenc echainiv "
+		    "sha512_generic drbg" },
 	{ "netem", "sch_netem" },
 	{ "tun", "tun" },
 	{ "nfqueue", "nfnetlink_queue nft_queue xt_NFQUEUE" },
