@@ -100,7 +100,7 @@ static void echo_with_notifications(void **state)
 	hn_feed(cli, typed, strlen(typed), WAIT_MS);
 	TK_EXPECT(hn_wait_exit(cli, WAIT_MS) == 0, "sctpcli failed: %s",
 		  hn_stderr(cli));
-	expect_line(srv, "sctpserv", "SCTP_SHUTDOWN_COMP");
+	free(expect_line(srv, "sctpserv", "SCTP_SHUTDOWN_COMP"));
 	TK_EXPECT(strstr(hn_stdout(cli), "stream 3 ppid 7: world") != NULL,
 		  "the answers did not come back on stream 3 with PPID 7:\n%s",
 		  tk_shown(hn_stdout(cli)));
@@ -139,6 +139,10 @@ static void echo_with_notifications(void **state)
  * server prints the same lines. */
 static void old_subscription_prints_the_same(void **state)
 {
+	static const char *const lines[] = {
+		"SCTP_ASSOC_CHANGE SCTP_COMM_UP", "stream 0 ppid 0: 2 bytes, x",
+		"SCTP_SHUTDOWN_EVENT", "SCTP_ASSOC_CHANGE SCTP_SHUTDOWN_COMP",
+	};
 	hn_net *net = hn_two_hosts();
 	hn_proc *srv = server(net, "-o"), *cli;
 
@@ -148,11 +152,8 @@ static void old_subscription_prints_the_same(void **state)
 	hn_feed(cli, "x\n", 2, WAIT_MS);
 	TK_EXPECT(hn_wait_exit(cli, WAIT_MS) == 0, "sctpcli failed: %s",
 		  hn_stderr(cli));
-	expect_line(srv, "sctpserv -o", "SCTP_ASSOC_CHANGE SCTP_COMM_UP");
-	expect_line(srv, "sctpserv -o", "stream 0 ppid 0: 2 bytes, x");
-	expect_line(srv, "sctpserv -o", "SCTP_SHUTDOWN_EVENT");
-	expect_line(srv, "sctpserv -o", "SCTP_ASSOC_CHANGE "
-		    "SCTP_SHUTDOWN_COMP");
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		free(expect_line(srv, "sctpserv -o", lines[i]));
 	hn_down(net);
 }
 
@@ -183,7 +184,7 @@ static void one_association_two_paths(void **state)
 		  strstr(hn_stdout(cli), "198.51.100.1:") != NULL,
 		  "the association does not have two addresses at each "
 		  "end:\n%s", tk_shown(hn_stdout(cli)));
-	expect_line(srv, "sctpserv", "SCTP_SHUTDOWN_COMP");
+	free(expect_line(srv, "sctpserv", "SCTP_SHUTDOWN_COMP"));
 	if (asprintf(&text, "server$ sctpserv %s 192.0.2.2 198.51.100.2\n"
 		     "%sclient$ sctpcli 192.0.2.2,198.51.100.2 %s\n%s"
 		     TK_TYPED "^D\n", PORT, hn_stdout(srv), PORT,

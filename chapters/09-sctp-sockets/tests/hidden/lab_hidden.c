@@ -45,7 +45,7 @@ static void many_associations_many_streams(void **state)
 	}
 	for (int round = 0; round < 3; round++)
 		for (int i = 0; i < 3; i++) {
-			char text[32];
+			char text[48];
 
 			snprintf(text, sizeof(text), "client %d round %d", i,
 				 round);
