@@ -203,11 +203,11 @@ def lay_out_tree(plan, tree):
     if os.path.isdir(ch):
         os.makedirs(os.path.join(tree, ch))
         plan.mounts.append((os.path.abspath(ch), f"/tree/{ch}"))
-    # the test VM (harness/vm): a lab whose kernel feature this machine
-    # lacks (SCTP, lab 9) reruns its tests in it, from the kernel and
-    # base initramfs that make vm built
+    # the test VM (harness/vm), for a lab whose lab.json says "vm" (the
+    # kernel feature its tests may rerun themselves in the VM for: SCTP
+    # for lab 9), from the kernel and base initramfs that make vm built
     vm = os.path.join(plan.build, "vm")
-    if os.path.isfile(os.path.join(vm, "vmlinuz")):
+    if plan.m.get("vm") and os.path.isfile(os.path.join(vm, "vmlinuz")):
         os.makedirs(os.path.join(tree, vm))
         plan.mounts.append((os.path.abspath(vm), f"/tree/{vm}"))
         plan.uses_vm = True

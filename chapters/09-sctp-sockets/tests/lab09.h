@@ -14,7 +14,7 @@
 
 #define LAB_PORT 9877
 #define LAB_PORT_S "9877"
-#define LAB_WAIT_MS 6000        /* an emulated VM on a busy machine */
+#define LAB_WAIT_MS 12000       /* an emulated VM on a busy machine */
 
 /* The student's server in host b, with ADDRS (NULL-terminated, may be
  * empty) after the port; once it said it listens. */
