@@ -268,7 +268,10 @@ static void live_stops_after_count(void **state)
 	for (int i = 1; i <= 3; i++) {
 		send_from_a(net, B4, 7777, 20);         /* not for sniff */
 		send_from_a(net, B4, 9999, (size_t)(100 * i));
-		TK_EXPECT(hn_next_line(p, "udp", 1000) != NULL, "sniff -i "
+		char *l = hn_next_line(p, "udp", 1000);
+
+		free(l);
+		TK_EXPECT(l != NULL, "sniff -i "
 			  "eth0 -c 3 udp port 9999 printed no line within "
 			  "1 s of datagram %d%s. Without immediate mode, "
 			  "libpcap keeps packets in its buffer until it "

@@ -34,7 +34,7 @@ static void live_any_interface(void **state)
 	const char *args[] = { "-i", "any", "-c", "1", "udp", "port", "9999",
 			       NULL };
 	hn_proc *p = sniff_start(net, "b", args);
-	const char *line;
+	char *line;
 	struct sockaddr_in sin = { .sin_family = AF_INET,
 				   .sin_port = htons(9999) };
 	long long end = tk_now_ms() + 2000;
@@ -56,6 +56,7 @@ static void live_any_interface(void **state)
 		  "sniff -i any (link type DLT_LINUX_SLL, 16 bytes) printed "
 		  "%s for a datagram of 5 bytes to 192.0.2.2.9999 (29.6)",
 		  line ? line : "nothing in 2 s");
+	free(line);
 }
 
 int main(void)
