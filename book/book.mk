@@ -281,8 +281,8 @@ $(BOOK_CACHE)/traceroute-probes.pcap: | build-lab-28-ref
 # Chapter 29's figures run pfpacket and udpcksum (against dnsmasq) on
 # its network with netlab.
 BOOK_CACHE_SRCS += $(wildcard chapters/29-*/*.c chapters/29-*/netlab.txt)
-$(BOOK_CACHE)/filter-counters.run.dot $(BOOK_CACHE)/checksum-fate.run.dot: \
-  | $(B)/netlab
+$(BOOK_CACHE)/filter-counters.run.dot $(BOOK_CACHE)/checksum-fate.run.dot \
+  $(BOOK_CACHE)/udpcksum-bytes.run.dot: | $(B)/netlab
 
 $(BOOK_RUNDOT_FIGS:%=$(BOOK)/figures/%.svg): \
 $(BOOK)/figures/%.svg: $(BOOK_CACHE)/%.run.dot
