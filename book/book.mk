@@ -293,6 +293,11 @@ $(BOOK_CACHE)/record-route.run.dot: | $(B)/netlab build-lab-27-ref
 BOOK_CACHE_SRCS += $(wildcard chapters/28-*/*.c chapters/28-*/lab/*.c) \
 		   chapters/28-raw-sockets/transcripts/routes.txt
 $(BOOK_CACHE)/traceroute-probes.pcap: | build-lab-28-ref
+# Chapter 29's figures run pfpacket and udpcksum (against dnsmasq) on
+# its network with netlab.
+BOOK_CACHE_SRCS += $(wildcard chapters/29-*/*.c chapters/29-*/netlab.txt)
+$(BOOK_CACHE)/filter-counters.run.dot $(BOOK_CACHE)/checksum-fate.run.dot \
+  $(BOOK_CACHE)/udpcksum-bytes.run.dot: | $(B)/netlab
 
 # Chapter 30's figures: herd runs its program; designs draws the table
 # that make bench-ch30 wrote (the benchmark itself is never run here).
