@@ -1,0 +1,22 @@
+# Chapter 23: advanced SCTP sockets.  The kernel here may have no SCTP:
+# the suites call hn_require("sctp") and run in the harness's VM
+# (harness/vm/), which sees the test binary and the programs one level
+# up, so the chapter's programs sit next to its tests' directory.
+CH23 := 23-advanced-sctp
+CH23_PROGRAMS := advsrv sctprecv sctpsend paddrs
+$(foreach p,$(CH23_PROGRAMS),$(eval $(call example,$(CH23),$p,-lsctp)))
+
+# failcli is lab 23's reference, built here too for the chapter's
+# failover scenario (23.9), as the book shows it.
+PROGRAMS += $(B)/ch/$(CH23)/failcli
+$(B)/ch/$(CH23)/failcli: $(B)/obj/chapters/$(CH23)/lab/failcli.o \
+  $(B)/liblnp.a
+	$(LINK) $^ -lsctp
+
+$(eval $(call suite,$(CH23),asctp,-lsctp))
+$(B)/ch/$(CH23)/tests/asctp: \
+  | $(foreach p,$(CH23_PROGRAMS) failcli,$(B)/ch/$(CH23)/$p) \
+    $(VM_DIR)/base.cpio
+
+# Lab 23: the student writes failcli.c, a whole program.
+$(eval $(call lab,23,$(CH23),failcli.c,chapters/$(CH23)/lab,failcli,,-lsctp))
