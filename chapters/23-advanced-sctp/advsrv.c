@@ -98,13 +98,15 @@ static void serve_peeled(int fd, sctp_assoc_t id)
 				    &info, &flags)) > 0) {
 		if (flags & MSG_NOTIFICATION)
 			continue;
+		printf("child %d echoes %zd bytes on stream %u\n",
+		       (int)getpid(), n, info.stream);
+		fflush(stdout);
 		if (sctp_send_sndinfo(fd, buf, (size_t)n, NULL, 0, 0,
 				      info.stream, info.ppid, 0) < 0)
 			err_sys("child %d: send", (int)getpid());
-		printf("child %d echoed %zd bytes on stream %u\n",
-		       (int)getpid(), n, info.stream);
-		fflush(stdout);
 	}
+	printf("child %d: association %d shut down\n", (int)getpid(),
+	       (int)id);
 	exit(0);
 }
 
@@ -204,13 +206,13 @@ int main(int argc, char **argv)
 				peel_and_fork(fd, up);
 			continue;
 		}
+		printf("echoes %zd bytes on stream %u of association %d\n",
+		       n, info.stream, (int)info.assoc_id);
+		fflush(stdout);
 		if (sctp_send_sndinfo(fd, buf, (size_t)n, NULL, 0,
 				      info.assoc_id, info.stream, info.ppid,
 				      0) < 0)
 			err_ret("send to association %d",
 				(int)info.assoc_id);
-		printf("echoed %zd bytes on stream %u of association %d\n",
-		       n, info.stream, (int)info.assoc_id);
-		fflush(stdout);
 	}
 }

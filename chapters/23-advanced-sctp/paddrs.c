@@ -51,11 +51,14 @@ static void print_path(int fd, const struct sockaddr *sa, socklen_t len)
 	memcpy(&pp.spp_address, sa, len);
 	Getsockopt(fd, IPPROTO_SCTP, SCTP_GET_PEER_ADDR_INFO, &info, &ilen);
 	Getsockopt(fd, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, &plen);
-	printf("  %-15s %-11s rto %u ms, heartbeat %s every %u ms, "
-	       "pathmaxrxt %u\n", sock_ntop_host(sa, len, text, sizeof(text)),
+	printf("  %-15s %-11s rto %4u ms, pathmaxrxt %u, heartbeat ",
+	       sock_ntop_host(sa, len, text, sizeof(text)),
 	       path_state(info.spinfo_state), info.spinfo_rto,
-	       pp.spp_flags & SPP_HB_ENABLE ? "on" : "off",
-	       pp.spp_hbinterval, pp.spp_pathmaxrxt);
+	       pp.spp_pathmaxrxt);
+	if (pp.spp_flags & SPP_HB_ENABLE)
+		printf("every %u ms\n", pp.spp_hbinterval);
+	else
+		printf("off\n");
 }
 /* end path_state */
 

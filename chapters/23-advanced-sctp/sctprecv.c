@@ -3,8 +3,10 @@
  * arrives: one line per recvmsg(), with the stream, the stream sequence
  * number or "unordered", the length and whether MSG_EOR ended it.
  *
- *   sctprecv [-p BYTES] PORT
+ *   sctprecv [-p BYTES] [-t] PORT
  *
+ * -t        starts each line with the time it was read, in milliseconds
+ *           of CLOCK_MONOTONIC (the failover timeline of section 23.9);
  * -p BYTES  sets SCTP_PARTIAL_DELIVERY_POINT (section 23.3): a message
  *           longer than that may be handed over in pieces before its
  *           last fragment has arrived.
@@ -23,16 +25,38 @@
 #define BUFSIZE 65536
 
 static char buf[BUFSIZE];
+static bool stamp;
 
-/* "text" for a short printable message, else nothing. */
+/* With -t: when this line's read returned. */
+static void print_time(void)
+{
+	struct timespec ts;
+
+	if (!stamp)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	printf("%ld ms ", (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/* "text" for a short printable message, else nothing; a newline and
+ * a NUL byte (C strings sent whole) are shown as \n and \0. */
 static void print_text(const char *p, ssize_t n)
 {
 	if (n > 40)
 		return;
 	for (ssize_t i = 0; i < n; i++)
-		if (!isprint((unsigned char)p[i]))
+		if (!isprint((unsigned char)p[i]) && p[i] != '\n' &&
+		    p[i] != '\0')
 			return;
-	printf(" \"%.*s\"", (int)n, p);
+	printf(" \"");
+	for (ssize_t i = 0; i < n; i++)
+		if (p[i] == '\n')
+			printf("\\n");
+		else if (p[i] == '\0')
+			printf("\\0");
+		else
+			putchar(p[i]);
+	printf("\"");
 }
 
 /* include piece */
@@ -84,14 +108,16 @@ int main(int argc, char **argv)
 	int c, fd, on = 1;
 	uint32_t pd_point = 0;
 
-	while ((c = getopt(argc, argv, "p:")) != -1) {
+	while ((c = getopt(argc, argv, "p:t")) != -1) {
 		if (c == 'p' && atoi(optarg) > 0)
 			pd_point = (uint32_t)atoi(optarg);
+		else if (c == 't')
+			stamp = true;
 		else
-			err_quit("usage: sctprecv [-p BYTES] PORT");
+			err_quit("usage: sctprecv [-p BYTES] [-t] PORT");
 	}
 	if (optind != argc - 1)
-		err_quit("usage: sctprecv [-p BYTES] PORT");
+		err_quit("usage: sctprecv [-p BYTES] [-t] PORT");
 	fd = Socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP);
 	Sock_parse("0.0.0.0", argv[optind], &any, &len);
 	Bind(fd, (struct sockaddr *)&any, len);
@@ -114,6 +140,7 @@ int main(int argc, char **argv)
 
 		if (n < 0)
 			err_sys("recvmsg");
+		print_time();
 		if (!(flags & MSG_NOTIFICATION))
 			print_piece(n, flags, &r);
 		else if (sctp_notification_line(buf, (size_t)n, line,

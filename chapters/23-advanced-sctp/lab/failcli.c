@@ -134,8 +134,9 @@ static void on_notification(const char *buf, size_t len)
 }
 /* end lab23_note */
 
-/* Reads what is waiting on FD: notifications, or the end of the
- * association (returns 0).  Returns 1 while it is up. */
+/* Reads what is waiting on FD: a notification, or the end of the
+ * association after a shutdown (returns 0).  Returns 1 while it is
+ * up. */
 static int take_input(int fd)
 {
 	char buf[1024];
@@ -143,10 +144,10 @@ static int take_input(int fd)
 	ssize_t n = sctp_recv_whole(fd, buf, sizeof(buf), NULL, NULL, NULL,
 				    &flags);
 
-	if (n < 0 && errno != EAGAIN)
+	if (n == 0 || (n < 0 && errno == ENOTCONN))
+		return 0;       /* the association is over */
+	if (n < 0)
 		err_sys("recvmsg");
-	if (n == 0)
-		return 0;
 	if (n > 0 && (flags & MSG_NOTIFICATION))
 		on_notification(buf, (size_t)n);
 	fflush(stdout);
