@@ -710,14 +710,11 @@ static bool port_in_table(int proto, int port, int v6)
 		return false;
 	while (!found && fgets(line, sizeof(line), f) != NULL) {
 		unsigned lport, st;
-		int e3, e4, lp;
+		int e1, e2, e3, e4, lp;
 
 		if (proto == IPPROTO_SCTP) {
-			/* ENDPT SOCK STY SST HBKT LPORT ...: the first
-			 * two are pointers, "(____ptrval____)" when
-			 * hidden */
-			found = sscanf(line, "%*s %*s %d %d %d %d", &e3, &e4,
-				       &e4, &lp) == 4 && lp == port;
+			found = sscanf(line, "%x %x %d %d %d %d", &e1, &e2, &e3,
+				       &e4, &lp, &e1) >= 5 && lp == port;
 			continue;
 		}
 		if (sscanf(line, " %*d: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x",
