@@ -273,6 +273,11 @@ $(BOOK_CACHE)/%.run.dot: book/figures/%-dot.sh \
 BOOK_CACHE_SRCS += $(wildcard chapters/27-*/*.c chapters/27-*/lab/*.c)
 $(BOOK_CACHE)/srr-fate.run.dot: | $(B)/netlab
 $(BOOK_CACHE)/record-route.run.dot: | $(B)/netlab build-lab-27-ref
+# Chapter 28's: traceroute-probes runs lab 28's reference traceroute;
+# routes draws the table its suite measured.
+BOOK_CACHE_SRCS += $(wildcard chapters/28-*/*.c chapters/28-*/lab/*.c) \
+		   chapters/28-raw-sockets/transcripts/routes.txt
+$(BOOK_CACHE)/traceroute-probes.pcap: | build-lab-28-ref
 
 $(BOOK_RUNDOT_FIGS:%=$(BOOK)/figures/%.svg): \
 $(BOOK)/figures/%.svg: $(BOOK_CACHE)/%.run.dot

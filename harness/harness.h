@@ -92,6 +92,19 @@ int hn_require(const char *feature);
  */
 int hn_vm_rerun(const char *feature);
 
+/*
+ * Asks the VM backend to carry into the VM a program of this machine
+ * (a name looked up in PATH, /usr/sbin and /sbin: "ip", "tcpdump",
+ * "sctp_darn") with its libraries, or a file given by its absolute path
+ * ("/etc/protocols").  Call it before hn_require(); it changes nothing
+ * when the test runs on this kernel.  In the VM the shipped programs
+ * come first in PATH, before busybox's.  A name not found here makes
+ * the test skip (exit 77) with the name and what to install.
+ */
+void hn_vm_ship(const char *program_or_file);
+/* What hn_vm_ship() asked for, NULL-terminated (for harness/vm/). */
+const char *const *hn_vm_shipped(void);
+
 /* The last error's one-line message ("" if none). */
 const char *hn_error(void);
 

@@ -37,6 +37,57 @@ hn_proc *tk_run(const char *ch, const char *name, ...)
 	return p;
 }
 
+unsigned long long tk_tcp_segments(hn_net *net, const char *host)
+{
+	char line[1024];
+	unsigned long long in = 0, out = 0;
+	int header = 1;
+	FILE *f;
+
+	if (hn_enter(net, host) < 0)
+		return 0;
+	f = fopen("/proc/net/snmp", "r");
+	hn_leave(net);
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "Tcp:", 4) != 0)
+			continue;
+		if (header) {           /* the names, then the values */
+			header = 0;
+			continue;
+		}
+		sscanf(line, "Tcp: %*s %*s %*s %*s %*s %*s %*s %*s %*s "
+		       "%llu %llu", &in, &out);
+	}
+	fclose(f);
+	return in + out;
+}
+
+int tk_exit_or_stall(hn_net *net, const char *host, hn_proc *p,
+		     int timeout_ms, int stall_ms, bool *stalled)
+{
+	long long end = tk_now_ms() + timeout_ms, moved = tk_now_ms();
+	unsigned long long segs = tk_tcp_segments(net, host), now;
+	int st;
+
+	*stalled = false;
+	while ((st = hn_exited_within(p, 50)) == -1) {
+		long long t = tk_now_ms();
+
+		if (t >= end)
+			return -1;
+		if ((now = tk_tcp_segments(net, host)) != segs) {
+			segs = now;
+			moved = t;
+		} else if (t - moved >= stall_ms) {
+			*stalled = true;
+			return -1;
+		}
+	}
+	return st;
+}
+
 bool tk_saw(hn_proc *p, const char *needle, int timeout_ms)
 {
 	char *line = hn_next_line(p, needle, timeout_ms);

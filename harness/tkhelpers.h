@@ -26,6 +26,17 @@
 hn_proc *tk_run(const char *ch, const char *name, ...)
 	__attribute__((sentinel));
 
+/* TCP segments HOST has sent and received so far (its /proc/net/snmp
+ * InSegs + OutSegs): what moves while a program there makes progress. */
+unsigned long long tk_tcp_segments(hn_net *net, const char *host);
+
+/* Waits for P to exit, at most timeout_ms, and less when it is stuck:
+ * no TCP segment in or out of HOST for stall_ms (a client waiting for
+ * what will not come, threads in a deadlock).  Its wait status, or -1
+ * (*stalled set when it was stuck rather than slow). */
+int tk_exit_or_stall(hn_net *net, const char *host, hn_proc *p,
+		     int timeout_ms, int stall_ms, bool *stalled);
+
 /* Whether a line holding NEEDLE came on stdout within timeout_ms, after
  * the lines earlier calls looked at (hn_next_line). */
 bool tk_saw(hn_proc *p, const char *needle, int timeout_ms);

@@ -18,8 +18,9 @@
  * --all draws every TCP connection, UDP datagram and ICMP error between
  * the two hosts of the first packet (TCP, UDP or ICMP), and names the
  * hosts by address alone (a client's port is chosen anew on every run).
- * An ICMP error that a router on the way sends to the left host about a
- * packet for the right one is drawn from the right, "from ROUTER".
+ * An ICMP error (unreachable or time exceeded) that a router on the way
+ * sends to the left host about a packet for the right one is drawn from
+ * the right, "from ROUTER".
  *
  * Each side's TCP state is written beside its line where it changes, as
  * the segments imply it (RFC 9293's state machine; SYN_RECV as Linux
@@ -258,7 +259,9 @@ static bool parse_icmp(const uint8_t *icmp, uint32_t caplen,
 		return false;
 	s->icmp_type = icmp[0];
 	s->icmp_code = icmp[1];
-	if (icmp[0] == 3 && caplen >= 8 + 20 && icmp[8] >> 4 == 4) {
+	/* an unreachable or a time exceeded quotes the packet it is about */
+	if ((icmp[0] == 3 || icmp[0] == 11) && caplen >= 8 + 20 &&
+	    icmp[8] >> 4 == 4) {
 		s->icmp_quoted = true;
 		memcpy(s->icmp_about, icmp + 8 + 16, 4);
 	}
@@ -830,6 +833,8 @@ static void kind_text(const struct segment *s, char *buf, size_t len)
 		snprintf(buf, len, "UDP");
 	else if (s->icmp_type == 3 && s->icmp_code >= 0 && s->icmp_code < 5)
 		snprintf(buf, len, "ICMP %s", unreach[s->icmp_code]);
+	else if (s->icmp_type == 11)
+		snprintf(buf, len, "ICMP time exceeded");
 	else
 		snprintf(buf, len, "ICMP");
 }

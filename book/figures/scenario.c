@@ -74,6 +74,9 @@
  *                 the resolver gives up at 1 s, the late replies meet a
  *                 closed port
  *   dns-silent    11.12: gai, the DNS server's host crashed
+ *   traceroute-probes  28.6: lab 28's traceroute -q 1 -w 200 through r1
+ *                 and r2, r2 silent: time exceeded from r1, nothing for
+ *                 TTL 2, port unreachable from the server for TTL 3
  *
  * NOTES receives "SECONDS LABEL" lines for the events that are not
  * packets (a crash, a line typed, a message), on the capture's clock
@@ -1475,6 +1478,36 @@ static int dns_silent(struct run *r)
 	return dns_lookup_fails(r, false);
 }
 
+/* 28.6: lab 28's traceroute, one probe a hop, through two routers of
+ * which the second never sends a time exceeded (an nftables rule in its
+ * output hook). */
+static const char topology_chain[] =
+	"host client server\n"
+	"router r1 r2\n"
+	"link client r1 198.51.100.0/27\n"
+	"link r1 r2 198.51.100.32/27\n"
+	"link r2 server 198.51.100.64/27\n";
+
+static int traceroute_probes(struct run *r)
+{
+	hn_proc *tr;
+
+	r->cap = hn_capture(r->net, "client", "r1");
+	if (r->cap == NULL)
+		return failed("cannot capture");
+	if (hn_nft(r->net, "r2", "table inet silent {\nchain c {\ntype "
+		   "filter hook output priority 0;\nicmp type time-exceeded "
+		   "drop\n}\n}\n") < 0)
+		return failed("cannot silence r2");
+	tr = hn_run(r->net, "client", tk_path("lab-28/ref/traceroute"), "-q",
+		    "1", "-w", "200", "198.51.100.66", NULL);
+	if (started(tr, "cannot start lab 28's traceroute") < 0 ||
+	    hn_wait_exit(tr, WAIT_MS) != 0 || seen(r, "icmp", 2) < 0)
+		return failed("traceroute did not end well");
+	note(r, "traceroute: 1 198.51.100.2, 2 * (200 ms), 3 198.51.100.66");
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct run *);
@@ -1513,6 +1546,7 @@ static const struct {
 	{ "first-address-silent", first_address_silent, topology_names },
 	{ "dns-slow", dns_slow, topology_names },
 	{ "dns-silent", dns_silent, topology_names },
+	{ "traceroute-probes", traceroute_probes, topology_chain },
 };
 #define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
 

@@ -244,6 +244,102 @@ static int stage_neighbours(struct stage *st, const char *dir)
 	return rc;
 }
 
+/* Where a shipped program is looked for, after $PATH. */
+#define SHIP_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* The host's file for hn_vm_ship(NAME): NAME itself if absolute, else
+ * the first executable NAME in $PATH or SHIP_PATH, links resolved. */
+static bool find_shipped(const char *name, char *out)
+{
+	const char *env = getenv("PATH");
+	char dirs[8192], cand[PATH_MAX * 2], *dir, *save = NULL;
+
+	if (name[0] == '/')
+		return realpath(name, out) != NULL;
+	if (strchr(name, '/') != NULL || name[0] == '\0')
+		return false;
+	snprintf(dirs, sizeof(dirs), "%s:%s", env != NULL ? env : "",
+		 SHIP_PATH);
+	for (dir = strtok_r(dirs, ":", &save); dir != NULL;
+	     dir = strtok_r(NULL, ":", &save)) {
+		snprintf(cand, sizeof(cand), "%s/%s", dir, name);
+		if (dir[0] == '/' && access(cand, X_OK) == 0 &&
+		    realpath(cand, out) != NULL)
+			return true;
+	}
+	return false;
+}
+
+/* Ships what the test asked for with hn_vm_ship(): programs with their
+ * libraries, other files as they are. */
+static int stage_shipped(struct stage *st, const char *const *ship)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+	int rc = 0;
+
+	for (; ship != NULL && *ship != NULL && rc == 0; ship++) {
+		if (!find_shipped(*ship, path) || stat(path, &sb) < 0 ||
+		    !S_ISREG(sb.st_mode)) {
+			fprintf(stderr, "harness/vm: the test needs '%s' in "
+				"the VM and this machine has no such %s: "
+				"install the Debian package that has it "
+				"(tools/packages.txt lists them)\n", *ship,
+				(*ship)[0] == '/' ? "file" : "program");
+			return -1;
+		}
+		if (sb.st_mode & S_IXUSR)
+			rc = stage_program(st, path);
+		else
+			rc = stage_file(st, path) < 0 ? -1 : 0;
+	}
+	return rc;
+}
+
+/*
+ * Ships the transcripts of the chapter whose test this is (a binary
+ * under <build root>/chapters/NN-name/), at their path in the source
+ * tree, so that tk_transcript() in the VM compares as it does here.
+ */
+static int stage_transcripts(struct stage *st, const char *exe)
+{
+	const char *root = tk_build_root(), *rel, *end;
+	char top[PATH_MAX - 256], dir[PATH_MAX], path[PATH_MAX * 2];
+	char marker[PATH_MAX];
+	struct dirent *de;
+	int rc = 0;
+	FILE *f;
+	DIR *d;
+
+	rel = exe + strlen(root);
+	if (strncmp(exe, root, strlen(root)) != 0 ||
+	    strncmp(rel, "/chapters/", 10) != 0)
+		return 0;
+	end = strchr(rel + 10, '/');
+	snprintf(marker, sizeof(marker), "%s/.buildroot", root);
+	f = fopen(marker, "r");
+	if (end == NULL || f == NULL || fgets(top, sizeof(top), f) == NULL) {
+		if (f != NULL)
+			fclose(f);
+		return 0;
+	}
+	fclose(f);
+	top[strcspn(top, "\n")] = '\0';
+	snprintf(dir, sizeof(dir), "%s%.*s/transcripts", top,
+		 (int)(end - rel), rel);
+	d = opendir(dir);
+	if (d == NULL)
+		return 0;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		rc = stage_file(st, path) < 0 ? -1 : 0;
+	}
+	closedir(d);
+	return rc;
+}
+
 /* Appends S to F in single quotes, as the shell reads it back. */
 static void shell_quote(FILE *f, const char *s)
 {
@@ -267,7 +363,7 @@ static bool passed_to_vm(const char *var)
 		"LSAN_OPTIONS=", "NO_COLOR=",
 	};
 	static const char *const set_in_vm[] = {
-		"TK_REPORT=", "HN_BACKEND=", "HN_IN_VM=",
+		"TK_REPORT=", "HN_BACKEND=", "HN_IN_VM=", "HN_CAPTURE_DIR=",
 	};
 	size_t i;
 
@@ -289,9 +385,13 @@ static char *run_script(const struct vm_job *job)
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
+	/* programs shipped with hn_vm_ship() come before busybox's; files
+	 * under /hn/out go back to the host (outfiles.c) */
 	fputs("# written by harness/vm/initrd.c\n"
-	      "export PATH=/bin HOME=/tmp TMPDIR=/tmp\n"
-	      "export HN_BACKEND=host HN_IN_VM=1\n", f);
+	      "export PATH=" SHIP_PATH " HOME=/tmp TMPDIR=/tmp\n"
+	      "export HN_BACKEND=host HN_IN_VM=1\n"
+	      "export HN_CAPTURE_DIR=/hn/out/captures\n"
+	      "mkdir -p /hn/out/captures /hn/out/transcripts\n", f);
 	if (job->report != NULL)
 		fputs("export TK_REPORT=/hn/report\n", f);
 	for (e = environ; *e != NULL; e++) {
@@ -337,6 +437,10 @@ static int stage_job(struct stage *st, const struct vm_job *job)
 		rc = stage_neighbours(st, parent);
 	if (rc == 0 && access(marker, F_OK) == 0)
 		rc = stage_file(st, marker) < 0 ? -1 : 0;
+	if (rc == 0)
+		rc = stage_shipped(st, job->ship);
+	if (rc == 0)
+		rc = stage_transcripts(st, job->exe);
 	if (rc == 0)
 		rc = stage_text(st, "/hn/run", script);
 	if (rc == 0)

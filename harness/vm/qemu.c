@@ -65,6 +65,7 @@ struct relay {
 	bool spoke;                /* the test wrote to stdout */
 	int status;                /* the test's, -1 until "status N" */
 	const char *report;        /* the host's $TK_REPORT, or NULL */
+	struct vm_out out;         /* a file coming back (outfiles.c) */
 };
 
 static volatile sig_atomic_t caught_signal;
@@ -271,6 +272,12 @@ static void control_line(struct relay *r, const char *line)
 	} else if (strncmp(line, "status ", 7) == 0) {
 		r->status = atoi(line + 7);
 		vm_debug("the test ended with status %d", r->status);
+	} else if (strncmp(line, "data ", 5) == 0) {
+		vm_out_data(&r->out, line + 5);
+	} else if (strncmp(line, "file ", 5) == 0) {
+		vm_out_begin(&r->out, line + 5);
+	} else if (strcmp(line, "endfile") == 0) {
+		vm_out_end(&r->out);
 	} else if (strncmp(line, "report ", 7) == 0 && r->report != NULL) {
 		f = fopen(r->report, "a");
 		if (f != NULL) {
@@ -472,6 +479,7 @@ enum vm_end vm_boot(const char *kernel, int initrd, enum vm_accel accel,
 	memset(&r, 0, sizeof(r));
 	r.status = -1;
 	r.report = job->report;
+	r.out.fd = -1;
 	catch_signals(old, &orig);
 	pid = start_qemu(&r, kernel, initrd, accel, &orig);
 	if (pid < 0) {
@@ -485,6 +493,7 @@ enum vm_end vm_boot(const char *kernel, int initrd, enum vm_accel accel,
 	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
 		;
 	vm_debug("qemu ended");
+	vm_out_abandon(&r.out);
 	if (vm_debugging())
 		show_tail("VM console", r.keep[0], r.keeplen[0], 200);
 	for (i = 0; i < NCH; i++)

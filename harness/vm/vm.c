@@ -42,6 +42,30 @@ static const struct vm_feature {
 };
 #define VM_ALWAYS_MODULES "veth"
 
+/* At most this many programs and files for the VM (hn_vm_ship). */
+#define HN_VM_SHIP_MAX 32
+static const char *vm_ship_list[HN_VM_SHIP_MAX + 1];
+
+void hn_vm_ship(const char *program_or_file)
+{
+	size_t i;
+
+	for (i = 0; i < HN_VM_SHIP_MAX && vm_ship_list[i] != NULL; i++)
+		if (strcmp(vm_ship_list[i], program_or_file) == 0)
+			return;
+	if (i == HN_VM_SHIP_MAX) {
+		fprintf(stderr, "hn_vm_ship: more than %d programs for the "
+			"VM: %s left out\n", HN_VM_SHIP_MAX, program_or_file);
+		return;
+	}
+	vm_ship_list[i] = program_or_file;
+}
+
+const char *const *hn_vm_shipped(void)
+{
+	return vm_ship_list;
+}
+
 /* A KVM boot that says nothing for this long is taken as broken. */
 #define KVM_PROBE_MS 5000
 /* The default hard limit on one VM, in seconds (HN_VM_TIMEOUT). */
@@ -275,6 +299,7 @@ int hn_vm_rerun(const char *feature)
 	job.modules = modules;
 	job.report = getenv("TK_REPORT");
 	job.timeout_ms = timeout_ms();
+	job.ship = hn_vm_shipped();
 	if (job.argv == NULL) {
 		perror("harness/vm: reading /proc/self/cmdline");
 		return -1;

@@ -30,6 +30,7 @@ struct vm_job {
 	const char *modules;       /* loaded at boot, space-separated */
 	const char *report;        /* the host's $TK_REPORT, or NULL */
 	int timeout_ms;            /* hard limit for the whole VM */
+	const char *const *ship;   /* hn_vm_ship()'s list, NULL-terminated */
 };
 
 /* ---- initrd.c --------------------------------------------------------- */
@@ -44,6 +45,28 @@ struct vm_job {
  * or -1.
  */
 int vm_initrd(const char *base, const struct vm_job *job);
+
+/* ---- outfiles.c -------------------------------------------------------- */
+
+/* A file the VM sends back on the control port (captures, transcripts
+ * being updated), being written on the host. */
+struct vm_out {
+	int fd;                    /* -1 when no file is open */
+	char path[4096];           /* where it goes */
+	char tmp[4096 + 32];       /* written here, renamed when whole */
+	long want, got;            /* bytes announced and received */
+	long total;                /* bytes of the whole run */
+};
+
+/* "file REL SIZE" (LINE is what follows "file "): opens the host's file,
+ * or refuses it with a message (its data lines are then ignored). */
+void vm_out_begin(struct vm_out *o, const char *line);
+/* One "data" line: hex bytes as od -An -tx1 prints them. */
+void vm_out_data(struct vm_out *o, const char *hex);
+/* "endfile": keeps the file if it came whole, else drops it. */
+void vm_out_end(struct vm_out *o);
+/* Drops a file that was not finished (the VM stopped). */
+void vm_out_abandon(struct vm_out *o);
 
 /* ---- qemu.c ------------------------------------------------------------ */
 

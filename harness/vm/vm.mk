@@ -6,7 +6,8 @@
 #   make bench     BENCH harness.vm_sctp_first_result <ms> ms
 
 VM_DIR     := $(B)/vm
-HN_VM_SRCS := harness/vm/vm.c harness/vm/initrd.c harness/vm/qemu.c
+HN_VM_SRCS := harness/vm/vm.c harness/vm/initrd.c harness/vm/qemu.c \
+              harness/vm/outfiles.c
 HN_VM_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(HN_VM_SRCS))
 
 # The backend is part of the harness library: a prerequisite added here

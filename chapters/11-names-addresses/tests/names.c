@@ -224,6 +224,70 @@ static void dns_server_down(void **state)
 		       "%lld\n", gone_ms, dead_ms);
 }
 
+/* A validating resolver (unbound) in the client, on 127.0.0.1, that
+ * forwards names.test to dnsmasq and holds a trust anchor saying the
+ * zone is signed.  dnsmasq's answers carry no signatures, so unbound
+ * calls them bogus and answers SERVFAIL. */
+#define UNBOUND_CONF \
+	"server:\n" \
+	"  interface: 127.0.0.1\n" \
+	"  username: \"\"\n" \
+	"  chroot: \"\"\n" \
+	"  directory: \"%DIR%\"\n" \
+	"  pidfile: \"\"\n" \
+	"  use-syslog: no\n" \
+	"  logfile: \"\"\n" \
+	"  val-log-level: 1\n" \
+	"  trust-anchor-signaling: no\n" \
+	"  num-threads: 1\n" \
+	"  so-reuseport: no\n" \
+	"  module-config: \"validator iterator\"\n" \
+	"  local-zone: \"test.\" nodefault\n" \
+	"  trust-anchor: \"names.test. DS 11 13 2 " \
+	"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\"\n" \
+	"forward-zone:\n" \
+	"  name: \"names.test.\"\n" \
+	"  forward-addr: " DNS_ADDR "\n"
+
+/* 11.5: SERVFAIL, from a real validating resolver: EAI_AGAIN at once,
+ * as for REFUSED; asking dnsmasq directly, the same name resolves. */
+static void validating_resolver_says_servfail(void **state)
+{
+	hn_net *net = names_up("");
+	static const char *const args[] = { "-d", "-c", "%CONF%", NULL };
+	struct hn_peer unbound = {
+		.package = "unbound", .program = "/usr/sbin/unbound",
+		.config_name = "unbound.conf", .config = UNBOUND_CONF,
+		.args = args, .ready_proto = IPPROTO_UDP, .ready_port = 53,
+	};
+	FILE *tr = tk_transcript_open();
+	hn_proc *val, *p;
+	long long t, ms;
+
+	(void)state;
+	val = hn_peer_start(net, "client", &unbound);
+	tk_resolver("nameserver 127.0.0.1\noptions timeout:1 attempts:1\n",
+		    NAMES11_HOSTS, NULL);
+	show_file(tr, net, "/etc/resolv.conf");
+	t = tk_now_ms();
+	p = show(tr, net, "client", 3000, "gai", "www.names.test", NULL);
+	ms = tk_now_ms() - t;
+	TK_EXPECT(said(p, "Temporary failure in name resolution") && ms < 900,
+		  "through a validating resolver that finds no signatures: "
+		  "%lld ms, %s", ms, tk_shown(hn_stderr(p)));
+	TK_EXPECT(hn_stderr_has(val, "validation failure www.names.test. A",
+				2000), "unbound did not reject the answer as "
+		  "bogus: %s", tk_shown(hn_stderr(val)));
+	tk_resolver(NAMES11_RESOLV, NAMES11_HOSTS, NULL);
+	show_file(tr, net, "/etc/resolv.conf");
+	p = show(tr, net, "client", 3000, "gai", "www.names.test", NULL);
+	TK_EXPECT(said(p, WEB4), "straight from dnsmasq: %s",
+		  tk_shown(hn_stdout(p)));
+	tk_transcript_close(tr, CH11, "gai-servfail");
+	if (getenv("TK_BENCH") != NULL)
+		printf("BENCH ch11.servfail_ms %lld\n", ms);
+}
+
 /* 11.12: a slow server: 400 ms is slow, 1500 ms is down. */
 static void slow_dns_server(void **state)
 {
@@ -391,6 +455,7 @@ int main(void)
 		TK_TEST(zone_answers),
 		TK_TEST(order_and_gai_conf),
 		TK_TEST(glibc_rereads_its_files),
+		TK_TEST(validating_resolver_says_servfail),
 		TK_TEST(dns_server_down),
 		TK_TEST(slow_dns_server),
 		TK_TEST(first_address_dead),

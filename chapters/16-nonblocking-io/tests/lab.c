@@ -15,7 +15,7 @@
 static int own_accept(int lfd, int timeout_ms, hn_proc *p)
 {
 	long long end = tk_now_ms() + timeout_ms, moved = tk_now_ms();
-	unsigned long long segs = webcli_segments(), now;
+	unsigned long long segs = tk_tcp_segments(web_net, "client"), now;
 
 	while (!tk_readable(lfd, 20)) {
 		long long t = tk_now_ms();
@@ -24,7 +24,7 @@ static int own_accept(int lfd, int timeout_ms, hn_proc *p)
 			return -1;
 		if (t >= end)
 			return -1;
-		if ((now = webcli_segments()) != segs) {
+		if ((now = tk_tcp_segments(web_net, "client")) != segs) {
 			segs = now;
 			moved = t;
 		} else if (t - moved >= WEBCLI_STALL_MS) {

@@ -11,7 +11,7 @@
  * host with ARGS (up to 40, NULL-ended).  webcli_run() also waits for
  * it, at most timeout_ms, and gives its wait status in *status (-1: it
  * was still running and has been killed); when it is stuck it fails
- * the test at once (webcli_wait below). */
+ * the test at once (tk_exit_or_stall, harness/tkhelpers.h). */
 static hn_proc *webcli_start(const char **args)
 {
 	static char *prog;
@@ -53,73 +53,19 @@ static const char *webcli_diagnosis(hn_proc *p)
 	return "";
 }
 
-/* TCP segments sent and received so far by the client host: what
- * moves while webcli makes progress. */
-static unsigned long long webcli_segments(void)
-{
-	char line[1024];
-	unsigned long long in = 0, out = 0;
-	int header = 1;
-	FILE *f;
-
-	if (hn_enter(web_net, "client") < 0)
-		return 0;
-	f = fopen("/proc/net/snmp", "r");
-	hn_leave(web_net);
-	if (f == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, "Tcp:", 4) != 0)
-			continue;
-		if (header) {           /* the names, then the values */
-			header = 0;
-			continue;
-		}
-		sscanf(line, "Tcp: %*s %*s %*s %*s %*s %*s %*s %*s %*s "
-		       "%llu %llu", &in, &out);
-	}
-	fclose(f);
-	return in + out;
-}
-
 /* Nothing moved for this long while webcli was running: it waits for
  * something that will not come (a select() that does not look at the
  * socket, a request the server waits to see the end of).  A working
  * client here is never that long without a segment. */
 #define WEBCLI_STALL_MS 1000
 
-/* Waits for webcli at most timeout_ms, and less when it is stuck (no
- * segment in or out of the client host for WEBCLI_STALL_MS): its wait
- * status, or -1 (*stalled set when it was stuck). */
-static int webcli_wait(hn_proc *p, int timeout_ms, int *stalled)
-{
-	long long end = tk_now_ms() + timeout_ms, moved = tk_now_ms();
-	unsigned long long segs = webcli_segments(), now;
-	int st;
-
-	*stalled = 0;
-	while ((st = hn_exited_within(p, 50)) == -1) {
-		long long t = tk_now_ms();
-
-		if (t >= end)
-			return -1;
-		if ((now = webcli_segments()) != segs) {
-			segs = now;
-			moved = t;
-		} else if (t - moved >= WEBCLI_STALL_MS) {
-			*stalled = 1;
-			return -1;
-		}
-	}
-	return st;
-}
-
 static hn_proc *webcli_run(int *status, int timeout_ms, const char **args)
 {
 	hn_proc *p = webcli_start(args);
-	int stalled;
+	bool stalled;
 
-	*status = webcli_wait(p, timeout_ms, &stalled);
+	*status = tk_exit_or_stall(web_net, "client", p, timeout_ms,
+				   WEBCLI_STALL_MS, &stalled);
 	if (*status == -1) {
 		hn_kill(p);
 		TK_EXPECT(!stalled, "webcli was still running, but nothing "

@@ -96,7 +96,7 @@ static void slow_server_is_heard(void **state)
 	lab_up(&l);
 	lab_client(&l, "300", NULL);
 	feed(&l, "slow\n");
-	TK_EXPECT(tk_readable(l.h4, 2000), "no request reached h4");
+	TK_EXPECT(lab_h4_readable(&l, 2000), "no request reached h4");
 	/* the two echo servers' lines, in either order */
 	TK_EXPECT(tk_saw(l.cli, "203.0.113.", 2000) &&
 		  tk_saw(l.cli, "203.0.113.", 2000), "the replies of h2 "

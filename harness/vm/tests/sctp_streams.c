@@ -164,12 +164,14 @@ static void expect_next_on_stream(const struct msg *m, int next[STREAMS])
 static void messages_keep_their_stream(void **state)
 {
 	hn_net *net = hn_two_hosts();
+	hn_cap *cap = hn_capture(net, "b", "a");  /* back to build/captures */
 	int srv = server_in(net, "b", false);
 	int cli = sctp_socket_in(net, "a", false);
 	int next[STREAMS] = { 0, 0 }, i;
 	struct msg m;
 
 	(void)state;
+	(void)cap;
 	for (i = 0; i < 4; i++)
 		send_on(net, cli, i % 2, four[i]);
 	for (i = 0; i < 4; i++) {

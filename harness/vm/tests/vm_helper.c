@@ -9,12 +9,21 @@
  *                                 exit status 7
  *   vm_helper FEATURE hang        in the VM: say "waiting", then wait
  *                                 for ever (for the timeout and Ctrl-C)
+ *   vm_helper FEATURE files EVIL  ships ip and /etc/protocols (hn_vm_ship)
+ *                                 and, in the VM, prints ip's version,
+ *                                 writes a capture of every byte value,
+ *                                 and forges control lines that try to
+ *                                 write EVIL outside the capture folder
  *
  * On the host it exits 77 when hn_vm_rerun() gives up, as hn_require()
  * does.
  */
 #include "harness.h"
 #include "lnp.h"
+
+#include <spawn.h>
+
+extern char **environ;
 
 static int sctp_works(void)
 {
@@ -41,19 +50,64 @@ static int speak(const char *arg)
 	return 7;
 }
 
+/* A capture of PCAP_BYTES bytes, every byte value, as the VM's init
+ * will send it back; then a forger's lines on the control port. */
+#define PCAP_BYTES 70000
+
+static int files(const char *evil)
+{
+	const char *dir = getenv("HN_CAPTURE_DIR");
+	char path[512], *ip[] = { "ip", "-V", NULL };
+	FILE *f, *ctl;
+	int i, status;
+	pid_t pid;
+
+	/* execvp, not system(): busybox's sh runs its own applets first */
+	fflush(stdout);
+	if (posix_spawnp(&pid, "ip", NULL, NULL, ip, environ) != 0 ||
+	    waitpid(pid, &status, 0) != pid || status != 0 ||
+	    access("/etc/protocols", R_OK) != 0)
+		return 3;
+	snprintf(path, sizeof(path), "%s/all-bytes.pcap",
+		 dir != NULL ? dir : ".");
+	f = fopen(path, "w");
+	if (f == NULL)
+		return 4;
+	for (i = 0; i < PCAP_BYTES; i++)
+		fputc(i % 251, f);
+	fclose(f);
+	/* what a hostile test could send: it is root in the VM */
+	ctl = fopen("/dev/ttyS3", "w");
+	if (ctl == NULL)
+		return 5;
+	fprintf(ctl, "file captures/../%s 2\ndata 41 42\nendfile\n", evil);
+	fprintf(ctl, "file /tmp/%s 2\ndata 41 42\nendfile\n", evil);
+	fprintf(ctl, "file transcripts/../%s 2\ndata 41 42\nendfile\n",
+		evil);
+	fprintf(ctl, "file captures/short.pcap 9\ndata 41 42\nendfile\n");
+	fclose(ctl);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
 		fprintf(stderr, "usage: vm_helper FEATURE speak ARG | "
-			"vm_helper FEATURE hang\n");
+			"vm_helper FEATURE hang | vm_helper FEATURE files EVIL\n");
 		return 2;
 	}
 	if (getenv("HN_IN_VM") == NULL) {
+		if (strcmp(argv[2], "files") == 0) {
+			hn_vm_ship("ip");
+			hn_vm_ship("/etc/protocols");
+		}
 		hn_vm_rerun(argv[1]);
 		return 77;
 	}
 	if (strcmp(argv[2], "speak") == 0)
 		return speak(argc > 3 ? argv[3] : "");
+	if (strcmp(argv[2], "files") == 0 && argc > 3)
+		return files(argv[3]);
 	printf("waiting\n");
 	fflush(stdout);
 	for (;;)
