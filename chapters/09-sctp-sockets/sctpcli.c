@@ -7,7 +7,10 @@
  * the answer with the stream it came back on (sctp_recvv).  At end of
  * input it closes: a graceful SHUTDOWN, or with -a an ABORT.
  *
- * usage: sctpcli [-s stream] [-p ppid] [-a] address[,address...] port
+ * With -n it only sends, and waits for no answer.
+ *
+ * usage: sctpcli [-s stream] [-p ppid] [-a] [-n] address[,address...]
+ *                port
  */
 #include "lnp.h"
 #include "sctputil.h"
@@ -109,23 +112,25 @@ int main(int argc, char **argv)
 {
 	int c, fd, on = 1, stream = 0;
 	uint32_t ppid = 0;
-	bool abort_at_end = false;
+	bool abort_at_end = false, answers = true;
 	char line[MAXLINE];
 	sctp_assoc_t id;
 
-	while ((c = getopt(argc, argv, "s:p:a")) != -1) {
+	while ((c = getopt(argc, argv, "s:p:an")) != -1) {
 		if (c == 's')
 			stream = atoi(optarg);
 		else if (c == 'p')
 			ppid = (uint32_t)strtoul(optarg, NULL, 10);
 		else if (c == 'a')
 			abort_at_end = true;
+		else if (c == 'n')
+			answers = false;
 		else
-			err_quit("usage: sctpcli [-s stream] [-p ppid] [-a] "
+			err_quit("usage: sctpcli [-s stream] [-p ppid] [-a] [-n] "
 				 "address[,address...] port");
 	}
 	if (argc - optind != 2)
-		err_quit("usage: sctpcli [-s stream] [-p ppid] [-a] "
+		err_quit("usage: sctpcli [-s stream] [-p ppid] [-a] [-n] "
 			 "address[,address...] port");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	fd = Socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
@@ -135,7 +140,7 @@ int main(int argc, char **argv)
 	print_addrs(fd, id, false);
 	while (Fgets(line, sizeof(line), stdin) != NULL) {
 		send_line(fd, line, strlen(line), stream, ppid);
-		if (!recv_line(fd))
+		if (answers && !recv_line(fd))
 			err_quit("the server ended the association");
 	}
 	/* include sctpcli_close */
