@@ -710,11 +710,13 @@ static bool port_in_table(int proto, int port, int v6)
 		return false;
 	while (!found && fgets(line, sizeof(line), f) != NULL) {
 		unsigned lport, st;
-		int e1, e2, e3, e4, lp;
+		int lp;
 
 		if (proto == IPPROTO_SCTP) {
-			found = sscanf(line, "%x %x %d %d %d %d", &e1, &e2, &e3,
-				       &e4, &lp, &e1) >= 5 && lp == port;
+			/* ENDPT SOCK STY SST HBKT LPORT: the 6th (the
+			 * pointers may read "(____ptrval____)") */
+			found = sscanf(line, "%*s %*s %*d %*d %*d %d",
+				       &lp) == 1 && lp == port;
 			continue;
 		}
 		if (sscanf(line, " %*d: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x",

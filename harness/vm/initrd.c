@@ -298,7 +298,8 @@ static int stage_shipped(struct stage *st, const char *const *ship)
 
 /*
  * Ships the transcripts of the chapter whose test this is (a binary
- * under <build root>/chapters/NN-name/), at their path in the source
+ * under <build root>/ch/NN-name/ or chapters/NN-name/), at their path
+ * in the source
  * tree, so that tk_transcript() in the VM compares as it does here.
  */
 static int stage_transcripts(struct stage *st, const char *exe)
@@ -312,10 +313,15 @@ static int stage_transcripts(struct stage *st, const char *exe)
 	DIR *d;
 
 	rel = exe + strlen(root);
-	if (strncmp(exe, root, strlen(root)) != 0 ||
-	    strncmp(rel, "/chapters/", 10) != 0)
+	if (strncmp(exe, root, strlen(root)) != 0)
 		return 0;
-	end = strchr(rel + 10, '/');
+	if (strncmp(rel, "/ch/", 4) == 0)       /* the suite template's */
+		rel += 3;
+	else if (strncmp(rel, "/chapters/", 10) == 0)
+		rel += 9;
+	else
+		return 0;
+	end = strchr(rel + 1, '/');
 	snprintf(marker, sizeof(marker), "%s/.buildroot", root);
 	f = fopen(marker, "r");
 	if (end == NULL || f == NULL || fgets(top, sizeof(top), f) == NULL) {
@@ -325,7 +331,7 @@ static int stage_transcripts(struct stage *st, const char *exe)
 	}
 	fclose(f);
 	top[strcspn(top, "\n")] = '\0';
-	snprintf(dir, sizeof(dir), "%s%.*s/transcripts", top,
+	snprintf(dir, sizeof(dir), "%s/chapters%.*s/transcripts", top,
 		 (int)(end - rel), rel);
 	d = opendir(dir);
 	if (d == NULL)

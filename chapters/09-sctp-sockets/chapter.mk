@@ -1,0 +1,11 @@
+# Chapter 9: elementary SCTP sockets.  The kernel here may have no SCTP:
+# the suites call hn_require("sctp") and run in the harness's VM
+# (harness/vm/), which sees the test binary and the programs one level
+# up, so the chapter's programs sit next to its tests' directory.
+CH09 := 09-sctp-sockets
+CH09_PROGRAMS := sctpserv sctpcli
+$(foreach p,$(CH09_PROGRAMS),$(eval $(call example,$(CH09),$p,-lsctp)))
+
+$(eval $(call suite,$(CH09),sctp,-lsctp))
+$(B)/ch/$(CH09)/tests/sctp: \
+  | $(foreach p,$(CH09_PROGRAMS),$(B)/ch/$(CH09)/$p) $(VM_DIR)/base.cpio
