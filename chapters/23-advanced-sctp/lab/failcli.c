@@ -127,9 +127,11 @@ static void on_notification(const char *buf, size_t len)
 	/* END SOLUTION */
 	/* STARTER
 	// TODO (section 23.7): for an SCTP_PEER_ADDR_CHANGE, print
-	// "path ADDR STATE" (the address in spc_aaddr, the state's name)
+	// "path ADDR STATE" (the address in spc_aaddr, the state's name
+	// from state_name())
 	(void)buf;
 	(void)len;
+	(void)state_name;
 	STARTER */
 }
 /* end lab23_note */
