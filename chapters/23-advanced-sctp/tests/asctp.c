@@ -307,6 +307,7 @@ static void partial_delivery_point(void **state)
 		free(line);
 		TK_EXPECT(hn_wait_exit(snd, WAIT_MS) == 0, "sctpsend: %s",
 			  hn_stderr(snd));
+		free(expect_line(rcv, "sctprecv", "SCTP_SHUTDOWN_COMP"));
 		fprintf(tr, "b$ sctprecv %s9877\n", pd ? "-p 4096 " : "");
 		text = renumbered(scrubbed(hn_stdout(rcv)));
 		fprintf(tr, "%s", text);
@@ -347,40 +348,61 @@ static void partial_delivery_aborted(void **state)
 
 /* ---- 23.4: unordered ------------------------------------------------ */
 
+/* What sctprecv delivers first, second and third when the Nth DATA
+ * chunk of "A", "B", "u:C" is lost once (exercise 23.3). */
+static const char *const after_loss[3][3] = {
+	{ "\"C\"", "\"A\"", "\"B\"" },      /* A lost: C overtakes */
+	{ "\"A\"", "\"C\"", "\"B\"" },      /* B lost: C does not wait */
+	{ "\"A\"", "\"B\"", "\"C\"" },      /* C lost: it comes last */
+};
+
 /* "A" is lost once; "B", ordered on the same stream, waits for it; "C",
- * unordered, is delivered at once and overtakes both. */
+ * unordered, is delivered at once and overtakes both.  Then the same
+ * with "B" lost, and with "C" lost. */
 static void unordered_overtakes_a_held_message(void **state)
 {
 	hn_net *net = hn_up(spec);
-	hn_proc *rcv = run_in(net, "b", "sctprecv", "0", NULL, NULL, NULL,
-			      NULL);
-	int port = tk_listening_port(rcv, WAIT_MS);
-	char portstr[16], *line;
-	hn_proc *snd;
+	hn_proc *rcv = NULL, *snd = NULL;
+	int lost;
 
 	(void)state;
-	snprintf(portstr, sizeof(portstr), "%d", port);
-	hn_drop_nth(net, "a", "net1", HN_OUT, 1, "sctp chunk data exists");
-	snd = run_in(net, "a", "sctpsend", b_on(net, "net1"), portstr, "A",
-		     "B", "u:C");
-	line = expect_line(rcv, "sctprecv", "stream 0");
-	TK_EXPECT(strstr(line, "unordered") && strstr(line, "\"C\""),
-		  "the first message delivered was %s, not the unordered "
-		  "\"C\"", line);
-	free(line);
-	line = expect_line(rcv, "sctprecv", "stream 0");
-	TK_EXPECT(strstr(line, "ssn 0") && strstr(line, "\"A\""),
-		  "the second was %s, not \"A\"", line);
-	free(line);
-	line = expect_line(rcv, "sctprecv", "stream 0");
-	TK_EXPECT(strstr(line, "ssn 1") && strstr(line, "\"B\""),
-		  "the third was %s, not \"B\"", line);
-	free(line);
-	TK_EXPECT(hn_wait_exit(snd, WAIT_MS) == 0, "sctpsend: %s",
-		  hn_stderr(snd));
-	transcript("unordered-send", "a$ sctpsend 192.0.2.2 9877 A B u:C",
-		   hn_stdout(snd));
-	transcript("unordered", "b$ sctprecv 9877", hn_stdout(rcv));
+	one_packet_at_a_time(net);
+	for (lost = 1; lost <= 3; lost++) {
+		int port, i;
+		char portstr[16], *line;
+
+		if (rcv != NULL)
+			hn_kill(rcv);
+		rcv = run_in(net, "b", "sctprecv", "0", NULL, NULL, NULL,
+			     NULL);
+		port = tk_listening_port(rcv, WAIT_MS);
+		snprintf(portstr, sizeof(portstr), "%d", port);
+		hn_drop_nth(net, "a", "net1", HN_OUT, (unsigned)lost,
+			    "sctp chunk data exists");
+		snd = run_in(net, "a", "sctpsend", b_on(net, "net1"), portstr,
+			     "A", "B", "u:C");
+		for (i = 0; i < 3; i++) {
+			line = expect_line(rcv, "sctprecv", "stream 0");
+			TK_EXPECT(strstr(line, after_loss[lost - 1][i]),
+				  "with DATA chunk %d lost, message %d "
+				  "delivered was %s, not %s", lost, i + 1,
+				  line, after_loss[lost - 1][i]);
+			TK_EXPECT((strstr(line, "\"C\"") != NULL) ==
+				  (strstr(line, "unordered") != NULL),
+				  "%s: only \"C\" is unordered", line);
+			free(line);
+		}
+		TK_EXPECT(hn_wait_exit(snd, WAIT_MS) == 0, "sctpsend: %s",
+			  hn_stderr(snd));
+		free(expect_line(rcv, "sctprecv", "SCTP_SHUTDOWN_COMP"));
+		hn_clear(net, "a", "net1");
+		if (lost == 1) {
+			transcript("unordered-send", "a$ sctpsend 192.0.2.2 "
+				   "9877 A B u:C", hn_stdout(snd));
+			transcript("unordered", "b$ sctprecv 9877",
+				   hn_stdout(rcv));
+		}
+	}
 }
 
 /* ---- 23.5: binding a subset ----------------------------------------- */
@@ -413,6 +435,7 @@ static void bindx_offers_a_subset(void **state)
 		  strstr(hn_stderr(other), "refused"),
 		  "connecting to the address the server is not bound to: "
 		  "%s%s", hn_stdout(other), hn_stderr(other));
+	free(expect_line(srv, "advsrv", "SCTP_SHUTDOWN_COMP"));
 	text = renumbered(scrubbed(hn_stdout(srv)));
 	fprintf(tr, "b$ advsrv -b 192.0.2.2 9877 &\n%s", text);
 	free(text);
@@ -697,6 +720,7 @@ static void sctp_darn_both_ways(void **state)
 		     "-s", NULL);
 	hn_feed(snd, "hello from sctp_darn\n", 21, WAIT_MS);
 	free(expect_line(rcv, "sctprecv", "hello from sctp_darn"));
+	free(expect_line(rcv, "sctprecv", "SCTP_SHUTDOWN_COMP"));
 	TK_EXPECT(tk_saw(snd, "New connection", WAIT_MS), "sctp_darn -s: "
 		  "%s", hn_stdout(snd));
 	tr = tk_transcript_open();
