@@ -648,7 +648,8 @@ static void failover_on_a_path_cut(void **state)
 
 /* sctp_darn's prompts end in "> " and it does not echo what it reads:
  * puts TYPED[i], marked as typed, on a line of its own after the ith
- * prompt, as a terminal would show it. */
+ * prompt (which loses its last space, so that the book does not take
+ * it for a shell's prompt). */
 static char *with_typed(const char *out, const char *const *typed, int n)
 {
 	size_t len = strlen(out) + 1;
@@ -661,7 +662,6 @@ static char *with_typed(const char *out, const char *const *typed, int n)
 	while (*out != '\0') {
 		*o++ = *out;
 		if (i < n && out[0] == '>' && out[1] == ' ') {
-			*o++ = ' ';
 			o += sprintf(o, "\n%s%s\n", TK_TYPED, typed[i++]);
 			out += 2;
 			if (*out == '\n')
