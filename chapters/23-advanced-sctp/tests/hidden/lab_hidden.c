@@ -6,8 +6,9 @@
 #include "../lab23.h"
 
 /* A path with no data on it is given up by heartbeats alone: within
- * 6 s (a margin for a busy, emulated machine) "path 198.51.100.2 SCTP_ADDR_UNREACHABLE", then, once it is back,
- * SCTP_ADDR_AVAILABLE; every message arrives once. */
+ * 6 s (a margin for a busy, emulated machine) "path 198.51.100.2
+ * SCTP_ADDR_UNREACHABLE", then, once it is back, SCTP_ADDR_AVAILABLE;
+ * every message arrives once. */
 static void secondary_path_cut(void **state)
 {
 	struct lab l;
