@@ -40,23 +40,8 @@ static hn_proc *lab_server(hn_net *net, const char *const *addrs)
  * not associate (errno says why). */
 static int lab_try_client(hn_net *net, const char *addr)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET,
-				   .sin_port = htons(LAB_PORT) };
-	int fd, on = 1, e;
-
-	hn_enter(net, "a");
-	fd = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
-	hn_leave(net);
-	TK_EXPECT(fd >= 0, "no SCTP socket: %s", strerror(errno));
-	inet_pton(AF_INET, addr != NULL ? addr : hn_addr(net, "b", AF_INET),
-		  &sin.sin_addr);
-	setsockopt(fd, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof(on));
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0)
-		return fd;
-	e = errno;
-	close(fd);
-	errno = e;
-	return -1;
+	return tk_sctp_connect(net, "a", addr != NULL ? addr :
+			       hn_addr(net, "b", AF_INET), LAB_PORT);
 }
 
 static int lab_client(hn_net *net, const char *addr)
