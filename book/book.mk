@@ -224,6 +224,8 @@ BOOK_CACHE_SRCS += $(wildcard chapters/18-*/*.c)
 BOOK_CACHE_SRCS += chapters/13-daemons-inetd/transcripts/ttyopen.txt
 # chapter 20's figures run bcastcli on its own network
 BOOK_CACHE_SRCS += $(wildcard chapters/20-*/*.c chapters/20-*/netlab.txt)
+# chapter 9's run sctpserv and sctpcli, in the harness's VM (harness/vm)
+BOOK_CACHE_SRCS += $(wildcard chapters/09-*/*.c harness/vm/*.c)
 # chapter 23's is drawn from the timeline its suite measured in the VM
 BOOK_CACHE_SRCS += chapters/23-advanced-sctp/transcripts/failover-timeline.txt
 

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -831,4 +832,54 @@ hn_proc *tk_dnsmasq(hn_net *net, const char *host, const char *zone)
 	p = hn_peer_start(net, host, &dnsmasq);
 	free(conf);
 	return p;
+}
+
+/* ---- SCTP --------------------------------------------------------------- */
+
+#ifndef SCTP_RECVRCVINFO
+#define SCTP_RECVRCVINFO 32    /* <linux/sctp.h>, without libsctp-dev */
+#endif
+
+void tk_sctp_ship_peer(void)
+{
+	hn_vm_ship("sctp_darn");
+	hn_vm_ship("stdbuf");
+	hn_vm_ship("/usr/libexec/coreutils/libstdbuf.so");
+}
+
+hn_proc *tk_sctp_darn_listen(hn_net *net, const char *host, int port)
+{
+	char p[16];
+	hn_proc *darn;
+
+	snprintf(p, sizeof(p), "%d", port);
+	darn = hn_run(net, host, "stdbuf", "-oL", "sctp_darn", "-H",
+		      hn_addr(net, host, AF_INET), "-P", p, "-l", NULL);
+	TK_EXPECT(hn_wait_port(darn, IPPROTO_SCTP, port, 10000) == 0,
+		  "sctp_darn did not listen on SCTP port %d in host %s: %s",
+		  port, host, hn_stderr(darn));
+	return darn;
+}
+
+int tk_sctp_connect(hn_net *net, const char *host, const char *addr,
+		    int port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons((uint16_t)port) };
+	int fd, on = 1, e;
+
+	hn_enter(net, host);
+	fd = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
+	hn_leave(net);
+	TK_EXPECT(fd >= 0, "no SCTP socket in host %s: %s", host,
+		  strerror(errno));
+	TK_EXPECT(inet_pton(AF_INET, addr, &sin.sin_addr) == 1,
+		  "tk_sctp_connect: \"%s\" is not an IPv4 address", addr);
+	setsockopt(fd, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof(on));
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0)
+		return fd;
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
 }

@@ -197,4 +197,25 @@ void tk_resolver(const char *resolv_conf, const char *hosts,
  * when it listens.  Its queries are in its hn_stderr(). */
 hn_proc *tk_dnsmasq(hn_net *net, const char *host, const char *zone);
 
+/* ---- SCTP (chapters 9, 10, 23; in the VM where the kernel lacks it) ---- */
+
+/* Asks the VM to carry lksctp-tools' sctp_darn and what
+ * tk_sctp_darn_listen() runs it with (stdbuf, so its output comes line
+ * by line).  Call before hn_require("sctp"). */
+void tk_sctp_ship_peer(void);
+
+/* lksctp-tools' sctp_darn listening in HOST on PORT of HOST's first
+ * IPv4 address (-l: prints every notification and message it gets, with
+ * the old struct sctp_sndrcvinfo), line-buffered; ready when the port is
+ * bound. */
+hn_proc *tk_sctp_darn_listen(hn_net *net, const char *host, int port);
+
+/* A one-to-one SCTP socket (SOCK_STREAM, IPPROTO_SCTP) made in HOST and
+ * associated with ADDR:PORT (IPv4), SCTP_RECVRCVINFO on (so that
+ * recvmsg() gets an SCTP_RCVINFO cmsg with each message).  Returns it,
+ * or -1 with errno set when the association could not be made (the
+ * test says why in its own words). */
+int tk_sctp_connect(hn_net *net, const char *host, const char *addr,
+		    int port);
+
 #endif

@@ -81,7 +81,7 @@ struct endpoint {
  * error: proto tells). */
 struct segment {
 	struct endpoint src, dst;
-	int proto;              /* IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP */
+	int proto;              /* IPPROTO_TCP, _UDP, _ICMP, _SCTP */
 	double time;
 	uint8_t flags;
 	uint32_t seq, ack, len;
@@ -92,6 +92,9 @@ struct segment {
 	uint8_t icmp_about[4];  /* the quoted packet's destination */
 	bool via_router;        /* drawn from the right host, sent by src */
 	char text[SHOW_PAYLOAD * 4 + 3];  /* the payload, quoted, or "" */
+	char chunks[64];        /* SCTP: its chunks ("SACK + DATA") */
+	char info[96];          /* SCTP: the first chunk's numbers */
+	bool timer;             /* SCTP: sent on a timer (SACK, HEARTBEAT) */
 };
 
 /* One arrow (or one event note) of the diagram. */
@@ -270,6 +273,86 @@ static bool parse_icmp(const uint8_t *icmp, uint32_t caplen,
 	return true;
 }
 
+/* ---- SCTP (RFC 9260): a packet is a common header and chunks ------- */
+
+static const char *chunk_name(uint8_t type)
+{
+	static const char *const names[] = {
+		"DATA", "INIT", "INIT ACK", "SACK", "HEARTBEAT",
+		"HEARTBEAT ACK", "ABORT", "SHUTDOWN", "SHUTDOWN ACK", "ERROR",
+		"COOKIE ECHO", "COOKIE ACK", "ECNE", "CWR",
+		"SHUTDOWN COMPLETE",
+	};
+
+	return type < sizeof(names) / sizeof(names[0]) ? names[type]
+						       : "CHUNK";
+}
+
+/* The numbers worth showing of the first chunk C (LEN bytes). */
+static void chunk_info(const uint8_t *c, uint32_t len, struct segment *s)
+{
+	switch (c[0]) {
+	case 0:         /* DATA: TSN, stream, stream sequence, PPID */
+		if (len >= 16) {
+			snprintf(s->info, sizeof(s->info), "stream %u"
+				 "\u2002\u2002ssn %u\u2002\u2002ppid %" PRIu32,
+				 get16(c + 8), get16(c + 10), get32(c + 12));
+			payload_text(c + 16, len - 16, len - 16, s);
+		}
+		break;
+	case 1:         /* INIT, INIT ACK: window, streams out, in max */
+	case 2:
+		if (len >= 20)
+			snprintf(s->info, sizeof(s->info), "OS %u\u2002\u2002"
+				 "MIS %u\u2002\u2002a_rwnd %" PRIu32,
+				 get16(c + 12), get16(c + 14), get32(c + 8));
+		break;
+	case 3:         /* SACK: window */
+		if (len >= 12)
+			snprintf(s->info, sizeof(s->info), "a_rwnd %" PRIu32,
+				 get32(c + 8));
+		break;
+	case 6:         /* ABORT: the first cause */
+		if (len >= 8)
+			snprintf(s->info, sizeof(s->info), "cause %u",
+				 get16(c + 4));
+		break;
+	}
+}
+
+/* An SCTP packet: its ports, its chunks' names (bundled ones joined
+ * with "+"), the first chunk's numbers. */
+static bool parse_sctp(const uint8_t *p, uint32_t caplen, struct segment *s)
+{
+	uint32_t off = 12;
+	size_t n = 0;
+
+	if (caplen < 16)
+		return false;
+	s->src.port = get16(p);
+	s->dst.port = get16(p + 2);
+	s->mss = -1;
+	s->proto = IPPROTO_SCTP;
+	while (off + 4 <= caplen && n < sizeof(s->chunks) - 1) {
+		uint32_t clen = get16(p + off + 2);
+
+		if (clen < 4)
+			break;
+		if (off == 12) {
+			chunk_info(p + off, caplen - off < clen ?
+				   caplen - off : clen, s);
+			s->timer = p[off] == 3 || p[off] == 4 || p[off] == 6;
+		}
+		n += (size_t)snprintf(s->chunks + n, sizeof(s->chunks) - n,
+				      "%s%s", n ? " + " : "",
+				      chunk_name(p[off]));
+		if (p[off] == 0)
+			s->len += clen - 16;
+		off += (clen + 3) & ~3u;
+	}
+	return n > 0;
+}
+
 /* Parses one captured frame.  Returns true if it is a TCP segment. */
 static bool parse_packet(int linktype, const uint8_t *p, uint32_t caplen,
 			 struct segment *s)
@@ -297,6 +380,8 @@ static bool parse_packet(int linktype, const uint8_t *p, uint32_t caplen,
 			return parse_udp(ip + ihl, left - ihl, s);
 		if (ip[9] == IPPROTO_ICMP)
 			return parse_icmp(ip + ihl, left - ihl, s);
+		if (ip[9] == IPPROTO_SCTP)
+			return parse_sctp(ip + ihl, left - ihl, s);
 		if (ip[9] != IPPROTO_TCP)
 			return false;
 		return parse_tcp(ip + ihl, left - ihl, total - ihl, s);
@@ -571,7 +656,8 @@ static void add_segment(struct ladder *l, const struct segment *seg)
 	 * not shown */
 	if (l->last_time >= 0 && !l->note_since &&
 	    ((s->proto == IPPROTO_TCP && s->len == 0 &&
-	      !(s->flags & (F_SYN | F_FIN))) || again))
+	      !(s->flags & (F_SYN | F_FIN))) || again ||
+	     (s->proto == IPPROTO_SCTP && s->timer)))
 		r->gap = s->time - l->last_time;
 	l->last_time = s->time;
 	l->note_since = false;
@@ -793,7 +879,9 @@ static void numbers_text(const struct ladder *l, const struct row *r,
 			 s->icmp_code, s->via_router ? SEP "from " : "", from);
 		return;
 	}
-	if (s->proto == IPPROTO_UDP) {
+	if (s->proto == IPPROTO_SCTP) {
+		n = snprintf(buf, len, "%s", s->info);
+	} else if (s->proto == IPPROTO_UDP) {
 		n = snprintf(buf, len, "len %" PRIu32, s->len);
 	} else {
 		const struct conn *c = &l->conns[r->conn];
@@ -829,7 +917,9 @@ static void kind_text(const struct segment *s, char *buf, size_t len)
 		"fragmentation needed",
 	};
 
-	if (s->proto == IPPROTO_UDP)
+	if (s->proto == IPPROTO_SCTP)
+		snprintf(buf, len, "%s", s->chunks);
+	else if (s->proto == IPPROTO_UDP)
 		snprintf(buf, len, "UDP");
 	else if (s->icmp_type == 3 && s->icmp_code >= 0 && s->icmp_code < 5)
 		snprintf(buf, len, "ICMP %s", unreach[s->icmp_code]);
@@ -841,8 +931,13 @@ static void kind_text(const struct segment *s, char *buf, size_t len)
 
 static const char *segment_colour(const struct segment *s)
 {
-	if (s->proto == IPPROTO_ICMP || (s->flags & F_RST))
+	if (s->proto == IPPROTO_ICMP || (s->flags & F_RST) ||
+	    (s->proto == IPPROTO_SCTP && strncmp(s->chunks, "ABORT", 5) == 0))
 		return "#c01c28";
+	if (s->proto == IPPROTO_SCTP && strncmp(s->chunks, "DATA", 4) != 0 &&
+	    strncmp(s->chunks, "SACK", 4) != 0 &&
+	    strncmp(s->chunks, "HEARTBEAT", 9) != 0)
+		return "#1a5fb4";      /* setting up or ending the association */
 	if (s->proto == IPPROTO_TCP && (s->flags & (F_SYN | F_FIN)))
 		return "#1a5fb4";
 	return "#3d4450";
@@ -971,7 +1066,7 @@ static void draw_segment(FILE *out, const struct ladder *l,
 	int x1 = r->rightward ? LEFT_X : RIGHT_X;
 	int x2 = r->rightward ? RIGHT_X : LEFT_X;
 	const char *colour = segment_colour(&r->seg);
-	char flags[40], numbers[LABEL_LEN + SHOW_PAYLOAD * 4];
+	char flags[64], numbers[LABEL_LEN + SHOW_PAYLOAD * 4];
 	/* the arrow runs from y0 down to y0 + SLANT; labels sit above it */
 	int mid = (LEFT_X + RIGHT_X) / 2, y0 = y + 30;
 

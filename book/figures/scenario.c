@@ -77,6 +77,13 @@
  *   traceroute-probes  28.6: lab 28's traceroute -q 1 -w 200 through r1
  *                 and r2, r2 silent: time exceeded from r1, nothing for
  *                 TTL 2, port unreachable from the server for TTL 3
+ *   sctp-echo     9.2: sctpserv and sctpcli -s 3 -p 7, "hello" and
+ *                 "world", ^D: four-way handshake, DATA, SACK, shutdown
+ *   sctp-abort    9.8: sctpcli -a: "bye", then ^D: one ABORT
+ *   sctp-heartbeat-crash
+ *                 9.10: sctpserv -f; the client's host crashes and the
+ *                 server's heartbeats go unanswered: SCTP_COMM_LOST
+ *   (the SCTP ones run in the harness's VM when this kernel has no SCTP)
  *
  * NOTES receives "SECONDS LABEL" lines for the events that are not
  * packets (a crash, a line typed, a message), on the capture's clock
@@ -1508,6 +1515,139 @@ static int traceroute_probes(struct run *r)
 	return 0;
 }
 
+/* ---- chapter 9: SCTP --------------------------------------------------
+ * sctpserv and sctpcli, in the harness's VM when this kernel has no SCTP
+ * (main() sends the scenario there; its capture and notes come back
+ * through the VM's capture folder). */
+
+#define CH9 "09-sctp-sockets"
+#define SCTP_CHUNK(t) "sctp and ip[32] == " #t
+
+/* sctpserv ARG 9877 in the server, and the capture, once it listens. */
+static hn_proc *sctp_server(struct run *r, const char *arg)
+{
+	hn_proc *srv = arg != NULL
+		? RUN(r, "server", CH9, "sctpserv", arg, "9877", NULL)
+		: RUN(r, "server", CH9, "sctpserv", "9877", NULL);
+
+	if (srv == NULL || hn_wait_port(srv, IPPROTO_SCTP, SERVER_PORT,
+					WAIT_MS) < 0) {
+		failed("sctpserv did not start");
+		return NULL;
+	}
+	return start_capture(r) < 0 ? NULL : srv;
+}
+
+/* Types LINE into sctpcli and waits for its answer on STREAM. */
+static int sctp_echo_line(struct run *r, hn_proc *cli, const char *line,
+			  const char *answer)
+{
+	if (type_line(r, cli, line) < 0)
+		return -1;
+	if (hn_wait_line(cli, answer, WAIT_MS) < 0)
+		return failed("no answer");
+	return 0;
+}
+
+/* 9.2: the association of the transcript: the four-way handshake,
+ * "hello" and "world" on stream 3 with their answers, ^D: the three-way
+ * shutdown. */
+static int sctp_echo(struct run *r)
+{
+	hn_proc *cli;
+
+	if (sctp_server(r, NULL) == NULL)
+		return -1;
+	cli = RUN(r, "client", CH9, "sctpcli", "-s", "3", "-p", "7",
+		  "192.0.2.2", "9877", NULL);
+	if (started(cli, "cannot start sctpcli") < 0 ||
+	    seen(r, SCTP_CHUNK(11), 1) < 0 ||       /* COOKIE ACK */
+	    sctp_echo_line(r, cli, "hello\n", "^stream 3 ppid 7: hello$") < 0 ||
+	    sctp_echo_line(r, cli, "world\n", "^stream 3 ppid 7: world$") < 0)
+		return -1;
+	note(r, "^D is typed");
+	if (hn_write_stdin(cli, "", 0) < 0 || hn_wait_exit(cli, WAIT_MS) < 0)
+		return failed("sctpcli did not end");
+	return seen(r, SCTP_CHUNK(14), 1);          /* SHUTDOWN COMPLETE */
+}
+
+/* 9.8: sctpcli -a: "bye" and its answer, then ^D: a close with a zero
+ * linger, one ABORT. */
+static int sctp_abort(struct run *r)
+{
+	hn_proc *srv = sctp_server(r, NULL), *cli;
+
+	if (srv == NULL)
+		return -1;
+	cli = RUN(r, "client", CH9, "sctpcli", "-a", "192.0.2.2", "9877",
+		  NULL);
+	if (started(cli, "cannot start sctpcli") < 0 ||
+	    seen(r, SCTP_CHUNK(11), 1) < 0 ||
+	    sctp_echo_line(r, cli, "bye\n", "^stream 0 ppid 0: bye$") < 0)
+		return -1;
+	note(r, "^D is typed (sctpcli -a: zero linger)");
+	if (hn_write_stdin(cli, "", 0) < 0 || seen(r, SCTP_CHUNK(6), 1) < 0 ||
+	    hn_wait_line(srv, "SCTP_COMM_LOST", WAIT_MS) < 0)
+		return failed("no ABORT");
+	note(r, "sctpserv: SCTP_ASSOC_CHANGE SCTP_COMM_LOST");
+	return 0;
+}
+
+/* 9.10: sctpserv -f (heartbeat every 200 ms, 2 retransmissions); the
+ * client's host crashes; the heartbeats go unanswered. */
+static int sctp_heartbeat_crash(struct run *r)
+{
+	hn_proc *srv = sctp_server(r, "-f"), *cli;
+
+	if (srv == NULL)
+		return -1;
+	cli = RUN(r, "client", CH9, "sctpcli", "192.0.2.2", "9877", NULL);
+	if (started(cli, "cannot start sctpcli") < 0 ||
+	    seen(r, SCTP_CHUNK(11), 1) < 0 ||
+	    hn_wait_line(srv, "SCTP_COMM_UP", WAIT_MS) < 0)
+		return failed("no association");
+	if (hn_crash(r->net, "client") < 0)
+		return failed("cannot crash the client");
+	note(r, "the client's host has crashed");
+	if (hn_wait_line(srv, "SCTP_COMM_LOST", WAIT_MS) < 0)
+		return failed("sctpserv did not give up");
+	note(r, "sctpserv: SCTP_ASSOC_CHANGE SCTP_COMM_LOST");
+	return 0;
+}
+
+/* An SCTP scenario runs in the VM when this kernel has no SCTP: there it
+ * writes its capture and notes into the VM's capture folder, which come
+ * back to HN_CAPTURE_DIR here, set to OUT's folder; so both must be
+ * named NAME.pcap and NAME.notes in one folder, as book.mk names them.
+ * Returns 0 (go on, maybe with *OUT and *NOTES moved), or -1. */
+static int sctp_where(const char *name, const char **out, const char **notes)
+{
+	static char vout[4096], vnotes[4096];
+	const char *in_vm = getenv("HN_IN_VM"), *dir;
+	char *slash = strrchr(*out, '/'), here[4096];
+
+	if (in_vm != NULL) {
+		dir = getenv("HN_CAPTURE_DIR");
+		if (dir == NULL)
+			return failed("no HN_CAPTURE_DIR in the VM");
+		snprintf(vout, sizeof(vout), "%s/%s.pcap", dir, name);
+		snprintf(vnotes, sizeof(vnotes), "%s/%s.notes", dir, name);
+		*out = vout;
+		if (*notes != NULL)
+			*notes = vnotes;
+		return 0;
+	}
+	snprintf(here, sizeof(here), "%.*s",
+		 slash ? (int)(slash - *out) : 1, slash ? *out : ".");
+	if (realpath(here, vout) == NULL)
+		return failed_errno(here);
+	setenv("HN_CAPTURE_DIR", vout, 1);
+	hn_vm_ship(tk_prog(CH9, "sctpserv"));
+	hn_vm_ship(tk_prog(CH9, "sctpcli"));
+	hn_require("sctp");     /* no SCTP here: the VM runs the rest */
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct run *);
@@ -1547,6 +1687,9 @@ static const struct {
 	{ "dns-slow", dns_slow, topology_names },
 	{ "dns-silent", dns_silent, topology_names },
 	{ "traceroute-probes", traceroute_probes, topology_chain },
+	{ "sctp-echo", sctp_echo, NULL },
+	{ "sctp-abort", sctp_abort, NULL },
+	{ "sctp-heartbeat-crash", sctp_heartbeat_crash, NULL },
 };
 #define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
 
@@ -1657,8 +1800,12 @@ int main(int argc, char **argv)
 		hn_set_strict(0);
 		name_captures(scenarios[i].name);
 		const char *notes = argc == 4 ? argv[3] : NULL;
+		const char *out = argv[2];
 
-		return run_scenario((int)i, argv[2], notes) < 0 ? 1 : 0;
+		if (strncmp(argv[1], "sctp-", 5) == 0 &&
+		    sctp_where(argv[1], &out, &notes) < 0)
+			return 1;
+		return run_scenario((int)i, out, notes) < 0 ? 1 : 0;
 	}
 	fprintf(stderr, "scenario: no scenario '%s' (scenario --list)\n",
 		argv[1]);

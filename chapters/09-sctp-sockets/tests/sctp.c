@@ -355,10 +355,7 @@ static void sctpcli_talks_to_sctp_darn(void **state)
 	char *text;
 
 	(void)state;
-	darn = hn_run(net, "b", "stdbuf", "-oL", "sctp_darn", "-H",
-		      hn_addr(net, "b", AF_INET), "-P", PORT, "-l", NULL);
-	TK_EXPECT(hn_wait_port(darn, IPPROTO_SCTP, atoi(PORT), WAIT_MS) == 0,
-		  "sctp_darn did not listen: %s", hn_stderr(darn));
+	darn = tk_sctp_darn_listen(net, "b", atoi(PORT));
 	cli = hn_run(net, "a", tk_prog(CH, "sctpcli"), "-n", "-s", "2",
 		     hn_addr(net, "b", AF_INET), PORT, NULL);
 	hn_feed(cli, "from sctpcli\n", 13, WAIT_MS);
@@ -416,9 +413,7 @@ int main(void)
 	};
 
 	hn_init();
-	hn_vm_ship("sctp_darn");   /* lksctp-tools, the peer we did not write */
-	hn_vm_ship("stdbuf");      /* its output line by line, to a file */
-	hn_vm_ship("/usr/libexec/coreutils/libstdbuf.so");
+	tk_sctp_ship_peer();       /* lksctp-tools, the peer we did not write */
 	hn_require("sctp");        /* no SCTP here: the VM runs the rest */
 	return TK_RUN("ch09_sctp", tests);
 }
