@@ -116,23 +116,15 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
 }
 
-/* An SCTP one-to-one socket the test makes in HOST, connected to ADDR
- * and PORT. */
+/* An SCTP one-to-one socket the test makes in HOST, associated with
+ * ADDR and PORT (the test kit's). */
 static int sctp_connect_from(hn_net *net, const char *host,
 			     const char *addr, int port)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET,
-				   .sin_port = htons((uint16_t)port) };
-	int fd;
+	int fd = tk_sctp_connect(net, host, addr, port);
 
-	hn_enter(net, host);
-	fd = socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
-	hn_leave(net);
-	TK_EXPECT(fd >= 0, "no SCTP socket: %s", strerror(errno));
-	inet_pton(AF_INET, addr, &sin.sin_addr);
-	TK_EXPECT(connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0,
-		  "connecting to %s port %d: %s", addr, port,
-		  strerror(errno));
+	TK_EXPECT(fd >= 0, "no SCTP association from %s to %s port %d: %s",
+		  host, addr, port, strerror(errno));
 	return fd;
 }
 
