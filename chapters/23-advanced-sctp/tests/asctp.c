@@ -694,7 +694,7 @@ static void sctp_darn_both_ways(void **state)
 	TK_EXPECT(hn_wait_exit(cli, WAIT_MS) == 0, "failcli to sctp_darn: "
 		  "%s%s", hn_stdout(cli), hn_stderr(cli));
 	for (i = 0; i < 3; i++) {
-		char want[16];
+		char want[32];
 
 		snprintf(want, sizeof(want), "sinfo_ssn %d", i);
 		TK_EXPECT(tk_saw(darn, want, WAIT_MS) &&
