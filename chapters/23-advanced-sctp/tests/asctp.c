@@ -16,7 +16,11 @@
 #include <netinet/sctp.h>
 
 #define CH "23-advanced-sctp"
+#if defined(__SANITIZE_ADDRESS__)
+#define WAIT_MS 30000          /* ASan's programs start slowly in the VM */
+#else
 #define WAIT_MS 8000           /* a busy machine emulating the VM */
+#endif
 
 static const char *const spec =
 	"host a b\n"
