@@ -217,6 +217,18 @@ def grade_class(args):
             return 2
         plan.build_script = planmod.build_script(plan, args.lenient)
         cfg = run.Config(args)
+        if plan.uses_vm:
+            # qemu's address space (512 MiB of guest memory and 1 GiB
+            # for TCG's code buffer), and the initramfs the harness
+            # writes into a memfd (the test, its programs and their
+            # libraries), which counts against the file size limit
+            lim = cfg.test_limits
+            lim.mem_mib = max(lim.mem_mib, planmod.VM_MEMORY_MIB)
+            lim.fsize_mib = max(lim.fsize_mib, planmod.VM_FSIZE_MIB)
+            # and the boot, paid by the first test of each run
+            if lim.wall < planmod.VM_TEST_TIMEOUT:
+                lim.wall = planmod.VM_TEST_TIMEOUT
+                lim.cpu = int(lim.wall) + 2
         sandbox.slots = Slots(args.jobs, args.sandboxes)
         ref = ReferenceCheck(plan, sandbox, cfg, work,
                              args.skip_reference_check)

@@ -937,7 +937,7 @@ static const char *segment_colour(const struct segment *s)
 	if (s->proto == IPPROTO_SCTP && strncmp(s->chunks, "DATA", 4) != 0 &&
 	    strncmp(s->chunks, "SACK", 4) != 0 &&
 	    strncmp(s->chunks, "HEARTBEAT", 9) != 0)
-		return "#1a5fb4";      /* setting up or ending the association */
+		return "#1a5fb4";      /* the association starts or ends */
 	if (s->proto == IPPROTO_TCP && (s->flags & (F_SYN | F_FIN)))
 		return "#1a5fb4";
 	return "#3d4450";

@@ -15,3 +15,14 @@ $(B)/ch/$(CH09)/tests/sctp: \
 $(eval $(call lab,09,$(CH09),assocsrv.c,chapters/$(CH09)/lab,assocsrv,,-lsctp))
 $(foreach v,student ref starter,$(B)/lab-09/$v/public $(B)/lab-09/$v/hidden): \
   | $(VM_DIR)/base.cpio
+
+# make bench: the suite's wall time, VM boot included (the issue's
+# budget: 15 s), as BENCH ch09.suite_wall.
+.PHONY: bench-ch09
+BENCHES += bench-ch09
+bench-ch09: $(B)/ch/$(CH09)/tests/sctp
+	@t0=$$(date +%s.%N); $< >/dev/null 2>&1 || \
+	  { echo "bench-ch09: the suite failed" >&2; exit 1; }; \
+	  t1=$$(date +%s.%N); \
+	  echo "BENCH ch09.suite_wall $$(echo "$$t1 - $$t0" | bc | \
+	    xargs printf '%.2f') s"

@@ -54,8 +54,9 @@ static void print_addrs(int fd, sctp_assoc_t id, bool local)
 	p = (char *)addrs;
 	for (int i = 0; i < n; i++) {
 		struct sockaddr *sa = (struct sockaddr *)p;
-		socklen_t len = sa->sa_family == AF_INET6 ?
-			sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+		socklen_t len = sa->sa_family == AF_INET6
+			? sizeof(struct sockaddr_in6)
+			: sizeof(struct sockaddr_in);
 
 		printf(" %s", Sock_ntop(sa, len, text, sizeof(text)));
 		p += len;
@@ -126,8 +127,8 @@ int main(int argc, char **argv)
 		else if (c == 'n')
 			answers = false;
 		else
-			err_quit("usage: sctpcli [-s stream] [-p ppid] [-a] [-n] "
-				 "address[,address...] port");
+			err_quit("usage: sctpcli [-s stream] [-p ppid] [-a] "
+				 "[-n] address[,address...] port");
 	}
 	if (argc - optind != 2)
 		err_quit("usage: sctpcli [-s stream] [-p ppid] [-a] [-n] "

@@ -19,6 +19,13 @@ import shutil
 import subprocess
 import sys
 
+# The address space a test needs when its suite runs in the test VM
+# (harness/vm: qemu with 512 MiB of guest memory and TCG's 1 GiB code
+# buffer): the grader's memory limit is raised to it for such a lab.
+VM_MEMORY_MIB = 2560
+VM_FSIZE_MIB = 256
+VM_TEST_TIMEOUT = 40            # seconds: a boot under load, then a test
+
 from .builds import Builds
 
 sys.path.insert(0, "tools")
@@ -43,6 +50,7 @@ class Plan:
         self.links = {}         # output name -> argv with {obj:NAME} {out}
         self.tree = None        # the shared tree (a folder)
         self.mounts = []        # extra (host path, path inside) read-only
+        self.uses_vm = False    # the test VM is mounted (lay_out_tree)
         self.digest = None      # changes when anything shared changes
         self.starter = None     # folder of derived starter files
         self.build_script = None
@@ -195,6 +203,14 @@ def lay_out_tree(plan, tree):
     if os.path.isdir(ch):
         os.makedirs(os.path.join(tree, ch))
         plan.mounts.append((os.path.abspath(ch), f"/tree/{ch}"))
+    # the test VM (harness/vm): a lab whose kernel feature this machine
+    # lacks (SCTP, lab 9) reruns its tests in it, from the kernel and
+    # base initramfs that make vm built
+    vm = os.path.join(plan.build, "vm")
+    if os.path.isfile(os.path.join(vm, "vmlinuz")):
+        os.makedirs(os.path.join(tree, vm))
+        plan.mounts.append((os.path.abspath(vm), f"/tree/{vm}"))
+        plan.uses_vm = True
     for cmd in list(plan.compile.values()) + list(plan.links.values()):
         h.update(" ".join(cmd).encode())
     plan.digest = h.hexdigest()
