@@ -2,8 +2,8 @@
  * holbcli - head-of-line blocking, measured.  Sends COUNT requests of
  * 100 bytes, one every GAP ms, to holbserv, over one TCP connection or
  * over one SCTP association with request i on stream i, and prints each
- * reply as it comes back: which request, on which stream, and how long
- * after its request was sent.
+ * reply as it comes back: which request, on which stream, when its
+ * request was sent (ms after the first) and how long the reply took.
  *
  * usage: holbcli [-n count] [-g gap_ms] tcp|sctp host port
  */
@@ -123,8 +123,9 @@ int main(int argc, char **argv)
 		if (Poll(&p, 1, wait) == 1) {
 			int stream, r = read_reply(fd, sctp, &stream);
 
-			printf("request %02d stream %2d: %7.2f ms\n", r,
-			       stream, now_ms() - sent_at[r]);
+			printf("request %02d stream %2d: sent at %6.1f ms, "
+			       "back after %6.1f ms\n", r, stream,
+			       sent_at[r] - sent_at[0], now_ms() - sent_at[r]);
 			fflush(stdout);
 			got++;
 		}
