@@ -226,12 +226,12 @@ static void bye_ends_gracefully(void **state)
 		  "association (see 10.7)", lab_shown(g));
 	/* then SHUTDOWN: the shutdown event, then SHUTDOWN_COMP */
 	for (i = 0; i < 3; i++) {
-		g = lab_recv(fd, 3000);
+		g = lab_recv(fd, ECHO_MS);
 		if (g->len < 0 || lab_is_change(g, SCTP_SHUTDOWN_COMP) ||
 		    lab_is_change(g, SCTP_COMM_LOST))
 			break;
 	}
-	TK_EXPECT(g->len >= 0, "3 s after echoing \"bye\" the association "
+	TK_EXPECT(g->len >= 0, "5 s after echoing \"bye\" the association "
 		  "is still up: end it with a message flagged SCTP_EOF "
 		  "(see 10.7)");
 	TK_EXPECT(lab_is_change(g, SCTP_SHUTDOWN_COMP), "after \"bye\" the "

@@ -41,7 +41,7 @@ static void largest_message_whole(void **state)
 	for (size_t i = 0; i < sizeof(big); i++)
 		big[i] = (char)('A' + i % 23);
 	lab_send(fd, 7, 77, big, sizeof(big));
-	g = lab_echo(fd, ECHO_MS);
+	g = lab_echo(fd, SLOW_MS);
 	TK_EXPECT(g->len == (ssize_t)sizeof(big) &&
 		  memcmp(g->text, big, sizeof(big)) == 0 &&
 		  g->info.stream == 7 && g->info.ppid == 77,
