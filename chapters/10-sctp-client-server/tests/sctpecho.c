@@ -379,11 +379,7 @@ static void sctp_darn_both_ways(void **state)
 		"-p " PORT " -s", "hello from sctp_darn\n", got);
 	free(got);
 	/* their server, our client: sctp_darn -l prints what it gets */
-	l = hn_run(net, "b", "stdbuf", "-oL", "sctp_darn", "-H", "192.0.2.2",
-		   "-P", "9879", "-l", NULL);      /* each line as it comes */
-	TK_EXPECT(tk_saw(l, "listening", SLOW_MS), "sctp_darn -l did not "
-		  "start: %s", tk_shown(hn_stderr(l)));
-	hn_wait_port(l, IPPROTO_SCTP, 9879, SLOW_MS);
+	l = tk_sctp_darn_listen(net, "b", 9879);
 	c = hn_run(net, "a", tk_prog(CH, "sctpcli"), "-n", "192.0.2.2",
 		   "9879", NULL);
 	hn_feed(c, typed, strlen(typed), SLOW_MS);
@@ -424,9 +420,7 @@ int main(void)
 	/* the book's figures run one test: TK_CH10_ONLY=holb_tcp... */
 	if (getenv("TK_CH10_ONLY") != NULL)
 		cmocka_set_test_filter(getenv("TK_CH10_ONLY"));
-	hn_vm_ship("sctp_darn");
-	hn_vm_ship("stdbuf");
-	hn_vm_ship("/usr/libexec/coreutils/libstdbuf.so");
+	tk_sctp_ship_peer();
 	hn_require("sctp");
 	return TK_RUN("sctpecho", tests);
 }
