@@ -1,5 +1,5 @@
 #!/bin/sh
-# What lost-echo-dot.sh and sctp-endings-dot.sh share: runs one test of
+# What sctp-endings-dot.sh uses (other figures may too): runs one test of
 # chapter 10's suite (in the harness's VM when this kernel has no
 # SCTP), reads the capture it kept at host a's end of the link with
 # tcpdump and writes a graphviz table: one row a packet, its time (ms
