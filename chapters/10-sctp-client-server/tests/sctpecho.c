@@ -217,6 +217,7 @@ static void streams_beyond_the_count_are_refused(void **state)
 	up = hn_next_line(s, "SCTP_COMM_UP", SLOW_MS);
 	TK_EXPECT(up != NULL && strstr(up, "out 10 in 10"), "the default "
 		  "is not 10 streams each way: %s", up ? up : "no COMM_UP");
+	free(up);
 	/* a client asking for 20: the server still sends on 10 only */
 	c2 = client(net, "[15]fifteen\n", "-o", "20");
 	TK_EXPECT(hn_stderr_has(s, "sendmsg on stream 15: Invalid argument",
@@ -226,9 +227,9 @@ static void streams_beyond_the_count_are_refused(void **state)
 	up = hn_next_line(s, "SCTP_COMM_UP", SLOW_MS);
 	TK_EXPECT(up != NULL && strstr(up, "out 10 in 20"), "the server's "
 		  "association is not 10 out, 20 in: %s", up ? up : "none");
+	free(up);
 	(void)c2;
-	transcript_of("toofew-server", "sctpserv " PORT,
-			 hn_stdout(s));
+	transcript_of("toofew-server", "sctpserv " PORT, hn_stdout(s));
 }
 
 /* ---- 10.7: SCTP_ABORT, with a reason the peer reads ----------------- */
@@ -255,6 +256,7 @@ static void abort_carries_its_reason(void **state)
 			 "\"client gave up\""),
 		  "the server did not read the reason: %s",
 		  tk_shown(hn_stdout(s)));
+	free(lost), free(why);
 	TK_EXPECT(hn_cap_count(cap, "sctp[12] == 6") == 1 &&
 		  hn_cap_count(cap, "sctp[12] == 7") == 0,
 		  "the capture shows no ABORT, or a SHUTDOWN");
@@ -339,15 +341,18 @@ static void holb_tcp_waits_sctp_does_not(void **state)
 		  "stream 1 waited for stream 0");
 	TK_EXPECT(sat[1] + sctp[1] < sat[0] + sctp[0], "SCTP's reply to 01 "
 		  "came after the lost 00's");
-	if (asprintf(&tsv, "%s/ch10-holb.tsv", getenv("HN_CAPTURE_DIR") ?
-		     getenv("HN_CAPTURE_DIR") : ".") > 0 &&
-	    (f = fopen(tsv, "w")) != NULL) {
+	/* the measurement, for the book's figure: beside the captures */
+	if (getenv("HN_CAPTURE_DIR") != NULL ?
+	    asprintf(&tsv, "%s/ch10-holb.tsv", getenv("HN_CAPTURE_DIR")) < 0 :
+	    asprintf(&tsv, "%s/captures/ch10-holb.tsv", tk_build_root()) < 0)
+		abort();
+	if ((f = fopen(tsv, "w")) != NULL) {
 		for (int i = 0; i < NREQ; i++)
 			fprintf(f, "%d\t%.1f\t%.1f\t%.1f\t%.1f\n", i, tat[i],
 				tcp[i], sat[i], sctp[i]);
 		fclose(f);
 	}
-	free(ttext), free(stext);
+	free(ttext), free(stext), free(tsv);
 }
 
 /* ---- 10.8: lksctp-tools' sctp_darn, a peer we did not write -------- */
@@ -371,6 +376,7 @@ static void sctp_darn_both_ways(void **state)
 		  tk_shown(hn_stdout(d)));
 	TK_EXPECT(tk_exited(d, SLOW_MS), "sctp_darn -s did not end: %s",
 		  tk_shown(hn_stdout(d)));
+	free(got);
 	/* its prompt, "192.0.2.1:5000-192.0.2.2:9877> ", is printed
 	 * before each line it reads: left out, the lines are marked */
 	got = tk_scrub(strdup(hn_stdout(d)), "192\\.0\\.2\\.1:5000-"
