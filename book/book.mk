@@ -220,6 +220,12 @@ BOOK_CACHE_SRCS += $(wildcard chapters/22-*/*.c chapters/22-*/lab/rtt.[ch] \
 BOOK_CACHE_SRCS += $(wildcard chapters/25-*/*.c)
 # and chapter 18's
 BOOK_CACHE_SRCS += $(wildcard chapters/18-*/*.c)
+# chapter 10's run its suite, in the VM where this kernel has no SCTP
+BOOK_CACHE_SRCS += $(wildcard chapters/10-*/*.c chapters/10-*/tests/*.[ch]) \
+		   book/figures/sctp-chunks.sh
+$(BOOK_CACHE)/holb.plot.svg $(BOOK_CACHE)/lost-echo.plot.svg \
+$(BOOK_CACHE)/sctp-endings.run.dot: | $(B)/ch/10-sctp-client-server/tests/sctpecho
+$(BOOK_CACHE)/lost-echo.plot.svg: | $(BOOK_LADDER)
 # Chapter 13's figure is drawn from the transcript its suite checks.
 BOOK_CACHE_SRCS += chapters/13-daemons-inetd/transcripts/ttyopen.txt
 # chapter 20's figures run bcastcli on its own network
