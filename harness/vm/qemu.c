@@ -66,6 +66,7 @@ struct relay {
 	int status;                /* the test's, -1 until "status N" */
 	const char *report;        /* the host's $TK_REPORT, or NULL */
 	struct vm_out out;         /* a file coming back (outfiles.c) */
+	bool sealed;               /* graded: relay "sealed" lines to fd 3 */
 };
 
 static volatile sig_atomic_t caught_signal;
@@ -278,6 +279,10 @@ static void control_line(struct relay *r, const char *line)
 		vm_out_begin(&r->out, line + 5);
 	} else if (strcmp(line, "endfile") == 0) {
 		vm_out_end(&r->out);
+	} else if (strncmp(line, "sealed ", 7) == 0 && r->sealed) {
+		/* the grader reads these on our descriptor 3; it believes a
+		 * line only if the secret in it is right */
+		dprintf(3, "%s\n", line + 7);
 	} else if (strncmp(line, "report ", 7) == 0 && r->report != NULL) {
 		f = fopen(r->report, "a");
 		if (f != NULL) {
@@ -480,6 +485,7 @@ enum vm_end vm_boot(const char *kernel, int initrd, enum vm_accel accel,
 	r.status = -1;
 	r.report = job->report;
 	r.out.fd = -1;
+	r.sealed = getenv("GRADE_SEAL") != NULL && fcntl(3, F_GETFD) >= 0;
 	catch_signals(old, &orig);
 	pid = start_qemu(&r, kernel, initrd, accel, &orig);
 	if (pid < 0) {
