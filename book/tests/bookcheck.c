@@ -19,7 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define MAX_PAGES 64
+#define MAX_PAGES 128
 #define PARALLEL 4              /* pandoc runs at once (2 cores, shared) */
 
 static const char *scratch;
