@@ -13,7 +13,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 [ -x "$herd" ] || { echo "herd-plot: $herd is not built" >&2; exit 1; }
 
-# "select   4 children, 20 connections: 4.0 wakeups per connection"
+# "select   4 children, 20 connections: 4 wakeups per connection"
 for mode in accept select epoll epollex; do
 	for n in 1 2 3 4 5 6 7 8; do
 		"$herd" -n "$n" -k 20 -m "$mode" |
