@@ -93,7 +93,8 @@ int main(int argc, char **argv)
 {
 	if (argc < 3) {
 		fprintf(stderr, "usage: vm_helper FEATURE speak ARG | "
-			"vm_helper FEATURE hang | vm_helper FEATURE files EVIL\n");
+			"vm_helper FEATURE hang | "
+			"vm_helper FEATURE files EVIL\n");
 		return 2;
 	}
 	if (getenv("HN_IN_VM") == NULL) {
