@@ -43,6 +43,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 
 typedef struct hn_net hn_net;     /* a running topology */
 typedef struct hn_proc hn_proc;   /* a program running in a host */
@@ -299,6 +300,35 @@ int hn_stderr_has(hn_proc *p, const char *needle, int timeout_ms);
 /* Waits up to timeout_ms for the program to exit: its wait status, or
  * -1 if it is still running. */
 int hn_exited_within(hn_proc *p, int timeout_ms);
+
+/*
+ * Waits that end when the VM is idle (idle.c).  In the test VM the test
+ * and its programs are all that runs, so once the CPU has had nothing
+ * to do for IDLE_MS, an answer that has not come is not coming (unless
+ * a timer longer than that is due).  After hn_give_up_when_idle(IDLE_MS)
+ * the waits above (hn_wait_port, hn_wait_line, hn_wait_exit,
+ * hn_next_line, hn_stderr_has, hn_exited_within) and the test kit's
+ * tk_readable end then, as they would at their deadline: a wrong answer
+ * fails in IDLE_MS, not at a deadline sized for an emulated machine
+ * that is busy.  Only for waits on what follows at once; 0 turns it off
+ * (the default).  Outside the VM it does nothing: other work shares the
+ * CPU there.  hn_idle_note() is "" or says that the last wait ended so,
+ * for a failure message.
+ */
+void hn_give_up_when_idle(int idle_ms);
+const char *hn_idle_note(void);
+
+/* The watch a wait keeps: start it, sleep at most hn_idle_nap(w, LEFT)
+ * at a time, and give up when hn_idle_over(w). */
+typedef struct {
+	bool on;
+	int cpus;
+	long began, since, last;        /* ms (hn_now_ms) */
+	long long last_idle;            /* idle ms of all CPUs */
+} hn_idle;
+void hn_idle_start(hn_idle *w);
+int hn_idle_nap(const hn_idle *w, int left_ms);
+bool hn_idle_over(hn_idle *w);
 
 /* Writes LEN bytes to the program's stdin pipe, never blocking past
  * timeout_ms, then closes it (end of file).  A program that stops

@@ -654,23 +654,43 @@ static const char *how_it_ended(hn_proc *p)
 static int waited_in_vain(hn_proc *p, const char *what, int timeout_ms)
 {
 	hn_proc_reap(p, false);
-	return hn_err("waited %d ms for %s in host %s to %s; %s. Its last "
+	return hn_err("waited %d ms for %s in host %s to %s%s; %s. Its last "
 		      "output:%s", timeout_ms, p->name,
-		      p->net->t.hosts[p->host].name, what,
+		      p->net->t.hosts[p->host].name, what, hn_idle_note(),
 		      p->exited ? how_it_ended(p) : "it is still running",
 		      hn_proc_tail(p));
 }
 
-/* Waits up to MS for the program to exit (or just checks, MS 0). */
-static bool exited_within(hn_proc *p, int ms)
+/* Waits up to MS for the program to exit, in naps of at most NAP ms. */
+static bool exit_in_naps(hn_proc *p, int ms, int nap)
 {
 	struct pollfd pfd = { .fd = p->pidfd, .events = POLLIN };
 
 	if (p->exited)
 		return true;
-	if (p->pidfd >= 0 && poll(&pfd, 1, ms) == 1)
+	if (p->pidfd >= 0 && poll(&pfd, 1, ms < nap ? ms : nap) == 1)
 		hn_proc_reap(p, true);
 	return p->exited;
+}
+
+/* Waits up to MS for the program to exit (or just checks, MS 0); in the
+ * VM, not past the moment it fell idle (hn_give_up_when_idle). */
+static bool exited_within(hn_proc *p, int ms)
+{
+	long deadline = hn_now_ms() + ms;
+	hn_idle w;
+
+	if (ms <= 0)
+		return exit_in_naps(p, 0, 0);
+	hn_idle_start(&w);
+	for (;;) {
+		long left = deadline - hn_now_ms();
+
+		if (exit_in_naps(p, left < 0 ? 0 : (int)left,
+				 hn_idle_nap(&w, (int)left)) ||
+		    hn_now_ms() >= deadline || hn_idle_over(&w))
+			return p->exited;
+	}
 }
 
 int hn_wait_exit(hn_proc *p, int timeout_ms)
@@ -745,7 +765,9 @@ int hn_wait_port(hn_proc *p, int proto, int port, int timeout_ms)
 	long deadline = hn_now_ms() + timeout_ms;
 	int pause = 1;
 	char what[64];
+	hn_idle w;
 
+	hn_idle_start(&w);
 	snprintf(what, sizeof(what), "listen on %s port %d",
 		 proto == IPPROTO_TCP ? "TCP" : proto == IPPROTO_UDP ? "UDP"
 		 : "SCTP", port);
@@ -754,11 +776,11 @@ int hn_wait_port(hn_proc *p, int proto, int port, int timeout_ms)
 
 		if (port_listening(p, proto, port))
 			return 0;
-		if (p->exited || left <= 0)
+		if (p->exited || left <= 0 || hn_idle_over(&w))
 			return hn_check(waited_in_vain(p, what, timeout_ms));
 		/* no notification exists for "a socket started listening":
 		 * look again soon, but wake at once if the program exits */
-		exited_within(p, (int)(left < pause ? left : pause));
+		exit_in_naps(p, (int)(left < pause ? left : pause), pause);
 		pause = pause < 16 ? pause * 2 : 16;
 	}
 }
@@ -799,7 +821,9 @@ static bool wait_output(hn_proc *p, bool (*done)(hn_proc *, void *, bool),
 	int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	char junk[4096];
 	bool held;
+	hn_idle w;
 
+	hn_idle_start(&w);
 	inotify_add_watch(in, p->outpath[0], IN_MODIFY);
 	inotify_add_watch(in, p->outpath[1], IN_MODIFY);
 	for (;;) {
@@ -808,9 +832,10 @@ static bool wait_output(hn_proc *p, bool (*done)(hn_proc *, void *, bool),
 		long left = deadline - hn_now_ms();
 
 		held = done(p, arg, p->exited);
-		if (held || p->exited || left <= 0)
+		if (held || p->exited || left <= 0 || hn_idle_over(&w))
 			break;
-		if (poll(pfd, p->pidfd >= 0 ? 2 : 1, (int)left) > 0 &&
+		if (poll(pfd, p->pidfd >= 0 ? 2 : 1,
+			 hn_idle_nap(&w, (int)left)) > 0 &&
 		    (pfd[1].revents & POLLIN))
 			hn_proc_reap(p, true);
 		while (read(in, junk, sizeof(junk)) > 0)

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <poll.h>
 #include <sys/types.h>
 
 #include "harness.h"
@@ -146,8 +147,12 @@ void tk_close_rst(int fd);
 
 /* Milliseconds from a monotonic clock. */
 long long tk_now_ms(void);
+/* poll() until one of FDS is ready or the deadline, through EINTR, and
+ * in the VM not past the moment it fell idle (hn_give_up_when_idle):
+ * poll's result, 0 at the deadline. */
+int tk_poll(struct pollfd *fds, nfds_t n, int timeout_ms);
 /* Waits until fd is readable (data, end of file or error); false at the
- * deadline. */
+ * deadline (or once the VM fell idle, as tk_poll). */
 bool tk_readable(int fd, int timeout_ms);
 /* Reads until n bytes arrived, end of file or the deadline; returns the
  * number read. */

@@ -16,6 +16,7 @@
 #include "vm.h"
 #include "testkit.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -383,13 +384,82 @@ static bool passed_to_vm(const char *var)
 	return false;
 }
 
+/* Is NAME a plain file name (no path) of an executable in DIR? */
+static bool sibling_test(const char *dir, const char *name, size_t len)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_' &&
+		    name[i] != '-' && name[i] != '.')
+			return false;
+	if (len == 0 || name[0] == '.' || (size_t)snprintf(path, sizeof(path),
+	    "%s/%.*s", dir, (int)len, name) >= sizeof(path))
+		return false;
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	       (sb.st_mode & S_IXUSR) != 0;
+}
+
+/* The command lines of the run: the test, then each test named in
+ * $HN_VM_ALSO (comma-separated binaries next to it, in the same VM and
+ * environment: one boot for a lab's public and hidden suites), the
+ * first failing status kept.  -1 if a name there is not such a test. */
+static int run_commands(FILE *f, const struct vm_job *job)
+{
+	char dir[PATH_MAX], path[PATH_MAX * 2], *slash;
+	const char *name, *end;
+	char **a;
+
+	if (job->also == NULL || job->also[0] == '\0') {
+		fputs("exec ", f);
+		shell_quote(f, job->exe);
+		for (a = job->argv + 1; *a != NULL; a++) {
+			fputc(' ', f);
+			shell_quote(f, *a);
+		}
+		fputc('\n', f);
+		return 0;
+	}
+	snprintf(dir, sizeof(dir), "%s", job->exe);
+	slash = strrchr(dir, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	fputs("rc=0\nrun() { \"$@\"; r=$?; [ $rc -ne 0 ] || rc=$r; }\nrun ",
+	      f);
+	shell_quote(f, job->exe);
+	for (a = job->argv + 1; *a != NULL; a++) {
+		fputc(' ', f);
+		shell_quote(f, *a);
+	}
+	fputc('\n', f);
+	for (name = job->also; *name != '\0'; name = *end ? end + 1 : end) {
+		end = name + strcspn(name, ",");
+		if (!sibling_test(dir, name, (size_t)(end - name))) {
+			fprintf(stderr, "harness/vm: HN_VM_ALSO names \"%.*s\", "
+				"which is not a test program next to %s\n",
+				(int)(end - name), name, job->exe);
+			return -1;
+		}
+		snprintf(path, sizeof(path), "%s/%.*s", dir,
+			 (int)(end - name), name);
+		fputs("run ", f);
+		shell_quote(f, path);
+		fputc('\n', f);
+	}
+	fputs("exit $rc\n", f);
+	return 0;
+}
+
 /* The script the VM's init runs: the test's environment and command
  * line.  Inside, HN_BACKEND=host and HN_IN_VM=1 tell hn_require() not to
  * start another VM. */
 static char *run_script(const struct vm_job *job)
 {
-	char *text = NULL, **e, **a;
+	char *text = NULL, **e;
 	size_t len = 0;
+	bool ok;
 	FILE *f = open_memstream(&text, &len);
 
 	/* programs shipped with hn_vm_ship() come before busybox's; files
@@ -417,14 +487,12 @@ static char *run_script(const struct vm_job *job)
 		shell_quote(f, eq + 1);
 		fputc('\n', f);
 	}
-	fputs("exec ", f);
-	shell_quote(f, job->exe);
-	for (a = job->argv + 1; *a != NULL; a++) {
-		fputc(' ', f);
-		shell_quote(f, *a);
-	}
-	fputc('\n', f);
+	ok = run_commands(f, job) == 0;
 	fclose(f);
+	if (!ok) {
+		free(text);
+		return NULL;
+	}
 	return text;
 }
 
@@ -444,7 +512,7 @@ static int stage_job(struct stage *st, const struct vm_job *job)
 		strcpy(cwd, "/tmp");
 
 	script = run_script(job);
-	rc = stage_program(st, job->exe);
+	rc = script != NULL ? stage_program(st, job->exe) : -1;
 	if (rc == 0)
 		rc = stage_neighbours(st, dir);
 	if (rc == 0 && strcmp(parent, dir) != 0)

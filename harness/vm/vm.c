@@ -301,6 +301,7 @@ int hn_vm_rerun(const char *feature)
 	job.report = getenv("TK_REPORT");
 	job.timeout_ms = timeout_ms();
 	job.ship = hn_vm_shipped();
+	job.also = getenv("HN_VM_ALSO");
 	if (job.argv == NULL) {
 		perror("harness/vm: reading /proc/self/cmdline");
 		return -1;

@@ -31,6 +31,7 @@ struct vm_job {
 	const char *report;        /* the host's $TK_REPORT, or NULL */
 	int timeout_ms;            /* hard limit for the whole VM */
 	const char *const *ship;   /* hn_vm_ship()'s list, NULL-terminated */
+	const char *also;          /* $HN_VM_ALSO: tests run after it */
 };
 
 /* ---- initrd.c --------------------------------------------------------- */

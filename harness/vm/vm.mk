@@ -44,7 +44,8 @@ $(VM_BACKEND_TEST): $(B)/obj/harness/vm/tests/vm_backend.o \
 		    $(B)/obj/harness/testkit.o $(B)/liblnp.a | $(VM_HELPER)
 	$(LINK) $^ $(CMOCKA)
 $(VM_HELPER): $(B)/obj/harness/vm/tests/vm_helper.o $(HN_VM_OBJS) \
-	      $(B)/obj/harness/testkit.o $(B)/liblnp.a | $(VM_DIR)/base.cpio
+	      $(B)/obj/harness/idle.o $(B)/obj/harness/testkit.o \
+	      $(B)/liblnp.a | $(VM_DIR)/base.cpio
 	$(LINK) $^ $(CMOCKA)
 
 VM_BENCH := $(B)/harness/vm/bench_first_result

@@ -13,8 +13,13 @@
 #define LAB_PORT 9877
 /* An echo on an association that is up comes in milliseconds, even in
  * an emulated VM on a busy machine: a server that sends nothing fails
- * in 5 s. */
+ * in 5 s, and in the VM once it fell idle (LAB_IDLE_MS). */
 #define ECHO_MS 5000
+/* In the VM a wait ends once nothing has run there for this long
+ * (harness.h, hn_give_up_when_idle): every answer these tests wait for
+ * follows at once, so a missing one fails in a second, not at the
+ * deadline sized for a busy machine. */
+#define LAB_IDLE_MS 1000
 #define BIG 70000               /* room for the longest echo */
 
 /* The server, started in host b and listening on SCTP port 9877. */
@@ -86,7 +91,7 @@ static inline struct got *lab_recv(int fd, int ms)
 	memset(&g.info, 0, sizeof(g.info));
 	g.len = -1;
 	g.flags = 0;
-	if (poll(&p, 1, ms) != 1)
+	if (tk_poll(&p, 1, ms) != 1)
 		return &g;
 	g.len = sctp_recv_whole(fd, g.text, BIG, NULL, NULL, &g.info,
 				&g.flags);
@@ -106,6 +111,33 @@ static inline bool lab_is_change(const struct got *g, int state)
 	       sn->sn_assoc_change.sac_state == state;
 }
 
+/* Reads from FD until its association ended: SCTP_COMM_LOST (an
+ * abort), SCTP_SHUTDOWN_COMP, or the end of file, which can come just
+ * before SHUTDOWN_COMP's notification once the peer's SHUTDOWN arrived.
+ * *GRACEFUL: SHUTDOWN_COMP, or the end of file after
+ * SCTP_SHUTDOWN_EVENT (an abort sends no SHUTDOWN).  Returns the last
+ * thing read (len -1: nothing within MS). */
+static inline struct got *lab_end_of(int fd, int ms, bool *graceful)
+{
+	const union sctp_notification *sn;
+	bool shutdown_seen = false;
+	struct got *g;
+
+	for (int i = 0; i < 8; i++) {
+		g = lab_recv(fd, ms);
+		sn = (const void *)g->text;
+		if (g->len > 0 && (g->flags & MSG_NOTIFICATION) &&
+		    sn->sn_header.sn_type == SCTP_SHUTDOWN_EVENT)
+			shutdown_seen = true;
+		if (g->len <= 0 || lab_is_change(g, SCTP_SHUTDOWN_COMP) ||
+		    lab_is_change(g, SCTP_COMM_LOST))
+			break;
+	}
+	*graceful = lab_is_change(g, SCTP_SHUTDOWN_COMP) ||
+		    (g->len == 0 && shutdown_seen);
+	return g;
+}
+
 /* The next data message within MS, passing over the COMM_UP that
  * starts the association; len -1 if none came. */
 static inline struct got *lab_echo(int fd, int ms)
@@ -123,8 +155,10 @@ static inline const char *lab_shown(const struct got *g)
 	static char buf[200];
 	char line[160];
 
-	if (g->len < 0)
-		return "nothing";
+	if (g->len < 0) {
+		snprintf(buf, sizeof(buf), "nothing%s", hn_idle_note());
+		return buf;
+	}
 	if (g->flags & MSG_NOTIFICATION) {
 		if (sctp_notification_line(g->text, (size_t)g->len, line,
 					   sizeof(line)) < 0)

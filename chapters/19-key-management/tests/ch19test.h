@@ -83,9 +83,9 @@ static inline hn_proc *ch19_vrun(hn_net *net, const char *section,
 	hn_proc *p = hn_vrun(net, "a", prog, ap);
 
 	TK_EXPECT(hn_exited_within(p, RUN_MS) != -1, "%s did not end "
-		  "within %d s (it waits for an answer that never comes?); "
-		  "it printed \"%s\" and said \"%s\": see %s", prog,
-		  RUN_MS / 1000, tk_shown(hn_stdout(p)),
+		  "within %d s%s (it waits for an answer that never "
+		  "comes?); it printed \"%s\" and said \"%s\": see %s", prog,
+		  RUN_MS / 1000, hn_idle_note(), tk_shown(hn_stdout(p)),
 		  tk_shown(hn_stderr(p)), section);
 	return p;
 }

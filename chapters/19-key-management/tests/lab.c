@@ -181,5 +181,6 @@ int main(void)
 	};
 
 	ch19_main();
+	hn_give_up_when_idle(LAB_IDLE_MS);
 	return TK_RUN("lab19", tests);
 }

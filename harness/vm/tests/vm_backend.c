@@ -224,6 +224,49 @@ static void relays_output_report_and_status(void **state)
 		  "the report file holds \"%s\"", n > 0 ? text : "");
 }
 
+/* HN_VM_ALSO runs a second program next to the test in the same VM,
+ * after it, and the run's status is the first one's failure; a name
+ * with a path in it is refused, and nothing boots. */
+static void also_runs_a_second_test_in_the_same_boot(void **state)
+{
+	char *argv[] = { helper(), "sctp", "speak", "one", NULL };
+	char *extra[] = { "HN_VM_ALSO=vm_helper", NULL };
+	char *bad[] = { "HN_VM_ALSO=../vm_helper", NULL };
+	static struct outcome o;
+
+	(void)state;
+	run(&o, helper(), argv, extra, NULL);
+	expect_no_trace(&o);
+	TK_EXPECT(strcmp(o.out, "stdout: arg=[one] sctp=yes\nalso ran\n")
+		  == 0, "stdout was \"%s\"; stderr: %s", o.out, o.err);
+	TK_EXPECT(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 7,
+		  "the first program's status 7 came back as %#x", o.status);
+	run(&o, helper(), argv, bad, NULL);
+	expect_no_trace(&o);
+	TK_EXPECT(!WIFEXITED(o.status) || WEXITSTATUS(o.status) != 0,
+		  "HN_VM_ALSO=../vm_helper was not refused: %s", o.out);
+	TK_EXPECT(strstr(o.err, "HN_VM_ALSO names \"../vm_helper\"") !=
+		  NULL && o.out[0] == '\0', "no word about the bad name; "
+		  "stdout: %s; stderr: %s", o.out, o.err);
+}
+
+/* In the VM a wait ends once nothing ran there for the idle time asked
+ * (300 ms), long before its deadline (20 s), and says so. */
+static void a_wait_ends_when_the_vm_is_idle(void **state)
+{
+	char *argv[] = { helper(), "sctp", "idle", NULL };
+	static struct outcome o;
+	long ms = -1;
+
+	(void)state;
+	run(&o, helper(), argv, NULL, NULL);
+	expect_no_trace(&o);
+	TK_EXPECT(sscanf(o.out, "waited %ld ms", &ms) == 1 && ms >= 300 &&
+		  ms < 5000 && strstr(o.out, "nothing had run in the VM for "
+				      "300 ms") != NULL,
+		  "the idle wait printed \"%s\"; stderr: %s", o.out, o.err);
+}
+
 /* The bytes of the file PATH (malloc'd), or NULL. */
 static char *read_whole(const char *path, size_t *len)
 {
@@ -419,6 +462,8 @@ int main(void)
 		TK_TEST(missing_qemu_names_the_package),
 		TK_TEST(missing_kernel_says_make_vm),
 		TK_TEST(relays_output_report_and_status),
+		TK_TEST(also_runs_a_second_test_in_the_same_boot),
+		TK_TEST(a_wait_ends_when_the_vm_is_idle),
 		TK_TEST(ships_programs_and_brings_captures_back),
 		TK_TEST(timeout_stops_the_vm),
 		TK_TEST(ctrl_c_stops_the_vm),

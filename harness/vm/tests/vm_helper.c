@@ -21,7 +21,9 @@
 #include "harness.h"
 #include "lnp.h"
 
+#include <poll.h>
 #include <spawn.h>
+#include <time.h>
 
 extern char **environ;
 
@@ -89,12 +91,43 @@ static int files(const char *evil)
 	return 0;
 }
 
+/* Waits up to 20 s for a pipe nobody writes to, giving up once the VM
+ * was idle for 300 ms: prints how long it waited and why it stopped. */
+static int idle(void)
+{
+	struct timespec t0, t1;
+	struct pollfd p = { .events = POLLIN };
+	int fds[2], n = 0, waited = 0;
+	hn_idle w;
+
+	if (pipe(fds) < 0)
+		return 1;
+	p.fd = fds[0];
+	hn_give_up_when_idle(300);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	hn_idle_start(&w);
+	while (n == 0 && waited < 20000 && !hn_idle_over(&w)) {
+		n = poll(&p, 1, hn_idle_nap(&w, 20000 - waited));
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		waited = (int)((t1.tv_sec - t0.tv_sec) * 1000 +
+			       (t1.tv_nsec - t0.tv_nsec) / 1000000);
+	}
+	printf("waited %d ms%s%s\n", waited, n > 0 ? " readable" : "",
+	       hn_idle_note());
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 1 && getenv("HN_IN_VM") != NULL) {
+		printf("also ran\n");         /* as HN_VM_ALSO's program */
+		return 3;
+	}
 	if (argc < 3) {
 		fprintf(stderr, "usage: vm_helper FEATURE speak ARG | "
 			"vm_helper FEATURE hang | "
-			"vm_helper FEATURE files EVIL\n");
+			"vm_helper FEATURE files EVIL | "
+			"vm_helper FEATURE idle\n");
 		return 2;
 	}
 	if (getenv("HN_IN_VM") == NULL) {
@@ -109,6 +142,8 @@ int main(int argc, char **argv)
 		return speak(argc > 3 ? argv[3] : "");
 	if (strcmp(argv[2], "files") == 0 && argc > 3)
 		return files(argv[3]);
+	if (strcmp(argv[2], "idle") == 0)
+		return idle();
 	printf("waiting\n");
 	fflush(stdout);
 	for (;;)

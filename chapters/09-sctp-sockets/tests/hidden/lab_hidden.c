@@ -64,5 +64,6 @@ int main(void)
 
 	hn_init();
 	hn_require("sctp");
+	hn_give_up_when_idle(LAB_IDLE_MS);
 	return TK_RUN("lab09_hidden", tests);
 }

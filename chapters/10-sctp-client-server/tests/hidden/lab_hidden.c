@@ -41,7 +41,11 @@ static void largest_message_whole(void **state)
 	for (size_t i = 0; i < sizeof(big); i++)
 		big[i] = (char)('A' + i % 23);
 	lab_send(fd, 7, 77, big, sizeof(big));
+	/* 64 KB fills the receive window: the rest can wait for the
+	 * retransmission timer (a second or more) with nothing to do */
+	hn_give_up_when_idle(0);
 	g = lab_echo(fd, SLOW_MS);
+	hn_give_up_when_idle(LAB_IDLE_MS);
 	TK_EXPECT(g->len == (ssize_t)sizeof(big) &&
 		  memcmp(g->text, big, sizeof(big)) == 0 &&
 		  g->info.stream == 7 && g->info.ppid == 77,
@@ -56,6 +60,7 @@ static void bye_ends_only_its_own_association(void **state)
 	hn_proc *s = lab_server(net);
 	int a = lab_client(net), b = lab_client(net);
 	struct got *g;
+	bool graceful;
 
 	(void)state; (void)s;
 	lab_send(b, 1, 0, "b here", 6);
@@ -66,10 +71,8 @@ static void bye_ends_only_its_own_association(void **state)
 	g = lab_echo(a, ECHO_MS);
 	TK_EXPECT(g->len == 3, "client A's \"bye\" came back as %s (see "
 		  "10.7)", lab_shown(g));
-	do
-		g = lab_recv(a, SLOW_MS);
-	while (g->len > 0 && !lab_is_change(g, SCTP_SHUTDOWN_COMP));
-	TK_EXPECT(lab_is_change(g, SCTP_SHUTDOWN_COMP), "client A's "
+	g = lab_end_of(a, SLOW_MS, &graceful);
+	TK_EXPECT(graceful, "client A's "
 		  "association did not end after \"bye\": %s (see 10.7)",
 		  lab_shown(g));
 	lab_send(b, 2, 0, "b still", 7);
@@ -91,5 +94,6 @@ int main(void)
 
 	hn_init();
 	hn_require("sctp");
+	hn_give_up_when_idle(LAB_IDLE_MS);
 	return TK_RUN("lab10_hidden", tests);
 }
