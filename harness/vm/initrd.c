@@ -437,8 +437,9 @@ static int run_commands(FILE *f, const struct vm_job *job)
 	for (name = job->also; *name != '\0'; name = *end ? end + 1 : end) {
 		end = name + strcspn(name, ",");
 		if (!sibling_test(dir, name, (size_t)(end - name))) {
-			fprintf(stderr, "harness/vm: HN_VM_ALSO names \"%.*s\", "
-				"which is not a test program next to %s\n",
+			fprintf(stderr, "harness/vm: HN_VM_ALSO names "
+				"\"%.*s\", which is not a test program "
+				"next to %s\n",
 				(int)(end - name), name, job->exe);
 			return -1;
 		}
