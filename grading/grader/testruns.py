@@ -42,7 +42,10 @@ import testrun  # noqa: E402  (the project's TAP and report parser)
 # A run is not started with less time than this left in the budget.
 MIN_RUN = 1.0
 # At most this many failed tests of a suite run again each in its own
-# sandbox (at the same time); more run again together, in one.
+# sandbox (at the same time); more run again together, in one.  A lab on
+# the test VM runs them again together: each sandbox would boot a VM,
+# seconds of CPU, where a failing test there ends in about one
+# (hn_give_up_when_idle).
 AGAIN_APART = 3
 
 SIGNALS = {signal.SIGSEGV: "a segmentation fault (a bad pointer)",
@@ -63,6 +66,8 @@ class Session:
     def __init__(self, rec, plan, box, cfg, work):
         self.rec, self.plan, self.box, self.cfg = rec, plan, box, cfg
         self.work = work
+        # the lab's tests run on the test VM (plan.py): fewer, bigger runs
+        self.on_vm = bool(plan is not None and plan.uses_vm)
         self.end = time.monotonic() + cfg.submission_timeout
         self.failed = {}        # test name -> its first failure
         self.done = set()       # tests whose status is final
@@ -109,9 +114,12 @@ def run_tests(session):
             together(session, suite, tests, "whole suite")
             again = [t for t in tests if t["name"] in session.failed and
                      t["name"] not in session.done]
-            if 1 < len(again) <= AGAIN_APART:
+            if 1 < len(again) <= AGAIN_APART and not session.on_vm:
                 apart(session, suite, again)
             elif again:
+                if suite == "public+hidden" and \
+                        len({t["suite"] for t in again}) == 1:
+                    suite = again[0]["suite"]
                 together(session, suite, again, "failed tests again")
         except BaseException as e:     # box.Stopped: the grader stops
             errors.append(e)
@@ -121,6 +129,10 @@ def run_tests(session):
     suites = [(s, [t for t in rec["tests"] if t["suite"] == s])
               for s in ("public", "hidden")]
     suites = [(s, tests) for s, tests in suites if tests]
+    if session.on_vm and len(suites) > 1:
+        # on the test VM, both suites in one sandbox and one boot
+        # (harness/vm: HN_VM_ALSO): a boot is seconds of CPU
+        suites = [("public+hidden", suites[0][1] + suites[1][1])]
     threads = [threading.Thread(target=suite_runs, args=st, daemon=True)
                for st in suites[1:]]
     for th in threads:
@@ -161,7 +173,8 @@ def together(session, suite, tests, why):
                             cfg.test_limits.wall)
     with session.lock:
         if st["leftover"]:
-            note_left_running(session, f"the {suite} tests (run together)")
+            note_left_running(session, f"the {suite.replace('+', ' and ')}"
+                              " tests (run together)")
         for t in tests:
             r = results.get(t["name"])
             # a timeout among other sandboxes decides nothing: alone()
@@ -255,8 +268,12 @@ def record(session, t, r, why):
         session.done.add(name)
         return
     t["status"], t["message"] = r["status"], r["message"]
+    # on the test VM a clean failure is final: running it again would
+    # boot another VM, seconds of CPU, and cannot change its score
+    # (a test that fails and then passes earns nothing either)
+    clean_vm_fail = session.on_vm and r["status"] == "fail"
     if r["status"] in ("fail", "crashed") and first is None and \
-            session.cfg.rerun_failures:
+            session.cfg.rerun_failures and not clean_vm_fail:
         session.failed[name] = r
         return
     session.done.add(name)
@@ -273,8 +290,13 @@ def run_group(session, suite, names, wall, idle=0, exclusive=False):
     """Runs the named tests of one suite in one sandbox.  Returns
     ({name: result}, the sandbox's status).  A run of one test always
     gives its result; a run of several gives every result when it ended
-    cleanly, and only the passes when it did not."""
+    cleanly, and only the passes when it did not.  SUITE "public+hidden"
+    (a lab on the test VM) runs the public suite and then, in the same
+    VM, the hidden one."""
     plan, box = session.plan, session.box
+    also = []
+    if suite == "public+hidden":
+        suite, also = "public", ["HN_VM_ALSO=hidden"]
     limits = session.limits(wall, idle)
     bins = os.path.join(session.work, "out", "bin")
     binds = [(plan.tree, "/tree"), (bins, plan.graded_dir)] + plan.mounts
@@ -288,8 +310,9 @@ def run_group(session, suite, names, wall, idle=0, exclusive=False):
                       "TK_REPORT=/proc/self/fd/3",
                       "GRADE_TESTS=" + ",".join(names),
                       "HN_CAPTURE_DIR=/tmp",  # the tree is read-only
-                      "GRADE_SEAL=" + seal],
-                 kind=f"{suite}:{'alone' if len(names) == 1 else 'suite'}",
+                      "GRADE_SEAL=" + seal] + also,
+                 kind=("vm:" if plan.uses_vm else "") +
+                 f"{suite}:{'alone' if len(names) == 1 else 'suite'}",
                  exclusive=exclusive)
     with session.lock:
         # the time the run waited for a slot is not taken from the

@@ -594,9 +594,9 @@ class FakeRuns:
         return results, st
 
 
-def policy(script, budget=100, suites=None):
+def policy(script, budget=100, suites=None, vm=False):
     """Runs the policy on a record of the scripted tests; returns the
-    record and the runs it asked for."""
+    record and the runs it asked for.  VM: as for a lab on the test VM."""
     from grader import run, testruns
     fake = FakeRuns(script)
     suites = suites or {name: "public" for name in script}
@@ -612,7 +612,9 @@ def policy(script, budget=100, suites=None):
     real = testruns.run_group
     testruns.run_group = fake
     try:
-        testruns.run_tests(testruns.Session(rec, None, None, Cfg(), "/x"))
+        session = testruns.Session(rec, None, None, Cfg(), "/x")
+        session.on_vm = vm
+        testruns.run_tests(session)
     finally:
         testruns.run_group = real
     run.finish(rec, None, None)
@@ -651,6 +653,22 @@ def failures_run_again_and_a_pass_then_is_flaky():
     expect(statuses(rec) == {"a": "pass", "b": "flaky", "c": "fail"} and
            b["score"] == 0 and rec["status"] == "flaky" and
            "b failed (1)" in b["message"], f"{rec['tests']}")
+
+
+@t.test
+def on_the_test_vm_suites_share_a_run_and_a_clean_failure_stands():
+    """A lab on the test VM: one run (one boot) for both suites; b's and
+    h's clean failures are final (no second boot to confirm them); c,
+    in doubt after the crash, still runs alone."""
+    rec, log = policy({"a": ["pass"], "b": ["fail", "pass"],
+                       "c": ["crash", "pass"], "h": ["fail", "pass"]},
+                      suites={"a": "public", "b": "public", "c": "public",
+                              "h": "hidden"}, vm=True)
+    expect(log == [("public+hidden", ("a", "b", "c", "h")),
+                   ("public", ("c",)), ("hidden", ("h",))], f"runs: {log}")
+    expect(statuses(rec) == {"a": "pass", "b": "fail", "c": "pass",
+                             "h": "fail"} and rec["score"] == 4,
+           f"{rec['tests']}")
 
 
 @t.test
