@@ -129,8 +129,8 @@ static void stream_31_is_answered(void **state)
 	g = lab_echo(fd, ECHO_MS);
 	TK_EXPECT(g->len == 10 && g->info.stream == 31,
 		  "the first echo for \"thirty-one\" on stream 31, then "
-		  "\"one\" on stream 1, was %s: does the server offer 32 outbound "
-		  "streams (SCTP_INITMSG, see 10.6)? %s", lab_shown(g),
+		  "\"one\" on stream 1, was %s: does the server offer 32 "
+		  "outbound streams (SCTP_INITMSG, see 10.6)? %s", lab_shown(g),
 		  tk_shown(hn_stderr(s)));
 	close(fd);
 }
