@@ -198,6 +198,29 @@ def lay_out_tree(plan, tree):
     os.makedirs(os.path.join(tree, plan.build, f"lab-{plan.lab}", "graded"))
     with open(os.path.join(tree, plan.build, ".buildroot"), "w") as f:
         f.write("/tree\n")
+    # the reference's own programs that a lab's tests run at the other
+    # end (lab.json "reference_peers": lab 24 pairs the student's client
+    # with the reference server, and the reference client with the
+    # student's server).  A student's program could run them too:
+    # forgery.py flags code that names them ("/ref/").
+    # (Their own folder, mounted where the tests look: the tree itself
+    # is mounted without the right to run what is in it.)
+    peers = plan.m.get("reference_peers", [])
+    if peers:
+        ref = os.path.join(plan.build, f"lab-{plan.lab}", "ref")
+        own = tree.rstrip("/") + "-peers"
+        shutil.rmtree(own, ignore_errors=True)
+        os.makedirs(own)
+        os.makedirs(os.path.join(tree, ref))
+        plan.mounts.append((os.path.abspath(own), f"/tree/{ref}"))
+    for prog in peers:
+        if "/" in prog or prog.startswith("."):
+            raise PlanError(f"lab.json: reference_peers names {prog!r}, "
+                            "not a program of the lab")
+        shutil.copy(os.path.join(ref, prog), own)
+        with open(os.path.join(ref, prog), "rb") as f:
+            h.update(prog.encode() + b"\0" +
+                     hashlib.sha256(f.read()).digest())
     # the chapter programs a lab's tests may run (tk_path("ch/..."))
     ch = os.path.join(plan.build, "ch")
     if os.path.isdir(ch):
