@@ -12,9 +12,9 @@
  * in about a second in the VM.
  *
  * Idle is read from /proc/stat (idle and iowait time of all CPUs),
- * sampled every IDLE_NAP_MS while a wait goes on.  A sample in which
- * the CPUs were busy for more than a small part of the time starts the
- * window again.  On the host, where other work shares the CPUs, idle
+ * sampled every IDLE_NAP_MS (or more) while a wait goes on.  A sample
+ * in which the CPUs were busy for more than a small part of the time
+ * starts the window again.  On the host, where other work shares the CPUs, idle
  * time says nothing about the test, so none of this is switched on.
  */
 #include "hn_int.h"
@@ -87,7 +87,9 @@ bool hn_idle_over(hn_idle *w)
 	long now = now_ms();
 	long long idle;
 
-	if (!w->on)
+	/* a shorter sample says nothing: idle time moves in steps of a
+	 * clock tick (10 ms), so a busy CPU could look idle in it */
+	if (!w->on || now - w->last < IDLE_NAP_MS)
 		return false;
 	idle = idle_ms_now();
 	if (idle < 0)

@@ -251,10 +251,12 @@ static void also_runs_a_second_test_in_the_same_boot(void **state)
 }
 
 /* In the VM a wait ends once nothing ran there for the idle time asked
- * (300 ms), long before its deadline (20 s), and says so. */
+ * (300 ms), long before its deadline (20 s), and says so; while a
+ * program computes (1.5 s) it does not end. */
 static void a_wait_ends_when_the_vm_is_idle(void **state)
 {
 	char *argv[] = { helper(), "sctp", "idle", NULL };
+	char *busy[] = { helper(), "sctp", "busy", NULL };
 	static struct outcome o;
 	long ms = -1;
 
@@ -265,6 +267,12 @@ static void a_wait_ends_when_the_vm_is_idle(void **state)
 		  ms < 5000 && strstr(o.out, "nothing had run in the VM for "
 				      "300 ms") != NULL,
 		  "the idle wait printed \"%s\"; stderr: %s", o.out, o.err);
+	run(&o, helper(), busy, NULL, NULL);
+	expect_no_trace(&o);
+	TK_EXPECT(sscanf(o.out, "waited %ld ms", &ms) == 1 && ms >= 1400 &&
+		  strstr(o.out, " readable") != NULL,
+		  "a wait beside a busy program printed \"%s\"; stderr: %s",
+		  o.out, o.err);
 }
 
 /* The bytes of the file PATH (malloc'd), or NULL. */

@@ -91,9 +91,25 @@ static int files(const char *evil)
 	return 0;
 }
 
-/* Waits up to 20 s for a pipe nobody writes to, giving up once the VM
- * was idle for 300 ms: prints how long it waited and why it stopped. */
-static int idle(void)
+/* Keeps the CPU busy for MS, then writes a byte to FD and exits. */
+static void spin_then_write(int fd, int ms)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	while ((t.tv_sec - t0.tv_sec) * 1000 +
+	       (t.tv_nsec - t0.tv_nsec) / 1000000 < ms);
+	if (write(fd, "x", 1) != 1)
+		_exit(1);
+	_exit(0);
+}
+
+/* Waits up to 20 s for a pipe, giving up once the VM was idle for
+ * 300 ms: prints how long it waited and why it stopped.  BUSY: a child
+ * computes for 1.5 s before it writes (the wait must not give up). */
+static int idle(bool busy)
 {
 	struct timespec t0, t1;
 	struct pollfd p = { .events = POLLIN };
@@ -103,6 +119,8 @@ static int idle(void)
 	if (pipe(fds) < 0)
 		return 1;
 	p.fd = fds[0];
+	if (busy && fork() == 0)
+		spin_then_write(fds[1], 1500);
 	hn_give_up_when_idle(300);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	hn_idle_start(&w);
@@ -127,7 +145,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: vm_helper FEATURE speak ARG | "
 			"vm_helper FEATURE hang | "
 			"vm_helper FEATURE files EVIL | "
-			"vm_helper FEATURE idle\n");
+			"vm_helper FEATURE idle|busy\n");
 		return 2;
 	}
 	if (getenv("HN_IN_VM") == NULL) {
@@ -142,8 +160,8 @@ int main(int argc, char **argv)
 		return speak(argc > 3 ? argv[3] : "");
 	if (strcmp(argv[2], "files") == 0 && argc > 3)
 		return files(argv[3]);
-	if (strcmp(argv[2], "idle") == 0)
-		return idle();
+	if (strcmp(argv[2], "idle") == 0 || strcmp(argv[2], "busy") == 0)
+		return idle(strcmp(argv[2], "busy") == 0);
 	printf("waiting\n");
 	fflush(stdout);
 	for (;;)
