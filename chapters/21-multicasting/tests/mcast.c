@@ -294,8 +294,9 @@ static void source_specific_join(void **state)
 		  "not hear h3: %s", tk_shown(hn_stdout(m)));
 	TK_EXPECT(!strstr(hn_stdout(m), "from h1"), "h2 heard h1 through "
 		  "a join for h3 only: %s", tk_shown(hn_stdout(m)));
-	TK_EXPECT(hn_cap_count(c2, "igmp and igmp[0] = 0x22") > 0, "no "
-		  "IGMPv3 report from h2");
+	/* the capture may not have taken the report in yet: wait for it */
+	TK_EXPECT(hn_cap_wait(c2, "igmp and igmp[0] = 0x22", 1, 2000) >= 1,
+		  "no IGMPv3 report from h2");
 	transcript1("ssm", "h2$ mcastrecv -s 203.0.113.3 "
 			 "232.1.1.1 " PORT, hn_stdout(m));
 }
