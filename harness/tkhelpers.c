@@ -24,6 +24,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <netinet/tcp.h>        /* TCP_LISTEN */
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 
 /* ---- programs ---------------------------------------------------------- */
 
@@ -89,6 +93,224 @@ int tk_exit_or_stall(hn_net *net, const char *host, hn_proc *p,
 	return st;
 }
 
+/* The request for one socket (no dump): the addresses of fd, swapped. */
+static bool peer_request(int fd, struct inet_diag_req_v2 *req)
+{
+	struct sockaddr_storage me, peer;
+	socklen_t len = sizeof(me), plen = sizeof(peer);
+
+	memset(req, 0, sizeof(*req));
+	if (getsockname(fd, (struct sockaddr *)&me, &len) < 0 ||
+	    getpeername(fd, (struct sockaddr *)&peer, &plen) < 0)
+		return false;
+	req->sdiag_family = (uint8_t)me.ss_family;
+	req->sdiag_protocol = IPPROTO_TCP;
+	req->idiag_states = ~0u;
+	req->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+	req->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	if (me.ss_family == AF_INET) {
+		struct sockaddr_in *m = (void *)&me, *p = (void *)&peer;
+
+		req->id.idiag_sport = p->sin_port;
+		req->id.idiag_dport = m->sin_port;
+		memcpy(req->id.idiag_src, &p->sin_addr, 4);
+		memcpy(req->id.idiag_dst, &m->sin_addr, 4);
+	} else {
+		struct sockaddr_in6 *m = (void *)&me, *p = (void *)&peer;
+
+		req->id.idiag_sport = p->sin6_port;
+		req->id.idiag_dport = m->sin6_port;
+		memcpy(req->id.idiag_src, &p->sin6_addr, 16);
+		memcpy(req->id.idiag_dst, &m->sin6_addr, 16);
+	}
+	return true;
+}
+
+long tk_peer_unread(int fd)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} ask;
+	union {
+		struct nlmsghdr nlh;
+		char bytes[1024];
+	} answer;
+	struct inet_diag_msg *m;
+	long unread = -1;
+	ssize_t n;
+	int nl;
+
+	memset(&ask, 0, sizeof(ask));
+	if (!peer_request(fd, &ask.req))
+		return -1;
+	ask.nlh.nlmsg_len = sizeof(ask);
+	ask.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	ask.nlh.nlmsg_flags = NLM_F_REQUEST;    /* one socket, no dump */
+	nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (nl < 0)
+		TK_FAIL("a sock_diag socket: %s", strerror(errno));
+	if (send(nl, &ask, sizeof(ask), 0) == (ssize_t)sizeof(ask) &&
+	    (n = recv(nl, &answer, sizeof(answer), 0)) >=
+	    (ssize_t)NLMSG_LENGTH(sizeof(*m)) &&
+	    answer.nlh.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
+		m = NLMSG_DATA(&answer.nlh);
+		/* the lookup falls back to a listener on that port */
+		if (m->idiag_state != TCP_LISTEN)
+			unread = (long)m->idiag_rqueue;
+	}
+	close(nl);
+	return unread;
+}
+
+/* ---- programs that wait for what will not come ---------------------- */
+
+static int stat_file(const char *path, long long fields[], int max,
+		     char *state);
+static int proc_stat(pid_t pid, long long fields[], int max, char *state);
+
+/* Adds to *mark the times each thread of process pid was given the CPU
+ * (/proc/PID/task/TID/schedstat, its third number), and one for each
+ * thread; false if one of them is running or waits to run (R), or waits
+ * inside the kernel (D). */
+static bool threads_still(pid_t pid, unsigned long long *mark)
+{
+	char path[300];                 /* room for any d_name */
+	struct dirent *e;
+	long long f[1];
+	bool still = true;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return true;            /* it has ended since */
+	while (still && (e = readdir(d)) != NULL) {
+		unsigned long long run, wait, slices = 0;
+		char state = 'X';
+		FILE *sf;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/stat",
+			 (int)pid, e->d_name);
+		if (stat_file(path, f, 1, &state) == 0)
+			continue;       /* the thread has ended */
+		still = strchr("SZTtXxI", state) != NULL;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/schedstat",
+			 (int)pid, e->d_name);
+		if ((sf = fopen(path, "re")) != NULL) {
+			if (fscanf(sf, "%llu %llu %llu", &run, &wait,
+				   &slices) != 3)
+				slices = 0;
+			fclose(sf);
+		}
+		*mark += slices + 1;
+	}
+	closedir(d);
+	return still;
+}
+
+/* Whether every process of the session led by leader is still (see
+ * threads_still), adding what they ran to *mark. */
+static bool session_still(pid_t leader, unsigned long long *mark)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	long long f[4];
+	char state;
+	bool still = true;
+
+	while (still && d != NULL && (e = readdir(d)) != NULL) {
+		pid_t one = (pid_t)atoi(e->d_name);
+
+		if (one > 0 && proc_stat(one, f, 4, &state) == 4 &&
+		    f[3] == leader)
+			still = threads_still(one, mark);
+	}
+	if (d != NULL)
+		closedir(d);
+	return still;
+}
+
+/* Whether no TCP segment of this namespace is on its way, as far as the
+ * sockets show (/proc/net/tcp and tcp6): none is opening (SYN_SENT,
+ * SYN_RECV) or has sent a FIN not yet acknowledged (FIN_WAIT1, LAST_ACK,
+ * CLOSING), and none has bytes not yet acknowledged (tx_queue). */
+static bool tcp_settled(void)
+{
+	static const char *const tables[] = { "/proc/net/tcp",
+					      "/proc/net/tcp6" };
+	char line[512];
+	bool settled = true;
+
+	for (size_t i = 0; i < 2 && settled; i++) {
+		FILE *f = fopen(tables[i], "re");
+		unsigned st;
+		unsigned long tx;
+
+		if (f == NULL)
+			continue;
+		while (settled && fgets(line, sizeof(line), f) != NULL)
+			if (sscanf(line, " %*d: %*s %*s %x %lx:", &st,
+				   &tx) == 2)
+				settled = (st == 0x01 || st == 0x05 ||
+					   st == 0x06 || st == 0x07 ||
+					   st == 0x08 || st == 0x0A) &&
+					  (tx == 0 || st == 0x0A);
+		fclose(f);
+	}
+	return settled;
+}
+
+void tk_still_start(struct tk_still *w)
+{
+	w->mark = 0;
+	w->since = tk_now_ms();
+}
+
+bool tk_still_for(struct tk_still *w, const pid_t *leaders, int n, int ms)
+{
+	unsigned long long mark = 0;
+	long long now = tk_now_ms();
+	bool still = true;
+
+	for (int i = 0; i < n && still; i++)
+		still = session_still(leaders[i], &mark);
+	/* the TCP table last: reading it walks the kernel's whole table */
+	if (still && mark == w->mark)
+		still = tcp_settled();
+	if (!still || mark != w->mark) {
+		w->mark = still ? mark : 0;
+		w->since = now;
+		return false;
+	}
+	return now - w->since >= ms;
+}
+
+int tk_exit_unless_still(hn_proc *p, const pid_t *others, int n,
+			 int timeout_ms, int still_ms, bool *still)
+{
+	long long end = tk_now_ms() + timeout_ms;
+	pid_t leaders[8];
+	struct tk_still w;
+	int st, k = 0;
+
+	leaders[k++] = hn_pid(p);
+	for (int i = 0; i < n && k < 8; i++)
+		leaders[k++] = others[i];
+	*still = false;
+	tk_still_start(&w);
+	while ((st = hn_exited_within(p, 50)) == -1) {
+		if (tk_now_ms() >= end)
+			return -1;
+		if (tk_still_for(&w, leaders, k, still_ms)) {
+			*still = true;
+			return -1;
+		}
+	}
+	return st;
+}
+
 bool tk_saw(hn_proc *p, const char *needle, int timeout_ms)
 {
 	char *line = hn_next_line(p, needle, timeout_ms);
@@ -96,8 +318,6 @@ bool tk_saw(hn_proc *p, const char *needle, int timeout_ms)
 	free(line);
 	return line != NULL;
 }
-
-static int proc_stat(pid_t pid, long long fields[], int max, char *state);
 
 /* How many processes are in the session of pid (programs run by the
  * harness lead their own session, so this is it and all it forked). */
@@ -300,13 +520,13 @@ void tk_expect_bad_args(const char *ch, const struct tk_bad_args *c,
 /* The fields of /proc/PID/stat after "pid (comm)": fields[0] is the
  * state, fields[1] the parent's pid ... (field N of proc(5) is
  * fields[N - 3]).  Returns how many were read, 0 if the process is gone. */
-static int proc_stat(pid_t pid, long long fields[], int max, char *state)
+static int stat_file(const char *path, long long fields[], int max,
+		     char *state)
 {
-	char path[64], line[1024], *p, *save = NULL;
+	char line[1024], *p, *save = NULL;
 	FILE *f;
 	int n = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	f = fopen(path, "r");
 	if (f == NULL)
 		return 0;
@@ -320,6 +540,14 @@ static int proc_stat(pid_t pid, long long fields[], int max, char *state)
 		fields[n++] = t[0] == '-' || (t[0] >= '0' && t[0] <= '9') ?
 			      atoll(t) : 0;
 	return n;
+}
+
+static int proc_stat(pid_t pid, long long fields[], int max, char *state)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	return stat_file(path, fields, max, state);
 }
 
 /* 'R', 'S', 'T' (stopped), 'Z' (zombie) ..., or 0 if there is none. */

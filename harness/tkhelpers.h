@@ -38,6 +38,40 @@ unsigned long long tk_tcp_segments(hn_net *net, const char *host);
 int tk_exit_or_stall(hn_net *net, const char *host, hn_proc *p,
 		     int timeout_ms, int stall_ms, bool *stalled);
 
+/* The other end of the test's TCP connection fd, when it is in this
+ * network namespace (a server on loopback, say): the bytes it has
+ * received and its program not yet read.  -1 if there is no such socket
+ * (not yet, or no longer).  One lookup (sock_diag), not a walk of
+ * /proc/net/tcp, which reads the kernel's whole connection table. */
+long tk_peer_unread(int fd);
+
+/* ---- programs that wait for what will not come ---------------------- */
+
+/* A watch over programs the harness started (each leads a session: it
+ * and all it forked) and this network namespace's TCP connections.  They
+ * are still when every thread of theirs sleeps (or is stopped, or dead),
+ * none has run since the last look, and no TCP segment is on its way: no
+ * connection half open or closing, no byte sent and not yet acknowledged
+ * (the kernel changes a socket's state when a program closes it, before
+ * its FIN leaves).  Programs still for a while wait for something that
+ * will not come; a program that is merely slow, or starved of the CPU,
+ * is runnable, never still.  So a test waiting for them can end at once
+ * with the answer it would have had at its deadline. */
+struct tk_still {
+	unsigned long long mark;        /* what the last look saw run */
+	long long since;                /* when it last saw anything move */
+};
+/* Begins a watch (looks after this count from now). */
+void tk_still_start(struct tk_still *w);
+/* Looks again: true once the n programs led by leaders[] (pids) have
+ * been still for ms, as seen by this look and the ones before it. */
+bool tk_still_for(struct tk_still *w, const pid_t *leaders, int n, int ms);
+/* Waits for P to exit within timeout_ms, or until it and the programs
+ * led by others[] are still for still_ms: its wait status, or -1 (then
+ * *still says whether they were stuck rather than slow). */
+int tk_exit_unless_still(hn_proc *p, const pid_t *others, int n,
+			 int timeout_ms, int still_ms, bool *still);
+
 /* Whether a line holding NEEDLE came on stdout within timeout_ms, after
  * the lines earlier calls looked at (hn_next_line). */
 bool tk_saw(hn_proc *p, const char *needle, int timeout_ms);

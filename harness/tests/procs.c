@@ -4,6 +4,7 @@
  */
 #include "harness.h"
 #include "testkit.h"
+#include "tkhelpers.h"
 #include "tutil.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -269,6 +271,73 @@ static void questions_that_wait(void **state)
 		  hn_stdout(p));
 }
 
+/* Whether the program led by pid sat still for ms within timeout_ms;
+ * *took says when. */
+static bool still_within(pid_t pid, int ms, int timeout_ms, long long *took)
+{
+	long long start = tk_now_ms();
+	struct tk_still w;
+
+	tk_still_start(&w);
+	while (tk_now_ms() - start < timeout_ms) {
+		if (tk_still_for(&w, &pid, 1, ms)) {
+			*took = tk_now_ms() - start;
+			return true;
+		}
+		tk_tick();
+	}
+	*took = tk_now_ms() - start;
+	return false;
+}
+
+/* tk_still_for: a program asleep waiting for input is still once the
+ * time asked for has passed, and not before; one that computes, or
+ * wakes on a timer, never is; nor is any while a TCP connection here
+ * holds bytes not yet acknowledged (its peer's window is full). */
+static void still_programs_are_told_from_busy_ones(void **state)
+{
+	hn_proc *asleep = hn_run(NULL, NULL, "/bin/sh", "-c", "exec cat",
+				 NULL);
+	hn_proc *loop = hn_run(NULL, NULL, "/bin/sh", "-c", "while :; do :;"
+			       " done", NULL);
+	hn_proc *timer = hn_run(NULL, NULL, "/bin/sh", "-c", "while sleep "
+				"0.05; do :; done", NULL);
+	int lfd = tk_listen(NULL, NULL, "127.0.0.1", 0, 1);
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	char block[65536] = { 0 };
+	long long took;
+	pid_t pid = hn_pid(asleep);
+	int c, tries = 0;
+
+	(void)state;
+	TK_EXPECT(still_within(pid, 200, 2000, &took) && took >= 200,
+		  "cat waiting for input: still=%d after %lld ms",
+		  still_within(pid, 200, 2000, &took), took);
+	TK_EXPECT(!still_within(hn_pid(loop), 200, 800, &took),
+		  "a busy loop looked still after %lld ms", took);
+	TK_EXPECT(!still_within(hn_pid(timer), 200, 800, &took),
+		  "a program waking every 50 ms looked still");
+	getsockname(lfd, (struct sockaddr *)&a, &len);
+	c = tk_connect_here("127.0.0.1", ntohs(a.sin_port));
+	TK_EXPECT(tk_peer_unread(c) == 0, "a new connection's peer has %ld"
+		  " bytes unread", tk_peer_unread(c));
+	TK_EXPECT(send(c, "hello", 5, 0) == 5, "send: %s", strerror(errno));
+	TK_EXPECT(tk_peer_unread(c) == 5, "its peer (not accepted) has %ld "
+		  "bytes unread, not 5", tk_peer_unread(c));
+	while (send(c, block, sizeof(block), MSG_DONTWAIT) > 0 &&
+	       tries++ < 1000)
+		;                       /* until the peer's window is full */
+	TK_EXPECT(!still_within(pid, 200, 800, &took), "still while a "
+		  "connection held bytes not yet acknowledged");
+	close(c);
+	close(lfd);
+	TK_EXPECT(still_within(pid, 200, 2000, &took), "not still once "
+		  "the connection was gone");
+	hn_kill(loop);
+	hn_kill(timer);
+}
+
 int main(void)
 {
 	hn_init();
@@ -285,6 +354,7 @@ int main(void)
 		TK_TEST(programs_run_here_on_loopback),
 		TK_TEST(questions_that_wait),
 		TK_TEST(programs_get_no_other_descriptor),
+		TK_TEST(still_programs_are_told_from_busy_ones),
 	};
 	return TK_RUN("harness_procs", tests);
 }

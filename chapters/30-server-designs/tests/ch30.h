@@ -49,7 +49,22 @@ struct ch30_reply {
 	char head[512];
 	size_t hlen;
 	bool header_done, eof, wrong;
+	bool stuck;                     /* the server sat still instead */
 };
+
+/* The server whose replies are read (its pid), or 0: while it is known,
+ * a wait for a reply ends as soon as the server sits still, asleep with
+ * nothing on its way (tk_still_for), for CH30_STILL_MS: what has not come
+ * by then will not come. */
+static pid_t ch30_watched;
+#define CH30_STILL_MS 300
+
+/* Whether the watched server has sat still for CH30_STILL_MS. */
+static bool ch30_server_still(struct tk_still *w)
+{
+	return ch30_watched != 0 &&
+	       tk_still_for(w, &ch30_watched, 1, CH30_STILL_MS);
+}
 
 static void ch30_reply_init(struct ch30_reply *r, int fd, long want)
 {
@@ -107,7 +122,9 @@ static const char *ch30_reply_said(const struct ch30_reply *r)
 		 strncmp(r->head, "HTTP/1.1 200 ", 13) == 0 ? "status 200"
 		 : "a status other than 200", r->got, r->want,
 		 r->wrong ? " (some of them wrong)" : "",
-		 r->eof ? "then end of file" : "and no end of file yet");
+		 r->eof ? "then end of file" : r->stuck ? "and no end of file:"
+		 " the server sat idle, holding the connection open" :
+		 "and no end of file yet");
 	return text;
 }
 
@@ -115,63 +132,41 @@ static const char *ch30_reply_said(const struct ch30_reply *r)
 static bool ch30_get_reply(struct ch30_reply *r, int fd, long want, int ms)
 {
 	long long end = tk_now_ms() + ms;
+	struct tk_still w;
 
 	ch30_reply_init(r, fd, want);
+	tk_still_start(&w);
 	while (!ch30_reply_step(r)) {
 		long long left = end - tk_now_ms();
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 
 		if (left <= 0)
 			break;
-		poll(&p, 1, (int)left);
+		if (ch30_server_still(&w)) {
+			r->stuck = true;
+			break;
+		}
+		poll(&p, 1, ch30_watched != 0 && left > 50 ? 50 : (int)left);
 	}
 	return ch30_reply_right(r);
 }
 
-/* The receive queue of the TCP socket from local port lport to remote
- * port rport, from /proc/net/tcp (-1 if there is none). */
-static long ch30_rxq(int lport, int rport)
-{
-	FILE *f = fopen("/proc/net/tcp", "r");
-	char line[512];
-	unsigned lp, rp;
-	unsigned long tx, rx;
-	long q = -1;
-
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, " %*d: %*x:%x %*x:%x %*x %lx:%lx", &lp, &rp,
-			   &tx, &rx) == 4 && (int)lp == lport &&
-		    (int)rp == rport)
-			q = (long)rx;
-	fclose(f);
-	return q;
-}
-
-static int ch30_local_port(int fd)
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof(a);
-
-	getsockname(fd, (struct sockaddr *)&a, &len);
-	return ntohs(a.sin_port);
-}
-
-/* Sends text on fd and waits until the server, at port, has read all of
- * it (its socket's receive queue is empty again): so the next piece
- * comes in a read of its own.  False if it did not within ms, or the
- * write failed (the server had closed the connection). */
-static bool ch30_send_piece(int fd, int port, const char *text, int ms)
+/* Sends text on fd and waits until the server has read all of it (its
+ * socket's receive queue is empty again): so the next piece comes in a
+ * read of its own.  False if it did not within ms (or the server sat
+ * still), or the write failed (the server had closed the connection). */
+static bool ch30_send_piece(int fd, const char *text, int ms)
 {
 	long long end = tk_now_ms() + ms;
-	int me = ch30_local_port(fd), one = 1;
+	int one = 1;
+	struct tk_still w;
 
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
 		return false;           /* the server closed it */
-	while (tk_now_ms() < end) {
-		if (ch30_rxq(port, me) == 0)
+	tk_still_start(&w);
+	while (tk_now_ms() < end && !ch30_server_still(&w)) {
+		if (tk_peer_unread(fd) == 0)
 			return true;
 		tk_tick();
 	}
@@ -185,6 +180,7 @@ static int ch30_many(int port, int n, long size, int ms, char *why,
 		     size_t whylen)
 {
 	struct ch30_reply *r = calloc((size_t)n, sizeof(*r));
+	struct tk_still w;
 	long long end;
 	int right = 0, open = n;
 
@@ -195,15 +191,23 @@ static int ch30_many(int port, int n, long size, int ms, char *why,
 		ch30_reply_init(&r[i], fd, size);
 	}
 	end = tk_now_ms() + ms;
+	tk_still_start(&w);
 	while (open > 0 && tk_now_ms() < end) {
 		struct pollfd *p = calloc((size_t)n, sizeof(*p));
+		long long left = end - tk_now_ms();
 
+		if (ch30_server_still(&w)) {
+			for (int i = 0; i < n; i++)
+				r[i].stuck = !r[i].eof;
+			free(p);
+			break;
+		}
 		for (int i = 0; i < n; i++) {
 			p[i].fd = r[i].eof ? -1 : r[i].fd;
 			p[i].events = POLLIN;
 		}
-		poll(p, (nfds_t)n, (int)(end - tk_now_ms()) > 0 ?
-		     (int)(end - tk_now_ms()) : 0);
+		poll(p, (nfds_t)n, left <= 0 ? 0 : ch30_watched != 0 &&
+		     left > 50 ? 50 : (int)left);
 		for (int i = 0; i < n; i++)
 			if (p[i].revents != 0 && ch30_reply_step(&r[i]))
 				open--;

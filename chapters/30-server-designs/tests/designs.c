@@ -76,9 +76,9 @@ static void check_design(const struct design *d)
 		  "%s: of 50 clients at once, %s", d->name, why);
 
 	fd = tk_connect_here(TK_LOOPBACK, port);
-	TK_EXPECT(ch30_send_piece(fd, port, "GET /300 HT", 2000) &&
-		  ch30_send_piece(fd, port, "TP/1.1\r\nHost: x\r\n", 2000) &&
-		  ch30_send_piece(fd, port, "\r\n", 2000),
+	TK_EXPECT(ch30_send_piece(fd, "GET /300 HT", 2000) &&
+		  ch30_send_piece(fd, "TP/1.1\r\nHost: x\r\n", 2000) &&
+		  ch30_send_piece(fd, "\r\n", 2000),
 		  "%s did not read the pieces of a request", d->name);
 	TK_EXPECT(ch30_get_reply(&r, fd, 300, 3000), "%s: a request in "
 		  "three pieces got %s", d->name, ch30_reply_said(&r));

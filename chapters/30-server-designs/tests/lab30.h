@@ -42,6 +42,7 @@ static hn_proc *lab_start(const char *design, int n, bool race)
 		s = strstr(hn_stdout(p), "listening on port ");
 		if (s != NULL && strchr(s, '\n') != NULL) {
 			lab_port = atoi(s + 18);
+			ch30_watched = hn_pid(p);
 			return p;
 		}
 		if (hn_exit_status(p) != -1) {
@@ -136,14 +137,16 @@ static long lab_sleeps(pid_t pid)
 	return n;
 }
 
-/* Waits until every one of the processes sleeps ('S'). */
+/* Waits until every one of the processes sleeps ('S'); false after ms,
+ * or at once if one has ended (a zombie, or gone): it never will. */
 static bool lab_all_asleep(const pid_t *pids, int n, int ms)
 {
 	long long end = tk_now_ms() + ms;
+	char st;
 
 	for (int i = 0; i < n; i++)
-		while (tk_proc_state(pids[i]) != 'S')
-			if (tk_now_ms() > end)
+		while ((st = tk_proc_state(pids[i])) != 'S')
+			if (tk_now_ms() > end || st == 'Z' || st == 0)
 				return false;
 			else
 				tk_tick();
@@ -161,6 +164,23 @@ static void lab_leave_early(int port, long n)
 	setsockopt(fd, IPPROTO_TCP, TCP_CORK, &on, sizeof(on));
 	ch30_send_request(fd, n);
 	close(fd);
+}
+
+/* Waits until process pid has ended (a zombie, or gone); false after
+ * ms, or once the server's session has sat still with pid alive. */
+static bool lab_ends(pid_t pid, int ms)
+{
+	long long end = tk_now_ms() + ms;
+	struct tk_still w;
+	char st;
+
+	tk_still_start(&w);
+	while ((st = tk_proc_state(pid)) != 0 && st != 'Z')
+		if (tk_now_ms() > end || ch30_server_still(&w))
+			return false;
+		else
+			tk_tick();
+	return true;
 }
 
 /* How many children a process has now. */
@@ -191,13 +211,16 @@ static int lab_conns(pid_t pid)
 	return c;
 }
 
-/* Waits until the server holds no connection (served, or died). */
+/* Waits until the server holds no connection (served, or died); false
+ * if it still holds one after ms, or sits still holding one. */
 static bool lab_no_conns(pid_t pid, int ms)
 {
 	long long end = tk_now_ms() + ms;
+	struct tk_still w;
 
+	tk_still_start(&w);
 	while (lab_conns(pid) > 0)
-		if (tk_now_ms() > end)
+		if (tk_now_ms() > end || ch30_server_still(&w))
 			return false;
 		else
 			tk_tick();

@@ -63,7 +63,7 @@ static void request_in_many_pieces(void **state)
 
 		for (size_t i = 0; i < strlen(req); i += 7) {
 			snprintf(piece, sizeof(piece), "%s", req + i);
-			ch30_send_piece(fd, lab_port, piece, 2000);
+			ch30_send_piece(fd, piece, 2000);
 		}
 		TK_EXPECT(ch30_get_reply(&r, fd, 77, 2000), "%s: a request "
 			  "in pieces of 7 bytes got %s (section 30.2)", d,
