@@ -9,10 +9,15 @@ how many run at once (--sandboxes).
 
 What a run is expected to use is learnt as the class is graded: for each
 kind of run (a build, a suite run whole, a test run alone...) the share
-of a core its last runs used (CPU seconds over wall seconds).  A kind
-not seen yet counts as one whole core, so the first runs are admitted
-as cautiously as before; a build, which computes, stays near one core;
-a suite that mostly waits is soon counted as a tenth of one.
+of a core its recent runs used: their CPU seconds over their wall
+seconds, summed, the older runs counting less and less.  A kind not seen
+yet counts as one whole core, so the first runs are admitted cautiously,
+and it starts from half a second of one whole core, so that one short
+run (a suite that ends in 50 ms is all process start-up) does not count
+for more than its time.  A long run counts for its length: a suite that
+computes for seconds (an endless loop until its limit) makes its kind
+costly at once; a build, which computes, stays near one core; a suite
+that mostly waits is soon counted as a tenth of one.
 
 A build computes, but on a machine that other work loads too, CPU over
 wall makes it look idle: it is counted as at least a quarter of a core,
@@ -29,6 +34,8 @@ the work of the other sandboxes this grader started.
 import threading
 
 FLOOR = 0.05        # no run counts as less than this share of a core
+PRIOR = 0.5         # a kind starts as this many seconds of one core
+DECAY = 0.8         # each run's weight against the next one's
 FLOORS = {"build": 0.25}    # kinds known to compute: their own floor
 # A run on the test VM (its kind starts "vm:") boots an emulated machine:
 # seconds of pure CPU however long its tests then wait.
@@ -46,6 +53,7 @@ class Slots:
         self.running = 0
         self.load = 0.0             # expected cores in use now
         self.share = {}             # kind -> learnt share of a core
+        self.used = {}              # kind -> (CPU s, wall s), decayed
         self.peak = 0               # the most that ran at once
         self.exclusive = 0          # exclusive runs waiting or running
         self.cond = threading.Condition()
@@ -88,13 +96,11 @@ class Slots:
                 self.cond.notify_all()
                 return
             if wall > 0.05:
-                used = min(max(cpu / wall, floor(kind)),
-                           self.cores)
-                old = self.share.get(kind)
-                # quick to learn that a kind computes more; slower to
-                # believe that it computes less
-                self.share[kind] = used if old is None or used > old \
-                    else (old + used) / 2
+                c, w = self.used.get(kind, (PRIOR, PRIOR))
+                c, w = c * DECAY + cpu, w * DECAY + wall
+                self.used[kind] = (c, w)
+                self.share[kind] = min(max(c / w, floor(kind)),
+                                       self.cores)
             self.cond.notify_all()
 
 
