@@ -169,11 +169,11 @@ static int stat_file(const char *path, long long fields[], int max,
 		     char *state);
 static int proc_stat(pid_t pid, long long fields[], int max, char *state);
 
-/* Adds to *mark the times each thread of process pid was given the CPU
- * (/proc/PID/task/TID/schedstat, its third number), and one for each
- * thread; false if one of them is running or waits to run (R), or waits
- * inside the kernel (D). */
-static bool threads_still(pid_t pid, unsigned long long *mark)
+/* Adds to *mark the times each thread of process pid (but thread skip)
+ * was given the CPU (/proc/PID/task/TID/schedstat, its third number),
+ * and one for each thread; false if one of them is running or waits to
+ * run (R), or waits inside the kernel (D). */
+static bool threads_still(pid_t pid, pid_t skip, unsigned long long *mark)
 {
 	char path[300];                 /* room for any d_name */
 	struct dirent *e;
@@ -189,7 +189,7 @@ static bool threads_still(pid_t pid, unsigned long long *mark)
 		char state = 'X';
 		FILE *sf;
 
-		if (e->d_name[0] == '.')
+		if (e->d_name[0] == '.' || atoi(e->d_name) == skip)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/task/%s/stat",
 			 (int)pid, e->d_name);
@@ -225,7 +225,7 @@ static bool session_still(pid_t leader, unsigned long long *mark)
 
 		if (one > 0 && proc_stat(one, f, 4, &state) == 4 &&
 		    f[3] == leader)
-			still = threads_still(one, mark);
+			still = threads_still(one, 0, mark);
 	}
 	if (d != NULL)
 		closedir(d);
@@ -279,6 +279,21 @@ bool tk_still_for(struct tk_still *w, const pid_t *leaders, int n, int ms)
 	/* the TCP table last: reading it walks the kernel's whole table */
 	if (still && mark == w->mark)
 		still = tcp_settled();
+	if (!still || mark != w->mark) {
+		w->mark = still ? mark : 0;
+		w->since = now;
+		return false;
+	}
+	return now - w->since >= ms;
+}
+
+bool tk_threads_still(struct tk_still *w, int ms)
+{
+	unsigned long long mark = 0;
+	long long now = tk_now_ms();
+	pid_t me = (pid_t)syscall(SYS_gettid);
+	bool still = threads_still(getpid(), me, &mark);
+
 	if (!still || mark != w->mark) {
 		w->mark = still ? mark : 0;
 		w->since = now;

@@ -66,6 +66,11 @@ void tk_still_start(struct tk_still *w);
 /* Looks again: true once the n programs led by leaders[] (pids) have
  * been still for ms, as seen by this look and the ones before it. */
 bool tk_still_for(struct tk_still *w, const pid_t *leaders, int n, int ms);
+/* The same for the code a test runs in its own process: true once every
+ * thread of this process but the caller's has been still for ms (the
+ * student's functions, run in threads of the test, wait for each other,
+ * or for the test, which does not come). */
+bool tk_threads_still(struct tk_still *w, int ms);
 /* Waits for P to exit within timeout_ms, or until it and the programs
  * led by others[] are still for still_ms: its wait status, or -1 (then
  * *still says whether they were stuck rather than slow). */

@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -338,6 +340,60 @@ static void still_programs_are_told_from_busy_ones(void **state)
 	hn_kill(timer);
 }
 
+/* A thread of the test that waits for a pipe, or spins until told. */
+static atomic_bool stop_spinning;
+
+static void *reads_a_pipe(void *arg)
+{
+	char c;
+
+	return (void *)(long)read(*(int *)arg, &c, 1);
+}
+
+static void *spins(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&stop_spinning))
+		;
+	return NULL;
+}
+
+/* tk_threads_still: the test's other threads, asleep in a read, are
+ * still after the time asked for; a spinning one never is. */
+static void the_tests_own_threads_still_or_not(void **state)
+{
+	pthread_t reader, spinner;
+	struct tk_still w;
+	long long start = tk_now_ms();
+	int fds[2];
+	bool still = false;
+
+	(void)state;
+	TK_EXPECT(pipe(fds) == 0, "pipe: %s", strerror(errno));
+	pthread_create(&reader, NULL, reads_a_pipe, &fds[0]);
+	tk_still_start(&w);
+	while (!still && tk_now_ms() - start < 2000) {
+		still = tk_threads_still(&w, 200);
+		tk_tick();
+	}
+	TK_EXPECT(still && tk_now_ms() - start >= 200, "a thread asleep in "
+		  "read(): still=%d after %lld ms", still,
+		  tk_now_ms() - start);
+	pthread_create(&spinner, NULL, spins, NULL);
+	tk_still_start(&w);
+	start = tk_now_ms();
+	while (!(still = tk_threads_still(&w, 200)) &&
+	       tk_now_ms() - start < 800)
+		tk_tick();
+	atomic_store(&stop_spinning, true);
+	pthread_join(spinner, NULL);
+	TK_EXPECT(write(fds[1], "x", 1) == 1, "write: %s", strerror(errno));
+	pthread_join(reader, NULL);
+	close(fds[0]);
+	close(fds[1]);
+	TK_EXPECT(!still, "a spinning thread looked still");
+}
+
 int main(void)
 {
 	hn_init();
@@ -355,6 +411,7 @@ int main(void)
 		TK_TEST(questions_that_wait),
 		TK_TEST(programs_get_no_other_descriptor),
 		TK_TEST(still_programs_are_told_from_busy_ones),
+		TK_TEST(the_tests_own_threads_still_or_not),
 	};
 	return TK_RUN("harness_procs", tests);
 }

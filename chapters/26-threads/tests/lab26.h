@@ -244,26 +244,34 @@ static void gate_release(int i)
 	__real_pthread_mutex_unlock(&gate_mutex);
 }
 
-/* Waits at most ms for file i's fetch to start: whether it did. */
+/* Waits at most ms for file i's fetch to start: whether it did.  It
+ * looks every 50 ms, and gives up sooner when every other thread of the
+ * test has sat still for 300 ms: then nothing will start it. */
 static bool gate_started(int i, int ms)
 {
-	struct timespec end;
-	bool yes;
+	long long end = tk_now_ms() + ms;
+	struct tk_still w;
+	bool yes = false;
 
-	clock_gettime(CLOCK_REALTIME, &end);
-	end.tv_sec += ms / 1000;
-	end.tv_nsec += (ms % 1000) * 1000000L;
-	if (end.tv_nsec >= 1000000000L) {
-		end.tv_sec++;
-		end.tv_nsec -= 1000000000L;
+	tk_still_start(&w);
+	for (;;) {
+		struct timespec tick;
+
+		clock_gettime(CLOCK_REALTIME, &tick);
+		tick.tv_nsec += 50000000L;
+		if (tick.tv_nsec >= 1000000000L) {
+			tick.tv_sec++;
+			tick.tv_nsec -= 1000000000L;
+		}
+		__real_pthread_mutex_lock(&gate_mutex);
+		if (!started[i] && !is_broken)
+			pthread_cond_timedwait(&gate_cond, &gate_mutex, &tick);
+		yes = started[i];
+		__real_pthread_mutex_unlock(&gate_mutex);
+		if (yes || is_broken || tk_now_ms() >= end ||
+		    tk_threads_still(&w, 300))
+			return yes;
 	}
-	__real_pthread_mutex_lock(&gate_mutex);
-	while (!started[i] && !is_broken &&
-	       pthread_cond_timedwait(&gate_cond, &gate_mutex, &end) == 0)
-		continue;
-	yes = started[i];
-	__real_pthread_mutex_unlock(&gate_mutex);
-	return yes;
 }
 
 static int gate_most_running(void)
@@ -357,9 +365,11 @@ static struct runner *runner_start(struct fetchset *fs, bool all)
 static bool runner_done(struct runner *r, int ms)
 {
 	long long end = tk_now_ms() + ms;
+	struct tk_still w;
 
+	tk_still_start(&w);
 	while (!atomic_load(&r->finished) && !is_broken &&
-	       tk_now_ms() < end)
+	       tk_now_ms() < end && !tk_threads_still(&w, 300))
 		tk_tick();
 	return atomic_load(&r->finished);
 }
