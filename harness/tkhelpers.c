@@ -42,57 +42,6 @@ hn_proc *tk_run(const char *ch, const char *name, ...)
 	return p;
 }
 
-unsigned long long tk_tcp_segments(hn_net *net, const char *host)
-{
-	char line[1024];
-	unsigned long long in = 0, out = 0;
-	int header = 1;
-	FILE *f;
-
-	if (hn_enter(net, host) < 0)
-		return 0;
-	f = fopen("/proc/net/snmp", "r");
-	hn_leave(net);
-	if (f == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, "Tcp:", 4) != 0)
-			continue;
-		if (header) {           /* the names, then the values */
-			header = 0;
-			continue;
-		}
-		sscanf(line, "Tcp: %*s %*s %*s %*s %*s %*s %*s %*s %*s "
-		       "%llu %llu", &in, &out);
-	}
-	fclose(f);
-	return in + out;
-}
-
-int tk_exit_or_stall(hn_net *net, const char *host, hn_proc *p,
-		     int timeout_ms, int stall_ms, bool *stalled)
-{
-	long long end = tk_now_ms() + timeout_ms, moved = tk_now_ms();
-	unsigned long long segs = tk_tcp_segments(net, host), now;
-	int st;
-
-	*stalled = false;
-	while ((st = hn_exited_within(p, 50)) == -1) {
-		long long t = tk_now_ms();
-
-		if (t >= end)
-			return -1;
-		if ((now = tk_tcp_segments(net, host)) != segs) {
-			segs = now;
-			moved = t;
-		} else if (t - moved >= stall_ms) {
-			*stalled = true;
-			return -1;
-		}
-	}
-	return st;
-}
-
 /* The request for one socket (no dump): the addresses of fd, swapped. */
 static bool peer_request(int fd, struct inet_diag_req_v2 *req)
 {
@@ -264,8 +213,33 @@ static bool tcp_settled(void)
 
 void tk_still_start(struct tk_still *w)
 {
-	w->mark = 0;
+	memset(w, 0, sizeof(*w));
 	w->since = tk_now_ms();
+}
+
+void tk_still_in(struct tk_still *w, hn_net *net, const char *const *hosts)
+{
+	tk_still_start(w);
+	w->net = net;
+	for (int i = 0; i < 4 && hosts[i] != NULL; i++)
+		w->hosts[i] = hosts[i];
+}
+
+/* tcp_settled in every host the watch names. */
+static bool hosts_settled(const struct tk_still *w)
+{
+	bool settled = true;
+
+	if (w->net == NULL)
+		return tcp_settled();
+	for (int i = 0; i < 4 && w->hosts[i] != NULL && settled; i++) {
+		if (hn_enter(w->net, w->hosts[i]) < 0)
+			TK_FAIL("cannot look at host %s: %s", w->hosts[i],
+				hn_error());
+		settled = tcp_settled();
+		hn_leave(w->net);
+	}
+	return settled;
 }
 
 bool tk_still_for(struct tk_still *w, const pid_t *leaders, int n, int ms)
@@ -278,7 +252,7 @@ bool tk_still_for(struct tk_still *w, const pid_t *leaders, int n, int ms)
 		still = session_still(leaders[i], &mark);
 	/* the TCP table last: reading it walks the kernel's whole table */
 	if (still && mark == w->mark)
-		still = tcp_settled();
+		still = hosts_settled(w);
 	if (!still || mark != w->mark) {
 		w->mark = still ? mark : 0;
 		w->since = now;
@@ -302,23 +276,27 @@ bool tk_threads_still(struct tk_still *w, int ms)
 	return now - w->since >= ms;
 }
 
-int tk_exit_unless_still(hn_proc *p, const pid_t *others, int n,
-			 int timeout_ms, int still_ms, bool *still)
+int tk_exit_unless_still(hn_proc *p, struct tk_still *w,
+			 const pid_t *others, int n, int timeout_ms,
+			 int still_ms, bool *still)
 {
 	long long end = tk_now_ms() + timeout_ms;
 	pid_t leaders[8];
-	struct tk_still w;
+	struct tk_still here;
 	int st, k = 0;
 
 	leaders[k++] = hn_pid(p);
 	for (int i = 0; i < n && k < 8; i++)
 		leaders[k++] = others[i];
 	*still = false;
-	tk_still_start(&w);
+	if (w == NULL) {
+		tk_still_start(&here);
+		w = &here;
+	}
 	while ((st = hn_exited_within(p, 50)) == -1) {
 		if (tk_now_ms() >= end)
 			return -1;
-		if (tk_still_for(&w, leaders, k, still_ms)) {
+		if (tk_still_for(w, leaders, k, still_ms)) {
 			*still = true;
 			return -1;
 		}

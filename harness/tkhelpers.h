@@ -27,17 +27,6 @@
 hn_proc *tk_run(const char *ch, const char *name, ...)
 	__attribute__((sentinel));
 
-/* TCP segments HOST has sent and received so far (its /proc/net/snmp
- * InSegs + OutSegs): what moves while a program there makes progress. */
-unsigned long long tk_tcp_segments(hn_net *net, const char *host);
-
-/* Waits for P to exit, at most timeout_ms, and less when it is stuck:
- * no TCP segment in or out of HOST for stall_ms (a client waiting for
- * what will not come, threads in a deadlock).  Its wait status, or -1
- * (*stalled set when it was stuck rather than slow). */
-int tk_exit_or_stall(hn_net *net, const char *host, hn_proc *p,
-		     int timeout_ms, int stall_ms, bool *stalled);
-
 /* The other end of the test's TCP connection fd, when it is in this
  * network namespace (a server on loopback, say): the bytes it has
  * received and its program not yet read.  -1 if there is no such socket
@@ -60,9 +49,16 @@ long tk_peer_unread(int fd);
 struct tk_still {
 	unsigned long long mark;        /* what the last look saw run */
 	long long since;                /* when it last saw anything move */
+	hn_net *net;                    /* NULL: this namespace only */
+	const char *hosts[4];           /* else these hosts of net */
 };
 /* Begins a watch (looks after this count from now). */
 void tk_still_start(struct tk_still *w);
+/* Begins a watch whose TCP connections are those of the hosts of net
+ * named (up to 4, NULL-ended): every host the programs' segments cross.
+ * A segment delayed by a hn_impair() is on its way too: its sender has
+ * not had it acknowledged. */
+void tk_still_in(struct tk_still *w, hn_net *net, const char *const *hosts);
 /* Looks again: true once the n programs led by leaders[] (pids) have
  * been still for ms, as seen by this look and the ones before it. */
 bool tk_still_for(struct tk_still *w, const pid_t *leaders, int n, int ms);
@@ -72,10 +68,12 @@ bool tk_still_for(struct tk_still *w, const pid_t *leaders, int n, int ms);
  * or for the test, which does not come). */
 bool tk_threads_still(struct tk_still *w, int ms);
 /* Waits for P to exit within timeout_ms, or until it and the programs
- * led by others[] are still for still_ms: its wait status, or -1 (then
- * *still says whether they were stuck rather than slow). */
-int tk_exit_unless_still(hn_proc *p, const pid_t *others, int n,
-			 int timeout_ms, int still_ms, bool *still);
+ * led by others[] are still for still_ms, watched by w (begun by the
+ * caller; NULL: in this namespace): its wait status, or -1 (then *still
+ * says whether they were stuck rather than slow). */
+int tk_exit_unless_still(hn_proc *p, struct tk_still *w,
+			 const pid_t *others, int n, int timeout_ms,
+			 int still_ms, bool *still);
 
 /* Whether a line holding NEEDLE came on stdout within timeout_ms, after
  * the lines earlier calls looked at (hn_next_line). */

@@ -21,6 +21,7 @@
 #define WEB_PORT 8080
 
 static hn_net *web_net;
+static hn_proc *web_nginx;      /* the server web_up() started */
 static char web_root[256];      /* the document tree */
 
 /* A file of the document tree: SIZE bytes from a seeded generator
@@ -118,7 +119,28 @@ static hn_proc *web_up(void)
 		abort();
 	p = tk_nginx(web_net, "server", http, WEB_PORT);
 	free(http);
+	web_nginx = p;
 	return p;
+}
+
+/* Whether the client program p, nginx and the TCP connections of both
+ * hosts have sat still for ms (tk_still_for): p waits for what will
+ * not come.  Begin w with web_still_start(). */
+__attribute__((unused))
+static void web_still_start(struct tk_still *w)
+{
+	static const char *const hosts[] = { "client", "server", NULL };
+
+	tk_still_in(w, web_net, hosts);
+}
+
+__attribute__((unused))
+static bool web_still(struct tk_still *w, hn_proc *p, int ms)
+{
+	pid_t who[2] = { hn_pid(p), web_nginx != NULL ? hn_pid(web_nginx)
+						     : hn_pid(p) };
+
+	return tk_still_for(w, who, 2, ms);
 }
 
 /* A fresh, empty directory for one client's files (the last four

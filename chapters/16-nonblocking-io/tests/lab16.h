@@ -11,7 +11,7 @@
  * host with ARGS (up to 40, NULL-ended).  webcli_run() also waits for
  * it, at most timeout_ms, and gives its wait status in *status (-1: it
  * was still running and has been killed); when it is stuck it fails
- * the test at once (tk_exit_or_stall, harness/tkhelpers.h). */
+ * the test at once (web_still, harness/tkweb.h). */
 static hn_proc *webcli_start(const char **args)
 {
 	static char *prog;
@@ -53,29 +53,33 @@ static const char *webcli_diagnosis(hn_proc *p)
 	return "";
 }
 
-/* Nothing moved for this long while webcli was running: it waits for
- * something that will not come (a select() that does not look at the
- * socket, a request the server waits to see the end of).  A working
- * client here is never that long without a segment. */
-#define WEBCLI_STALL_MS 1000
+/* webcli, nginx and both hosts' connections still for this long:
+ * webcli waits for something that will not come (a select() that does
+ * not look at the socket, a request the server waits to see the end
+ * of).  A working client here is never that long asleep with nothing
+ * on its way. */
+#define WEBCLI_STILL_MS 300
 
 static hn_proc *webcli_run(int *status, int timeout_ms, const char **args)
 {
 	hn_proc *p = webcli_start(args);
+	pid_t nginx = web_nginx != NULL ? hn_pid(web_nginx) : hn_pid(p);
+	struct tk_still w;
 	bool stalled;
 
-	*status = tk_exit_or_stall(web_net, "client", p, timeout_ms,
-				   WEBCLI_STALL_MS, &stalled);
+	web_still_start(&w);
+	*status = tk_exit_unless_still(p, &w, &nginx, 1, timeout_ms,
+				       WEBCLI_STILL_MS, &stalled);
 	if (*status == -1) {
 		hn_kill(p);
-		TK_EXPECT(!stalled, "webcli was still running, but nothing "
-			  "had gone in or out of the client host for %.1f s "
-			  "(webcli wrote \"%s\"; stderr \"%s\"): it waits "
+		TK_EXPECT(!stalled, "webcli was still running, but it and "
+			  "nginx sat idle for %.1f s with nothing on its way"
+			  " (webcli wrote \"%s\"; stderr \"%s\"): it waits "
 			  "for what will not come.  Is each socket in the "
 			  "select() sets, maxfd raised for it, writability "
 			  "watched while connecting (16.4), the request sent "
 			  "whole with its blank line (16.5)?%s",
-			  WEBCLI_STALL_MS / 1000.0, tk_chomp(hn_stdout(p)),
+			  WEBCLI_STILL_MS / 1000.0, tk_chomp(hn_stdout(p)),
 			  tk_chomp(hn_stderr(p)), webcli_diagnosis(p));
 	}
 	return p;

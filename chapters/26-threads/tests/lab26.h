@@ -381,7 +381,9 @@ static void webthr_like_curl(const char *n, const char **paths, int ms)
 	static char *prog;
 	char *argv[48], *dir = web_outdir("mine"), *cdir = web_outdir("curl");
 	int k = 0, st;
+	struct tk_still w;
 	bool stalled;
+	pid_t nginx;
 	hn_proc *p;
 
 	if (prog == NULL)
@@ -396,13 +398,15 @@ static void webthr_like_curl(const char *n, const char **paths, int ms)
 		argv[k++] = (char *)paths[i];
 	argv[k] = NULL;
 	p = hn_spawn(web_net, "client", argv, NULL);
-	/* a working webthr is never a second without a segment: when
-	 * nothing moves, its threads wait for each other */
-	st = tk_exit_or_stall(web_net, "client", p, ms, 1000, &stalled);
+	/* a working webthr is never 0.3 s asleep with nginx and nothing on
+	 * its way: then its threads wait for each other */
+	nginx = hn_pid(web_nginx);
+	web_still_start(&w);
+	st = tk_exit_unless_still(p, &w, &nginx, 1, ms, 300, &stalled);
 	TK_EXPECT(st != -1, "webthr had not finished %s (it wrote \"%s\"): "
 		  "a thread that never says DONE, or a main thread that never "
-		  "wakes (see 26.8)", stalled ? "and nothing had crossed the "
-		  "network for 1 s" : "in time", tk_chomp(hn_stdout(p)));
+		  "wakes (see 26.8)", stalled ? "and sat idle, with nothing "
+		  "on its way" : "in time", tk_chomp(hn_stdout(p)));
 	for (int i = 0; paths[i] != NULL; i++) {
 		const char *name = strrchr(paths[i], '/') + 1;
 		char *a = NULL, *b = NULL, *mine, *theirs;

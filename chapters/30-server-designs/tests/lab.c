@@ -322,7 +322,7 @@ static void ends_on_sigterm(void **state)
 		bool still;
 
 		hn_signal(p, SIGTERM);
-		TK_EXPECT(tk_exit_unless_still(p, NULL, 0, 2000,
+		TK_EXPECT(tk_exit_unless_still(p, NULL, NULL, 0, 2000,
 					       CH30_STILL_MS, &still) != -1,
 			  "%s: the server did not end after SIGTERM (section "
 			  "30.1)", d);
@@ -352,7 +352,7 @@ static void benchmarked_by_loadcli(void **state)
 		snprintf(port, sizeof(port), "%d", lab_port);
 		l = tk_run("30-server-designs", "loadcli", "-c", "4", "-r",
 			   "50", "127.0.0.1", port, NULL);
-		TK_EXPECT(tk_exit_unless_still(l, &server, 1, 8000,
+		TK_EXPECT(tk_exit_unless_still(l, NULL, &server, 1, 8000,
 					       CH30_STILL_MS, &still) != -1
 			  && tk_exit_code(l) == 0, "%s: loadcli -c 4 -r 50 "
 			  "%s %s (section 30.13)", d, still ? "waited for "
