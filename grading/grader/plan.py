@@ -230,7 +230,7 @@ def lay_out_tree(plan, tree):
     # kernel feature its tests may rerun themselves in the VM for: SCTP
     # for lab 9), from the kernel and base initramfs that make vm built
     vm = os.path.join(plan.build, "vm")
-    if plan.m.get("vm") and os.path.isfile(os.path.join(vm, "vmlinuz")):
+    if plan.m.get("vm") and os.path.isfile(os.path.join(vm, "vmlinux")):
         os.makedirs(os.path.join(tree, vm))
         plan.mounts.append((os.path.abspath(vm), f"/tree/{vm}"))
         plan.uses_vm = True

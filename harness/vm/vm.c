@@ -94,7 +94,8 @@ static void list_features(FILE *f)
 static int find_paths(struct vm_paths *p)
 {
 	snprintf(p->dir, sizeof(p->dir), "%s/vm", tk_build_root());
-	snprintf(p->kernel, sizeof(p->kernel), "%s/vmlinuz", p->dir);
+	/* vmlinux: the kernel unpacked for a direct boot (vm.mk) */
+	snprintf(p->kernel, sizeof(p->kernel), "%s/vmlinux", p->dir);
 	snprintf(p->base, sizeof(p->base), "%s/base.cpio", p->dir);
 	if (access(p->kernel, R_OK) < 0 || access(p->base, R_OK) < 0) {
 		fprintf(stderr, "harness/vm: the test VM is not built (no %s):"
