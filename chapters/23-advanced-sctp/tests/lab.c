@@ -1,5 +1,5 @@
 /*
- * Lab 23 public tests: the student's failcli sends 45 messages, one
+ * Lab 23 public tests: the student's failcli sends 40 messages, one
  * every 80 ms, over an association with two paths; the primary path's
  * link goes silent after the fourth message and comes back once the
  * client has reported it.  The tests are the stages of that one run, in
@@ -19,7 +19,7 @@ static void scene(void)
 	if (L.net != NULL)
 		return;
 	lab_up(&L);
-	lab_client(&L, "45", "80");
+	lab_client(&L, "40", "80");
 }
 
 /* The client's socket, once it has said it is connected. */
@@ -226,7 +226,7 @@ static void reports_the_return(void **state)
 		  (long)(tk_now_ms() - t0));
 }
 
-/* failcli ends normally; the server got msg 1 .. msg 45, each once, in
+/* failcli ends normally; the server got msg 1 .. msg 40, each once, in
  * order. */
 static void nothing_lost_nothing_twice(void **state)
 {
@@ -237,11 +237,11 @@ static void nothing_lost_nothing_twice(void **state)
 	TK_EXPECT(tk_exited(L.cli, 8000), "failcli had not ended 8 s after "
 		  "its last message was due");
 	TK_EXPECT(tk_exit_code(L.cli) == 0 &&
-		  strstr(hn_stdout(L.cli), "sent 45 messages, association "
+		  strstr(hn_stdout(L.cli), "sent 40 messages, association "
 			 "shut down\n"), "failcli ended with %d: %s%s",
 		  tk_exit_code(L.cli), tk_shown(hn_stdout(L.cli)),
 		  tk_shown(hn_stderr(L.cli)));
-	lab_wait_count(&L, 45, 1000);
+	lab_wait_count(&L, 40, 1000);
 	pthread_mutex_lock(&L.lock);
 	for (i = 0; i < L.ngot && L.got[i] == i + 1; i++)
 		;
@@ -251,8 +251,8 @@ static void nothing_lost_nothing_twice(void **state)
 			  "SCTP retransmits what the cut lost by itself, on "
 			  "the other path; a message the client sends again is "
 			  "a duplicate (see 23.9)", L.got[i]);
-	TK_EXPECT(i == 45 && L.ngot == 45, "the server got %d messages, "
-		  "the first %d in order (\"msg 1\" ...), where 45 were "
+	TK_EXPECT(i == 40 && L.ngot == 40, "the server got %d messages, "
+		  "the first %d in order (\"msg 1\" ...), where 40 were "
 		  "due (see 23.9)", L.ngot, i);
 	lab_down(&L);
 }

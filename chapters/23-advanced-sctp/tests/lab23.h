@@ -32,26 +32,33 @@ struct lab {
 	int srv;                    /* the test's server socket, in b */
 	int port;
 	pthread_t reader;
+	int wake[2];                /* a pipe: a byte tells the reader to end */
 	pthread_mutex_t lock;
+	pthread_cond_t more;        /* a message came */
 	int got[LAB_MAXMSG];        /* "msg N" in the order they came */
 	int ngot;
-	bool stop;
 };
 
-/* The server's thread: every "msg N" that comes, in order. */
+/* The server's thread: every "msg N" that comes, in order.  It sleeps
+ * in poll() until a message or the end comes: in the VM every wake-up
+ * is emulated, and costs CPU. */
 static void *lab_reader(void *arg)
 {
 	struct lab *l = arg;
 
-	while (!l->stop) {
-		struct pollfd pfd = { .fd = l->srv, .events = POLLIN };
+	for (;;) {
+		struct pollfd pfd[2] = { { .fd = l->srv, .events = POLLIN },
+					 { .fd = l->wake[0],
+					   .events = POLLIN } };
 		char buf[512];
 		struct iovec iov = { buf, sizeof(buf) - 1 };
 		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 		ssize_t n;
 
-		if (poll(&pfd, 1, 20) <= 0)
+		if (poll(pfd, 2, -1) <= 0)
 			continue;
+		if (pfd[1].revents != 0)
+			return NULL;
 		n = recvmsg(l->srv, &mh, MSG_DONTWAIT);
 		if (n <= 0 || (mh.msg_flags & MSG_NOTIFICATION))
 			continue;
@@ -59,9 +66,9 @@ static void *lab_reader(void *arg)
 		pthread_mutex_lock(&l->lock);
 		if (strncmp(buf, "msg ", 4) == 0 && l->ngot < LAB_MAXMSG)
 			l->got[l->ngot++] = atoi(buf + 4);
+		pthread_cond_broadcast(&l->more);
 		pthread_mutex_unlock(&l->lock);
 	}
-	return NULL;
 }
 
 /* How many messages the server has so far. */
@@ -76,17 +83,29 @@ static int lab_count(struct lab *l)
 }
 
 /* Waits until the server has at least N messages; false at the
- * deadline or when the client has ended. */
+ * deadline or when the client has ended (looked at every 100 ms). */
 static bool lab_wait_count(struct lab *l, int n, int ms)
 {
 	long long end = tk_now_ms() + ms;
+	bool enough;
 
-	while (lab_count(l) < n) {
-		if (tk_now_ms() >= end || hn_exit_status(l->cli) != -1)
-			return lab_count(l) >= n;
-		tk_readable(-1, 5);      /* a pause between two looks */
+	pthread_mutex_lock(&l->lock);
+	while (!(enough = l->ngot >= n) && tk_now_ms() < end &&
+	       hn_exit_status(l->cli) == -1) {
+		long long left = end - tk_now_ms();
+		struct timespec t;
+
+		clock_gettime(CLOCK_REALTIME, &t);
+		t.tv_nsec += (left < 100 ? left : 100) * 1000000L;
+		if (t.tv_nsec >= 1000000000L) {
+			t.tv_sec++;
+			t.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&l->more, &l->lock, &t);
 	}
-	return true;
+	enough = l->ngot >= n;
+	pthread_mutex_unlock(&l->lock);
+	return enough;
 }
 
 /* The network, the server and its reader. */
@@ -97,6 +116,9 @@ static void lab_up(struct lab *l)
 
 	memset(l, 0, sizeof(*l));
 	pthread_mutex_init(&l->lock, NULL);
+	pthread_cond_init(&l->more, NULL);
+	TK_EXPECT(pipe2(l->wake, O_CLOEXEC) == 0, "pipe: %s",
+		  strerror(errno));
 	l->net = hn_up(LAB_SPEC);
 	hn_enter(l->net, "b");
 	l->srv = socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP);
@@ -128,8 +150,11 @@ static void lab_down(struct lab *l)
 {
 	if (l->net == NULL)
 		return;
-	l->stop = true;
+	TK_EXPECT(write(l->wake[1], "", 1) == 1, "write: %s",
+		  strerror(errno));
 	pthread_join(l->reader, NULL);
+	close(l->wake[0]);
+	close(l->wake[1]);
 	close(l->srv);
 	hn_down(l->net);
 	l->net = NULL;
