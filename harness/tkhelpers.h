@@ -45,7 +45,10 @@ long tk_peer_unread(int fd);
  * its FIN leaves).  Programs still for a while wait for something that
  * will not come; a program that is merely slow, or starved of the CPU,
  * is runnable, never still.  So a test waiting for them can end at once
- * with the answer it would have had at its deadline. */
+ * with the answer it would have had at its deadline.  (A process that
+ * leaves the session, with setsid(), is no longer watched; nor is a
+ * timer: a program asleep in a timed wait longer than the watch's time
+ * looks still.) */
 struct tk_still {
 	unsigned long long mark;        /* what the last look saw run */
 	long long since;                /* when it last saw anything move */

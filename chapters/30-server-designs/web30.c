@@ -2,6 +2,7 @@
  * web30.c - the request and reply of chapter 30 (web30.h).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,16 @@
  * slice of it. */
 #define PATTERN_LEN (26 * 2521)
 static char pattern[PATTERN_LEN + 26];
+static pthread_once_t pattern_once = PTHREAD_ONCE_INIT;
+
+/* Filled once, by whichever thread replies first; the others wait for
+ * it (a test that the first byte was set would let a second thread
+ * send the bytes not yet written). */
+static void fill_pattern(void)
+{
+	for (long i = 0; i < (long)sizeof(pattern); i++)
+		pattern[i] = web_byte(i);
+}
 
 int web_listen(int port, bool reuseport, bool nonblock)
 {
@@ -115,9 +126,7 @@ size_t web_next(const struct web_conn *c, const char **p)
 {
 	long left;
 
-	if (pattern[0] == '\0')
-		for (long i = 0; i < (long)sizeof(pattern); i++)
-			pattern[i] = web_byte(i);
+	pthread_once(&pattern_once, fill_pattern);
 	if (c->hsent < c->hlen) {
 		*p = c->hdr + c->hsent;
 		return c->hlen - c->hsent;
