@@ -127,14 +127,24 @@ static hn_proc *watch(hn_net *net)
 }
 
 /* The next line of P holding NEEDLE must be WANT (CHANGE: what the
- * test did; SECTION to reread). */
+ * test did; SECTION to reread).  The kernel has queued its message
+ * before the change's command ends, so rtwatch, if it listens, is
+ * awake at once: once it has sat still for 0.3 s, the line will not
+ * come (at most 1.5 s are waited). */
 static void watch_saw(hn_proc *p, const char *needle, const char *want,
 		      const char *change, const char *section)
 {
-	char *l = hn_next_line(p, needle, 1500);
+	long long end = tk_now_ms() + 1500;
+	pid_t pid = hn_pid(p);
+	struct tk_still w;
+	char *l;
 
+	tk_still_start(&w);
+	while ((l = hn_next_line(p, needle, 50)) == NULL &&
+	       tk_now_ms() < end && !tk_still_for(&w, &pid, 1, 300))
+		;
 	TK_EXPECT(l != NULL, "after %s, rtwatch printed no line with \"%s\" "
-		  "within 1.5 s (expected \"%s\"); all it printed: %s: see %s",
+		  "(expected \"%s\"); all it printed: %s: see %s",
 		  change, needle, want, tk_shown(hn_stdout(p)), section);
 	TK_EXPECT(strcmp(tk_chomp(l), want) == 0, "after %s, rtwatch "
 		  "printed \"%s\"; expected \"%s\": see %s", change, l, want,
