@@ -706,6 +706,11 @@ static void sctp_darn_both_ways(void **state)
 			  "not print message %d:\n%s", i + 1,
 			  hn_stdout(darn));
 	}
+	/* sctp_darn looks for the association after each message: if the
+	 * SHUTDOWN had not come when it took the last one, one more "rcv"
+	 * takes the SHUTDOWN_COMP notification, and the look after it
+	 * finds the association gone */
+	hn_feed(darn, "rcv\n", 4, WAIT_MS);
 	TK_EXPECT(tk_saw(darn, "No association", WAIT_MS), "sctp_darn did "
 		  "not see the association end:\n%s", hn_stdout(darn));
 	rcv = run_in(net, "b", "sctprecv", "0", NULL, NULL, NULL, NULL);
