@@ -242,17 +242,13 @@ static bool hosts_settled(const struct tk_still *w)
 	return settled;
 }
 
-bool tk_still_for(struct tk_still *w, const pid_t *leaders, int n, int ms)
+/* One look of watch w: still now with the same MARK as the last look,
+ * or the window starts again.  True once it has lasted ms. */
+static bool still_since(struct tk_still *w, bool still,
+			unsigned long long mark, int ms)
 {
-	unsigned long long mark = 0;
 	long long now = tk_now_ms();
-	bool still = true;
 
-	for (int i = 0; i < n && still; i++)
-		still = session_still(leaders[i], &mark);
-	/* the TCP table last: reading it walks the kernel's whole table */
-	if (still && mark == w->mark)
-		still = hosts_settled(w);
 	if (!still || mark != w->mark) {
 		w->mark = still ? mark : 0;
 		w->since = now;
@@ -261,19 +257,26 @@ bool tk_still_for(struct tk_still *w, const pid_t *leaders, int n, int ms)
 	return now - w->since >= ms;
 }
 
+bool tk_still_for(struct tk_still *w, const pid_t *leaders, int n, int ms)
+{
+	unsigned long long mark = 0;
+	bool still = true;
+
+	for (int i = 0; i < n && still; i++)
+		still = session_still(leaders[i], &mark);
+	/* the TCP table last: reading it walks the kernel's whole table */
+	if (still && mark == w->mark)
+		still = hosts_settled(w);
+	return still_since(w, still, mark, ms);
+}
+
 bool tk_threads_still(struct tk_still *w, int ms)
 {
 	unsigned long long mark = 0;
-	long long now = tk_now_ms();
 	pid_t me = (pid_t)syscall(SYS_gettid);
 	bool still = threads_still(getpid(), me, &mark);
 
-	if (!still || mark != w->mark) {
-		w->mark = still ? mark : 0;
-		w->since = now;
-		return false;
-	}
-	return now - w->since >= ms;
+	return still_since(w, still, mark, ms);
 }
 
 int tk_exit_unless_still(hn_proc *p, struct tk_still *w,

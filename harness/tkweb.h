@@ -134,13 +134,34 @@ static void web_still_start(struct tk_still *w)
 	tk_still_in(w, web_net, hosts);
 }
 
+/* nginx's pid, or p's when web_up() started none. */
+__attribute__((unused))
+static pid_t web_nginx_pid(hn_proc *p)
+{
+	return hn_pid(web_nginx != NULL ? web_nginx : p);
+}
+
 __attribute__((unused))
 static bool web_still(struct tk_still *w, hn_proc *p, int ms)
 {
-	pid_t who[2] = { hn_pid(p), web_nginx != NULL ? hn_pid(web_nginx)
-						     : hn_pid(p) };
+	pid_t who[2] = { hn_pid(p), web_nginx_pid(p) };
 
 	return tk_still_for(w, who, 2, ms);
+}
+
+/* Waits for the client program p to exit, at most timeout_ms, or until
+ * web_still() for still_ms: its wait status, or -1 (*still says it was
+ * stuck rather than slow). */
+__attribute__((unused))
+static int web_exit_unless_still(hn_proc *p, int timeout_ms, int still_ms,
+				 bool *still)
+{
+	pid_t nginx = web_nginx_pid(p);
+	struct tk_still w;
+
+	web_still_start(&w);
+	return tk_exit_unless_still(p, &w, &nginx, 1, timeout_ms, still_ms,
+				    still);
 }
 
 /* A fresh, empty directory for one client's files (the last four

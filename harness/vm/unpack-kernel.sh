@@ -24,11 +24,14 @@ fallback() {
 	exit 0
 }
 
-# The bzImage header (Documentation/arch/x86/boot.rst): setup_sects at
-# 0x1f1, then payload_offset and payload_length at 0x248, little endian,
-# the offset counted from the end of the setup sectors.
+# The bzImage header (Documentation/arch/x86/boot.rst): "HdrS" at
+# 0x202; setup_sects at 0x1f1, then payload_offset and payload_length
+# at 0x248, little endian, the offset counted from the end of the setup
+# sectors.
 u8() { od -An -tu1 -j "$1" -N 1 "$in" | tr -d ' '; }
 u32() { od -An -tu4 -j "$1" -N 4 --endian=little "$in" | tr -d ' '; }
+[ "$(od -An -c -j 514 -N 4 "$in" 2>/dev/null | tr -d ' ')" = HdrS ] ||
+	fallback "$in is not a bzImage (no boot header)"
 sects=$(u8 497)
 [ "$sects" -eq 0 ] && sects=4
 offset=$(( (sects + 1) * 512 + $(u32 584) ))

@@ -63,13 +63,10 @@ static const char *webcli_diagnosis(hn_proc *p)
 static hn_proc *webcli_run(int *status, int timeout_ms, const char **args)
 {
 	hn_proc *p = webcli_start(args);
-	pid_t nginx = web_nginx != NULL ? hn_pid(web_nginx) : hn_pid(p);
-	struct tk_still w;
 	bool stalled;
 
-	web_still_start(&w);
-	*status = tk_exit_unless_still(p, &w, &nginx, 1, timeout_ms,
-				       WEBCLI_STILL_MS, &stalled);
+	*status = web_exit_unless_still(p, timeout_ms, WEBCLI_STILL_MS,
+					&stalled);
 	if (*status == -1) {
 		hn_kill(p);
 		TK_EXPECT(!stalled, "webcli was still running, but it and "

@@ -90,7 +90,7 @@ static bool lab_wait_count(struct lab *l, int n, int ms)
 	bool enough;
 
 	pthread_mutex_lock(&l->lock);
-	while (!(enough = l->ngot >= n) && tk_now_ms() < end &&
+	while (l->ngot < n && tk_now_ms() < end &&
 	       hn_exit_status(l->cli) == -1) {
 		long long left = end - tk_now_ms();
 		struct timespec t;

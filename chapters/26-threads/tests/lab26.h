@@ -381,9 +381,7 @@ static void webthr_like_curl(const char *n, const char **paths, int ms)
 	static char *prog;
 	char *argv[48], *dir = web_outdir("mine"), *cdir = web_outdir("curl");
 	int k = 0, st;
-	struct tk_still w;
 	bool stalled;
-	pid_t nginx;
 	hn_proc *p;
 
 	if (prog == NULL)
@@ -400,9 +398,7 @@ static void webthr_like_curl(const char *n, const char **paths, int ms)
 	p = hn_spawn(web_net, "client", argv, NULL);
 	/* a working webthr is never 0.3 s asleep with nginx and nothing on
 	 * its way: then its threads wait for each other */
-	nginx = hn_pid(web_nginx);
-	web_still_start(&w);
-	st = tk_exit_unless_still(p, &w, &nginx, 1, ms, 300, &stalled);
+	st = web_exit_unless_still(p, ms, 300, &stalled);
 	TK_EXPECT(st != -1, "webthr had not finished %s (it wrote \"%s\"): "
 		  "a thread that never says DONE, or a main thread that never "
 		  "wakes (see 26.8)", stalled ? "and sat idle, with nothing "

@@ -7,9 +7,7 @@ static void fetches_over_ipv6(void **state)
 {
 	static char *argv[8];
 	char *dir = web_outdir("mine");
-	struct tk_still w;
 	bool stalled;
-	pid_t nginx;
 	hn_proc *p;
 	int st;
 
@@ -23,9 +21,7 @@ static void fetches_over_ipv6(void **state)
 	argv[5] = "/index.html";
 	argv[6] = NULL;
 	p = hn_spawn(web_net, "client", argv, NULL);
-	nginx = hn_pid(web_nginx);
-	web_still_start(&w);
-	st = tk_exit_unless_still(p, &w, &nginx, 1, 8000, 300, &stalled);
+	st = web_exit_unless_still(p, 8000, 300, &stalled);
 	TK_EXPECT(st == 0, "webthr over IPv6 %s: \"%s\"", stalled ?
 		  "was stuck (it sat idle, with nothing on its way)" :
 		  st == -1 ? "had not finished in 8 s" : "failed",
