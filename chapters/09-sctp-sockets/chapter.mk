@@ -8,13 +8,13 @@ $(foreach p,$(CH09_PROGRAMS),$(eval $(call example,$(CH09),$p,-lsctp)))
 
 $(eval $(call suite,$(CH09),sctp,-lsctp))
 $(B)/ch/$(CH09)/tests/sctp: \
-  | $(foreach p,$(CH09_PROGRAMS),$(B)/ch/$(CH09)/$p) $(VM_DIR)/base.cpio
+  | $(foreach p,$(CH09_PROGRAMS),$(B)/ch/$(CH09)/$p) $(VM_READY)
 
 # Lab 9: the student writes assocsrv.c, a whole program.  Its tests run
 # in the VM, which sees the test binary and assocsrv next to it.
 $(eval $(call lab,09,$(CH09),assocsrv.c,chapters/$(CH09)/lab,assocsrv,,-lsctp))
 $(foreach v,student ref starter,$(B)/lab-09/$v/public $(B)/lab-09/$v/hidden): \
-  | $(VM_DIR)/base.cpio
+  | $(VM_READY)
 
 # make bench: the suite's wall time, VM boot included (the issue's
 # budget: 15 s), as BENCH ch09.suite_wall.

@@ -16,12 +16,12 @@ $(B)/ch/$(CH23)/failcli: $(B)/obj/chapters/$(CH23)/lab/failcli.o \
 $(eval $(call suite,$(CH23),asctp,-lsctp))
 $(B)/ch/$(CH23)/tests/asctp: \
   | $(foreach p,$(CH23_PROGRAMS) failcli,$(B)/ch/$(CH23)/$p) \
-    $(VM_DIR)/base.cpio
+    $(VM_READY)
 
 # Lab 23: the student writes failcli.c, a whole program.
 $(eval $(call lab,23,$(CH23),failcli.c,chapters/$(CH23)/lab,failcli,,-lsctp))
 $(foreach v,student ref starter,$(B)/lab-23/$v/public $(B)/lab-23/$v/hidden): \
-  | $(VM_DIR)/base.cpio
+  | $(VM_READY)
 
 # make bench: the suite's wall time, VM boot included (the issue's
 # budget: 15 s), as BENCH ch23.suite_wall.

@@ -604,7 +604,30 @@ static int remove_entry(const char *path, const struct stat *sb, int flag,
 	return 0;
 }
 
-int vm_initrd(const char *base, const struct vm_job *job)
+/* Pads FD with zeros to whole 512-byte blocks: a disk has no part
+ * blocks (cpio stops at its trailer and ignores them). */
+static int pad_to_blocks(int fd)
+{
+	off_t end = lseek(fd, 0, SEEK_END);
+
+	if (end < 0 || ftruncate(fd, (end + 511) / 512 * 512) < 0)
+		return sys_fail("cannot pad", "the run's disk");
+	return 0;
+}
+
+/* Stages what JOB or (with JOB NULL) a snapshot boot needs. */
+static int stage_what(struct stage *st, const struct vm_job *job,
+		      const char *preload)
+{
+	if (job != NULL)
+		return stage_job(st, job);
+	return stage_text(st, "/hn/preload", preload);
+}
+
+/* BASE (or nothing), then the archive of what stage_what() stages, in
+ * a memory file. */
+static int make_archive(const char *base, const struct vm_job *job,
+			const char *preload)
 {
 	const char *tmp = getenv("TMPDIR");
 	struct stage st = { .list = NULL };
@@ -616,15 +639,17 @@ int vm_initrd(const char *base, const struct vm_job *job)
 		return sys_fail("cannot create a directory like", st.tree);
 	st.listf = open_memstream(&st.list, &st.listlen);
 
-	rc = stage_job(&st, job);
+	rc = stage_what(&st, job, preload);
 	fclose(st.listf);
 	fd = memfd_create("hn-vm-initrd", MFD_CLOEXEC);
 	if (fd < 0)
 		rc = sys_fail("cannot create", "a memory file (memfd)");
-	if (rc == 0)
+	if (rc == 0 && base != NULL)
 		rc = copy_base(base, fd);
 	if (rc == 0)
 		rc = run_cpio(&st, fd);
+	if (rc == 0 && base == NULL)
+		rc = pad_to_blocks(fd);
 	nftw(st.tree, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(st.list);
 	if (rc < 0 && fd >= 0) {
@@ -632,4 +657,14 @@ int vm_initrd(const char *base, const struct vm_job *job)
 		fd = -1;
 	}
 	return fd;
+}
+
+int vm_initrd(const char *base, const struct vm_job *job)
+{
+	return make_archive(base, job, NULL);
+}
+
+int vm_snapshot_initrd(const char *base, const char *preload)
+{
+	return make_archive(base, NULL, preload);
 }

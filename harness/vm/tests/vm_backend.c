@@ -431,35 +431,158 @@ static void missing_qemu_names_the_package(void **state)
 	expect_refusal(&o, words);
 }
 
+/* Copies the file FROM to TO (mode MODE); at most LIMIT bytes. */
+static void copy_file(const char *from, const char *to, mode_t mode,
+		      size_t limit)
+{
+	char buf[65536];
+	int in = open(from, O_RDONLY), out;
+	size_t done = 0;
+	ssize_t n;
+
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, mode);
+	TK_EXPECT(in >= 0 && out >= 0, "cannot copy %s to %s: %s", from, to,
+		  strerror(errno));
+	while (done < limit && (n = read(in, buf, sizeof(buf))) > 0) {
+		if (write(out, buf, (size_t)n) != n)
+			break;
+		done += (size_t)n;
+	}
+	close(in);
+	close(out);
+}
+
+/* A build tree in DIR (from mkdtemp) with a copy of the helper; *COPY
+ * gets the copy's path. */
+static void helper_tree(const char *dir, char *copy, size_t len)
+{
+	char marker[96];
+
+	snprintf(copy, len, "%s/vm_helper", dir);
+	snprintf(marker, sizeof(marker), "%s/.buildroot", dir);
+	copy_file(helper(), copy, 0755, SIZE_MAX);
+	close(open(marker, O_WRONLY | O_CREAT, 0644));
+}
+
 /* A copy of the helper in a build tree without the VM says how to get
  * it. */
 static void missing_kernel_says_make_vm(void **state)
 {
-	char dir[] = "/tmp/vm-backend-tree-XXXXXX", copy[64], marker[64];
+	char dir[] = "/tmp/vm-backend-tree-XXXXXX", copy[64];
 	char *argv[] = { copy, "sctp", "speak", NULL };
 	static const char *const words[] = { "make vm",
 					     "linux-image-cloud-amd64", NULL };
 	static struct outcome o;
-	char buf[65536];
-	int in, out;
-	ssize_t n;
 
 	(void)state;
 	TK_EXPECT(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
-	snprintf(copy, sizeof(copy), "%s/vm_helper", dir);
-	snprintf(marker, sizeof(marker), "%s/.buildroot", dir);
-	in = open(helper(), O_RDONLY);
-	out = open(copy, O_WRONLY | O_CREAT, 0755);
-	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)n) != n)
-			break;
-	close(in);
-	close(out);
-	close(open(marker, O_WRONLY | O_CREAT, 0644));
+	helper_tree(dir, copy, sizeof(copy));
 	run(&o, copy, argv, NULL, NULL);
 	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
 	expect_no_trace(&o);
 	expect_refusal(&o, words);
+}
+
+/* ---- the snapshot (make vm saves a booted VM; runs restore it) -------- */
+
+static void skip_because(const char *why)
+{
+	fprintf(stderr, "skipped: %s\n", why);
+	skip();
+}
+
+/* Skips the test when runs here boot rather than restore: KVM works,
+ * or make vm could not save the VM. */
+static void need_snapshot(void)
+{
+	char word[8] = "";
+	FILE *f = fopen(tk_path("vm/accel"), "r");
+
+	if (f != NULL) {
+		if (fscanf(f, "%7s", word) != 1)
+			word[0] = '\0';
+		fclose(f);
+	}
+	if (strcmp(word, "kvm") == 0 ||
+	    (getenv("HN_VM_ACCEL") != NULL &&
+	     strcmp(getenv("HN_VM_ACCEL"), "kvm") == 0))
+		skip_because("KVM works here: runs boot the VM, no "
+			     "snapshot");
+	if (access(tk_path("vm/snapshot.key"), R_OK) != 0)
+		skip_because("no build/vm/snapshot.key: make vm could not "
+			     "save the VM (it said why)");
+}
+
+/* Two runs restored from the same snapshot draw different random
+ * numbers and read today's clock, not the day the snapshot was made:
+ * hn-resume sets the clock and seeds the kernel's generator (without
+ * it, getrandom() finds the generator not yet seeded). */
+static void restored_runs_differ_and_know_the_time(void **state)
+{
+	char *argv[] = { helper(), "sctp", "fresh", NULL };
+	char *extra[] = { "HN_VM_DEBUG=1", NULL };
+	static struct outcome o;
+	char first[40] = "", second[40] = "";
+	long long clock = 0;
+	time_t before, after;
+	int i;
+
+	(void)state;
+	need_snapshot();
+	for (i = 0; i < 2; i++) {
+		before = time(NULL);
+		run(&o, helper(), argv, extra, NULL);
+		after = time(NULL);
+		expect_no_trace(&o);
+		TK_EXPECT(strstr(o.err, "it restores the snapshot") != NULL,
+			  "the run did not restore the snapshot; stderr: %s",
+			  o.err);
+		TK_EXPECT(sscanf(o.out, "random %39s clock %lld",
+				 i == 0 ? first : second, &clock) == 2,
+			  "the helper printed \"%s\"; stderr: %s", o.out,
+			  o.err);
+		TK_EXPECT(clock >= before - 1 && clock <= after + 1,
+			  "the VM's clock said %lld, the host's %lld..%lld",
+			  clock, (long long)before, (long long)after);
+	}
+	TK_EXPECT(strcmp(first, second) != 0, "two restored VMs drew the "
+		  "same random bytes: %s", first);
+}
+
+/* A snapshot qemu cannot load (here: cut short) is said so, and the run
+ * boots the VM instead and passes. */
+static void a_broken_snapshot_means_a_boot(void **state)
+{
+	static const char *const same[] = { "vmlinux", "base.cpio",
+					     "snapshot.key", "accel" };
+	char dir[] = "/tmp/vm-backend-tree-XXXXXX", copy[64], path[96];
+	char *argv[] = { copy, "sctp", "speak", "after all", NULL };
+	static struct outcome o;
+	size_t i;
+
+	(void)state;
+	need_snapshot();
+	TK_EXPECT(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
+	helper_tree(dir, copy, sizeof(copy));
+	snprintf(path, sizeof(path), "%s/vm", dir);
+	mkdir(path, 0755);
+	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		snprintf(path, sizeof(path), "%s/vm/%s", dir, same[i]);
+		TK_EXPECT(symlink(tk_path("vm/%s", same[i]), path)
+			  == 0, "symlink %s: %s", path, strerror(errno));
+	}
+	snprintf(path, sizeof(path), "%s/vm/snapshot", dir);
+	copy_file(tk_path("vm/snapshot"), path, 0644, 1 << 20);
+	run(&o, copy, argv, NULL, NULL);
+	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	expect_no_trace(&o);
+	TK_EXPECT(strstr(o.err, "could not restore the VM") != NULL &&
+		  strstr(o.err, "booting it instead") != NULL,
+		  "no word about the broken snapshot; stderr: %s", o.err);
+	TK_EXPECT(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 7 &&
+		  strcmp(o.out, "stdout: arg=[after all] sctp=yes\n") == 0,
+		  "the booted VM's run ended %#x with stdout \"%s\"; "
+		  "stderr: %s", o.status, o.out, o.err);
 }
 
 int main(void)
@@ -475,6 +598,8 @@ int main(void)
 		TK_TEST(ships_programs_and_brings_captures_back),
 		TK_TEST(timeout_stops_the_vm),
 		TK_TEST(ctrl_c_stops_the_vm),
+		TK_TEST(restored_runs_differ_and_know_the_time),
+		TK_TEST(a_broken_snapshot_means_a_boot),
 	};
 
 	/* orphans of the helper become our children, so we can see them */

@@ -9,6 +9,8 @@
  *                                 exit status 7
  *   vm_helper FEATURE hang        in the VM: say "waiting", then wait
  *                                 for ever (for the timeout and Ctrl-C)
+ *   vm_helper FEATURE fresh       in the VM: 16 random bytes in hex and
+ *                                 the wall clock's seconds, one line
  *   vm_helper FEATURE files EVIL  ships ip and /etc/protocols (hn_vm_ship)
  *                                 and, in the VM, prints ip's version,
  *                                 writes a capture of every byte value,
@@ -23,6 +25,7 @@
 
 #include <poll.h>
 #include <spawn.h>
+#include <sys/random.h>
 #include <time.h>
 
 extern char **environ;
@@ -135,6 +138,25 @@ static int idle(bool busy)
 	return 0;
 }
 
+/* What must differ between two VMs restored from the same snapshot,
+ * and what must be today's. */
+static int fresh(void)
+{
+	unsigned char r[16];
+	size_t i;
+
+	/* GRND_NONBLOCK: a generator never seeded fails, not waits */
+	if (getrandom(r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)) {
+		printf("getrandom: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("random ");
+	for (i = 0; i < sizeof(r); i++)
+		printf("%02x", r[i]);
+	printf(" clock %lld\n", (long long)time(NULL));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 1 && getenv("HN_IN_VM") != NULL) {
@@ -145,7 +167,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: vm_helper FEATURE speak ARG | "
 			"vm_helper FEATURE hang | "
 			"vm_helper FEATURE files EVIL | "
-			"vm_helper FEATURE idle|busy\n");
+			"vm_helper FEATURE idle|busy | "
+			"vm_helper FEATURE fresh\n");
 		return 2;
 	}
 	if (getenv("HN_IN_VM") == NULL) {
@@ -158,6 +181,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[2], "speak") == 0)
 		return speak(argc > 3 ? argv[3] : "");
+	if (strcmp(argv[2], "fresh") == 0)
+		return fresh();
 	if (strcmp(argv[2], "files") == 0 && argc > 3)
 		return files(argv[3]);
 	if (strcmp(argv[2], "idle") == 0 || strcmp(argv[2], "busy") == 0)
