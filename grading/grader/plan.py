@@ -120,7 +120,10 @@ def read_recipe(plan):
                 for name, ref in plan.refs.items() if ref.endswith(".c")}
     refdir = f"{plan.build}/lab-{plan.lab}/ref/"
     for line in p.stdout.decode().splitlines():
-        cmd = shlex.split(line.split("&&")[-1])
+        try:
+            cmd = shlex.split(line.split("&&")[-1])
+        except ValueError:      # not a command line (a continued one)
+            continue
         if "-o" not in cmd or cmd.index("-o") + 1 >= len(cmd):
             continue
         out = cmd[cmd.index("-o") + 1]

@@ -29,10 +29,10 @@ $(VM_DIR)/vmlinux: $(VM_DIR)/vmlinuz harness/vm/unpack-kernel.sh
 
 # What a VM restored from the snapshot runs first: it has no C library,
 # so static, and without the sanitizers (they do not link statically).
+HN_RESUME_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static
 $(VM_DIR)/hn-resume: harness/vm/resume.c
 	@mkdir -p $(@D)
-	$(if $(V),,@echo "  CC      $@";)$(CC) -std=c11 -D_GNU_SOURCE -Wall \
-	  -Wextra -Werror -O2 -static -o $@ $<
+	$(if $(V),,@echo "  CC      $@";)$(CC) $(HN_RESUME_CFLAGS) -o $@ $<
 
 $(VM_DIR)/base.cpio: $(VM_DIR)/vmlinux harness/vm/mkbase.sh harness/vm/init \
 		     $(VM_DIR)/hn-resume
