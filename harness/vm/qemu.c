@@ -703,7 +703,7 @@ int vm_save(const struct vm_start *start, int state, int timeout_ms,
 	struct sigaction old[3];
 	sigset_t orig;
 	long deadline = now_ms() + timeout_ms;
-	int mon[2], rc = -1;
+	int mon[2], rc = -1, wstatus;
 	enum stop stop;
 	pid_t pid;
 
@@ -731,9 +731,9 @@ int vm_save(const struct vm_start *start, int state, int timeout_ms,
 			snprintf(why, whylen, "interrupted");
 		else
 			snprintf(why, whylen, "the VM did not get ready");
+		wstatus = end_qemu(&r, pid);
 		if (stop != STOP_READY && stop != STOP_SIGNAL)
-			explain_failure(&r, stop, 0, timeout_ms);
-		end_qemu(&r, pid);
+			explain_failure(&r, stop, wstatus, timeout_ms);
 	}
 	close(mon[0]);
 	release_signals(old, &orig);

@@ -339,6 +339,14 @@ static int save_snapshot(const struct vm_paths *p, int fd, char *why,
 	return rc;
 }
 
+/* Whether FD was opened with O_TMPFILE (it has no link yet). */
+static bool fd_is_unnamed(int fd)
+{
+	struct stat sb;
+
+	return fstat(fd, &sb) == 0 && sb.st_nlink == 0;
+}
+
 /* Gives the unnamed file FD the name PATH. */
 static int name_file(const struct vm_paths *p, int fd, const char *path)
 {
@@ -380,19 +388,29 @@ int hn_vm_snapshot(void)
 		return 0;                 /* up to date */
 	/* the old key must not vouch for a half-made snapshot */
 	unlink(p.key);
+	/* unnamed until it is whole: an interrupted make leaves nothing */
 	fd = open(p.dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
-	if (fd < 0) {
+	if (fd < 0 && errno != EOPNOTSUPP && errno != EISDIR) {
 		fprintf(stderr, "harness/vm: cannot write in %s: %s\n", p.dir,
 			strerror(errno));
 		return -1;
 	}
+	if (fd < 0)      /* a file system without O_TMPFILE: written in place */
+		fd = open(p.snapshot, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC,
+			  0644);
+	if (fd < 0) {
+		fprintf(stderr, "harness/vm: cannot write %s: %s\n",
+			p.snapshot, strerror(errno));
+		return -1;
+	}
 	rc = save_snapshot(&p, fd, why, sizeof(why));
-	if (rc == 0 && (name_file(&p, fd, p.snapshot) < 0 ||
-			write_whole(p.dir, p.key, key) < 0)) {
+	if (rc == 0 && fd_is_unnamed(fd) && name_file(&p, fd, p.snapshot) < 0)
+		rc = -1;
+	if (rc == 0 && write_whole(p.dir, p.key, key) < 0)
+		rc = -1;
+	if (rc < 0 && why[0] == '\0')
 		snprintf(why, sizeof(why), "cannot write %.400s: %s",
 			 p.snapshot, strerror(errno));
-		rc = -1;
-	}
 	close(fd);
 	if (rc < 0)
 		fprintf(stderr, "harness/vm: could not save the test VM (%s):"
