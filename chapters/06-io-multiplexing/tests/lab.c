@@ -297,42 +297,52 @@ static size_t send_without_reading(int fd)
 	return sent;
 }
 
+/* Another client's line must come back while the hog waits. */
+static void another_client_is_answered(int port, const char *when)
+{
+	int other = tk_connect_here(server_ip, port);
+	char got[64];
+
+	Writen(other, "anyone home?\n", 13);
+	tk_read_line(other, got, sizeof(got), 2000);
+	TK_EXPECT(got[0] != '\0' || !closed_by_server(other), "%s, the "
+		  "server closed another client's connection%s", when,
+		  server_fate());
+	TK_EXPECT(got[0] != '\0', "%s, another client got no answer for "
+		  "2 s: the server waits for that client (a blocking "
+		  "write()?)", when);
+	TK_EXPECT(strcmp(got, "anyone home?\n") == 0, "another client got "
+		  "\"%s\" instead of its own line", got);
+	Close(other);
+}
+
 /* A client that sends and (almost) never reads its echoes must cost the
- * others nothing: no blocking write, and no memory without bound.  It
- * reads 24 kB once, so that poll() says POLLOUT for it again while more
- * echoes wait than its connection can take: a blocking write() of them
- * all would wait for it forever. */
+ * others nothing: no blocking write, and no memory without bound.  Once
+ * it could send no more, a server whose write() blocks is stuck in it.
+ * Then it reads 24 kB once, so that poll() says POLLOUT for it again
+ * while more echoes wait than its connection can take: a server that
+ * writes them all at once, looping on short writes, waits for it
+ * forever. */
 static void client_that_never_reads_costs_nothing(void **state)
 {
-	int port = start_mux_echo(), hog = connect_small(port, 4096), other;
+	int port = start_mux_echo(), hog = connect_small(port, 4096);
 	long long rss = rss_kb(hn_pid(server)), grew;
 	static char some[24576];
-	char got[64];
 	size_t sent;
 
 	(void)state;
 	sent = send_without_reading(hog);
+	another_client_is_answered(port, "while a client that does not read "
+				   "its echoes had sent all it could");
 	tk_read_n(hog, some, sizeof(some), 1000);
-	other = tk_connect_here(server_ip, port);
-	Writen(other, "anyone home?\n", 13);
-	tk_read_line(other, got, sizeof(got), 2000);
-	TK_EXPECT(got[0] != '\0' || !closed_by_server(other), "while a "
-		  "client that does not read its echoes had sent all it "
-		  "could, the server closed another client's connection%s",
-		  server_fate());
-	TK_EXPECT(got[0] != '\0', "while a client that does not read its "
-		  "echoes had sent all it could, another client got no "
-		  "answer for 2 s: the server waits for that client (a "
-		  "blocking write()?)");
-	TK_EXPECT(strcmp(got, "anyone home?\n") == 0, "another client got "
-		  "\"%s\" instead of its own line", got);
+	another_client_is_answered(port, "after a client that does not read "
+				   "its echoes took 24 kB of them");
 	grew = rss_kb(hn_pid(server)) - rss;
 	TK_EXPECT(grew < 8192, "a client sent %zu bytes and never read its "
 		  "echoes; the server grew by %lld kB to keep them: stop "
 		  "asking poll() for POLLIN while a client's echoes pile up "
 		  "(see 6.10)", sent, grew);
 	Close(hog);
-	Close(other);
 }
 
 static void two_hundred_clients_at_once(void **state)
