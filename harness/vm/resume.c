@@ -1,6 +1,6 @@
 /*
  * resume.c - hn-resume CLOCK SEED: run by the test VM's init right after
- * the host restored the VM from its snapshot (harness/vm/snapshot.c).
+ * the host restored the VM from its snapshot (harness/vm/README.md).
  *
  * Every run restores the same saved state, so without this each one
  * would start with the clock of the day the snapshot was made and with
