@@ -158,7 +158,10 @@ CH13_HELPER void ch13_end_all(void)
 	ch13_npids = 0;
 }
 
-/* How pid ended (a wait status), waiting up to ms: -1 if it runs on. */
+/* How pid ended (a wait status), waiting up to ms: -1 if it runs on.
+ * A daemon becomes our child (we are the subreaper) only once the
+ * parent that forked it has exited, which may still be under way (a
+ * sanitizer's exit takes a while): ECHILD until then. */
 CH13_HELPER int ch13_ended(pid_t pid, int ms)
 {
 	long long end = tk_now_ms() + ms;
@@ -169,7 +172,7 @@ CH13_HELPER int ch13_ended(pid_t pid, int ms)
 
 		if (r == pid)
 			return status;
-		if (r < 0 || tk_now_ms() >= end)
+		if ((r < 0 && errno != ECHILD) || tk_now_ms() >= end)
 			return -1;
 		tk_tick();
 	}
