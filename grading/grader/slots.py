@@ -22,8 +22,9 @@ that mostly waits is soon counted as a tenth of one.
 A build computes, but on a machine that other work loads too, CPU over
 wall makes it look idle: it is counted as at least a quarter of a core,
 so that no more than four builds a core run at once.  A run on the
-test VM boots an emulated machine, seconds of CPU: at least 0.3 of one
-(what its runs then show, about half a core, is what counts).
+test VM starts an emulated machine (restored from the snapshot make vm
+saved, or booted) and runs its tests under emulation, a second or more
+of CPU: at least 0.3 of one (what its runs then show is what counts).
 
 The first sandbox is always admitted, so one that needs more than all
 the cores still runs (alone, as far as this grader goes).
@@ -38,8 +39,8 @@ FLOOR = 0.05        # no run counts as less than this share of a core
 PRIOR = 0.5         # a kind starts as this many seconds of one core
 DECAY = 0.8         # each run's weight against the next one's
 FLOORS = {"build": 0.25}    # kinds known to compute: their own floor
-# A run on the test VM (its kind starts "vm:") boots an emulated machine:
-# seconds of pure CPU however long its tests then wait.
+# A run on the test VM (its kind starts "vm:") starts an emulated
+# machine: a second or more of pure CPU however long its tests then wait.
 VM_FLOOR = 0.3
 
 

@@ -43,8 +43,8 @@ import testrun  # noqa: E402  (the project's TAP and report parser)
 MIN_RUN = 1.0
 # At most this many failed tests of a suite run again each in its own
 # sandbox (at the same time); more run again together, in one.  A lab on
-# the test VM runs them again together: each sandbox would boot a VM,
-# seconds of CPU, where a failing test there ends in about one
+# the test VM runs them again together: each sandbox would start a VM,
+# a second or more of CPU, where a failing test there ends in about one
 # (hn_give_up_when_idle).
 AGAIN_APART = 3
 
@@ -131,7 +131,7 @@ def run_tests(session):
     suites = [(s, tests) for s, tests in suites if tests]
     if session.on_vm and len(suites) > 1:
         # on the test VM, both suites in one sandbox and one boot
-        # (harness/vm: HN_VM_ALSO): a boot is seconds of CPU
+        # (harness/vm: HN_VM_ALSO): starting a VM is CPU spent
         suites = [("public+hidden", suites[0][1] + suites[1][1])]
     threads = [threading.Thread(target=suite_runs, args=st, daemon=True)
                for st in suites[1:]]
@@ -269,7 +269,7 @@ def record(session, t, r, why):
         return
     t["status"], t["message"] = r["status"], r["message"]
     # on the test VM a clean failure is final: running it again would
-    # boot another VM, seconds of CPU, and cannot change its score
+    # start another VM, CPU spent, and cannot change its score
     # (a test that fails and then passes earns nothing either)
     clean_vm_fail = session.on_vm and r["status"] == "fail"
     if r["status"] in ("fail", "crashed") and first is None and \
