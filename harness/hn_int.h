@@ -121,6 +121,10 @@ struct hn_proc {
 
 /* ---- errors (sandbox.c) ------------------------------------------------ */
 /* Records a one-line error and returns -1. */
+/* Sends LEN bytes of BUF on the Unix-domain socket SOCK, with the
+ * descriptor FD attached unless it is -1 (fdpass.c); as sendmsg(). */
+ssize_t hn_send_with_fd(int sock, const void *buf, size_t len, int fd);
+
 int hn_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* At the end of a public call: in strict mode, a failure fails the test. */
 int hn_check(int rc);

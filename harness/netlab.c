@@ -187,26 +187,14 @@ static int recv_words(int fd, char *buf, size_t len, char **argv)
 /* A reply: "0" or "1" (ok, error), the text; an fd rides along. */
 static void send_reply(int fd, bool ok, const char *text, int passfd)
 {
-	char buf[MAX_MSG], ctl[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = buf };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *c;
+	char buf[MAX_MSG];
+	size_t len = (size_t)snprintf(buf, sizeof(buf), "%c%s",
+				      ok ? '0' : '1', text);
 
-	iov.iov_len = (size_t)snprintf(buf, sizeof(buf), "%c%s", ok ? '0' :
-				       '1', text);
-	if (iov.iov_len >= sizeof(buf))
-		iov.iov_len = sizeof(buf) - 1;
-	if (passfd >= 0) {
-		msg.msg_control = ctl;
-		msg.msg_controllen = sizeof(ctl);
-		c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &passfd, sizeof(int));
-	}
-	if (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0)
-		return;
+	if (len >= sizeof(buf))
+		len = sizeof(buf) - 1;
+	/* a client that is gone gets nothing: no error to report */
+	(void)hn_send_with_fd(fd, buf, len, passfd);
 }
 
 /* Returns true for ok; the text goes to TEXT, a descriptor to *PASSFD. */

@@ -6,12 +6,12 @@
  * commands (qmp_capabilities, stop, getfd, migrate).
  */
 #include "vm.h"
+#include "hn_int.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,35 +60,11 @@ static int read_line(struct qmp *q)
 	}
 }
 
-/* Sends TEXT, with descriptor FD attached (SCM_RIGHTS) unless it is -1:
- * the way qemu's getfd command receives one. */
-static int send_text(struct qmp *q, const char *text, int fd)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { (void *)text, strlen(text) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *c;
-
-	if (fd >= 0) {
-		memset(&ctl, 0, sizeof(ctl));
-		msg.msg_control = ctl.buf;
-		msg.msg_controllen = sizeof(ctl.buf);
-		c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
-	return sendmsg(q->fd, &msg, MSG_NOSIGNAL) == (ssize_t)iov.iov_len
-		? 0 : -1;
-}
-
 int qmp_command(struct qmp *q, const char *json, int fd)
 {
-	if (send_text(q, json, fd) < 0) {
+	/* qemu's getfd command takes the descriptor that comes with it */
+	if (hn_send_with_fd(q->fd, json, strlen(json), fd) !=
+	    (ssize_t)strlen(json)) {
 		snprintf(q->line, sizeof(q->line), "cannot send to qemu: %s",
 			 strerror(errno));
 		return -1;

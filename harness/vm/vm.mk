@@ -45,7 +45,8 @@ $(VM_DIR)/base.cpio: $(VM_DIR)/vmlinux harness/vm/mkbase.sh harness/vm/init \
 # file date than ours) is seen too.  Tests wait for it (order-only).
 MKSNAP := $(B)/harness/vm/mksnap
 $(MKSNAP): $(B)/obj/harness/vm/mksnap.o $(HN_VM_OBJS) \
-	   $(B)/obj/harness/idle.o $(B)/obj/harness/testkit.o $(B)/liblnp.a
+	   $(B)/obj/harness/idle.o $(B)/obj/harness/fdpass.o \
+	   $(B)/obj/harness/testkit.o $(B)/liblnp.a
 	$(LINK) $^ $(CMOCKA)
 VM_READY := vm-snapshot
 .PHONY: vm-snapshot
@@ -72,7 +73,8 @@ $(VM_BACKEND_TEST): $(B)/obj/harness/vm/tests/vm_backend.o \
 		    $(B)/obj/harness/testkit.o $(B)/liblnp.a | $(VM_HELPER)
 	$(LINK) $^ $(CMOCKA)
 $(VM_HELPER): $(B)/obj/harness/vm/tests/vm_helper.o $(HN_VM_OBJS) \
-	      $(B)/obj/harness/idle.o $(B)/obj/harness/testkit.o \
+	      $(B)/obj/harness/idle.o $(B)/obj/harness/fdpass.o \
+	      $(B)/obj/harness/testkit.o \
 	      $(B)/liblnp.a | $(VM_READY)
 	$(LINK) $^ $(CMOCKA)
 
