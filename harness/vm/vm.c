@@ -121,6 +121,17 @@ static int find_paths(struct vm_paths *p)
 	return 0;
 }
 
+/* Whether qemu is there; if not, says how to get it. */
+static bool have_qemu(void)
+{
+	if (vm_qemu_path() != NULL)
+		return true;
+	fprintf(stderr, "harness/vm: qemu-system-x86_64 is not installed: "
+		"run 'sudo apt-get install qemu-system-x86' (or make deps as "
+		"root)\n");
+	return false;
+}
+
 /* The running program's arguments, from /proc/self/cmdline. */
 static char **own_argv(void)
 {
@@ -370,14 +381,8 @@ int hn_vm_snapshot(void)
 	FILE *f;
 	int fd, rc;
 
-	if (find_paths(&p) < 0)
+	if (find_paths(&p) < 0 || !have_qemu())
 		return -1;
-	if (vm_qemu_path() == NULL) {
-		fprintf(stderr, "harness/vm: qemu-system-x86_64 is not "
-			"installed: no snapshot (run 'sudo apt-get install "
-			"qemu-system-x86')\n");
-		return -1;
-	}
 	snapshot_key(&p, key, sizeof(key));
 	f = fopen(p.key, "re");
 	if (f != NULL) {
@@ -533,14 +538,8 @@ int hn_vm_rerun(const char *feature)
 		fprintf(stderr, ")\n");
 		return -1;
 	}
-	if (find_paths(&paths) < 0)
+	if (find_paths(&paths) < 0 || !have_qemu())
 		return -1;
-	if (vm_qemu_path() == NULL) {
-		fprintf(stderr, "harness/vm: qemu-system-x86_64 is not "
-			"installed: run 'sudo apt-get install "
-			"qemu-system-x86' (or make deps as root)\n");
-		return -1;
-	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n <= 0) {
 		perror("harness/vm: readlink /proc/self/exe");
