@@ -28,12 +28,15 @@
 static int set_clock(const char *text)
 {
 	struct timespec ts = { 0, 0 };
+	const char *dot;
 	char *end;
 
 	ts.tv_sec = (time_t)strtoll(text, &end, 10);
-	if (*end == '.')
-		ts.tv_nsec = strtol(end + 1, &end, 10);
-	if (*end != '\0' || ts.tv_nsec < 0 || ts.tv_nsec > 999999999) {
+	dot = end;
+	if (*dot == '.')          /* nine digits: nanoseconds */
+		ts.tv_nsec = strtol(dot + 1, &end, 10);
+	if (*end != '\0' || end == text || ts.tv_nsec < 0 ||
+	    (*dot == '.' && end - dot != 10)) {
 		fprintf(stderr, "hn-resume: not a clock: %s\n", text);
 		return -1;
 	}
@@ -91,6 +94,12 @@ static int reseed(const char *hex)
 
 int main(int argc, char **argv)
 {
+	/* it sets the clock: never on the host (the file is the VM's) */
+	if (access("/hn/preload", F_OK) != 0) {
+		fprintf(stderr, "hn-resume: only the test VM's init runs "
+			"this (no /hn/preload here)\n");
+		return 2;
+	}
 	if (argc != 3) {
 		fprintf(stderr, "usage: hn-resume SECONDS.NANOSECONDS "
 			"SEED(64 hex digits)\n");

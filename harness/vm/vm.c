@@ -189,22 +189,33 @@ static int cached_accel(const struct vm_paths *p)
 									: -1;
 }
 
-/* Remembers which accelerator works here (written whole, then renamed,
- * so two tests starting at once never read half a file). */
-static void remember_accel(const struct vm_paths *p, const char *line)
+/* Writes TEXT to PATH (in DIR) whole: under a temporary name, then
+ * renamed, so that a test starting at the same time never reads half a
+ * file.  0 or -1. */
+static int write_whole(const char *dir, const char *path, const char *text)
 {
-	char path[sizeof(p->dir) + 8], tmp[sizeof(p->dir) + 32];
+	char tmp[4096 + 32];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/accel", p->dir);
-	snprintf(tmp, sizeof(tmp), "%s/.accel.%d", p->dir, (int)getpid());
+	snprintf(tmp, sizeof(tmp), "%s/.tmp.%d", dir, (int)getpid());
 	f = fopen(tmp, "w");
 	if (f == NULL)
-		return;
-	fprintf(f, "%s\n", line);
+		return -1;
+	fputs(text, f);
 	if (fclose(f) == 0 && rename(tmp, path) == 0)
-		return;
+		return 0;
 	unlink(tmp);
+	return -1;
+}
+
+/* Remembers which accelerator works here. */
+static void remember_accel(const struct vm_paths *p, const char *line)
+{
+	char path[sizeof(p->dir) + 8], text[640];
+
+	snprintf(path, sizeof(path), "%s/accel", p->dir);
+	snprintf(text, sizeof(text), "%s\n", line);
+	write_whole(p->dir, path, text);
 }
 
 /*
@@ -286,42 +297,31 @@ static void snapshot_key(const struct vm_paths *p, char *key, size_t len)
 	fclose(f);
 }
 
+/* Whether the key beside the snapshot is KEY. */
+static bool key_matches(const struct vm_paths *p, const char *key)
+{
+	char have[1024] = "";
+	FILE *f = fopen(p->key, "re");
+
+	if (f == NULL)
+		return false;
+	have[fread(have, 1, sizeof(have) - 1, f)] = '\0';
+	fclose(f);
+	return strcmp(key, have) == 0;
+}
+
 /* The snapshot, open for reading, if it was made from what is here
  * now; else -1. */
 static int open_snapshot(const struct vm_paths *p)
 {
-	char want[1024], have[1024] = "";
-	FILE *f = fopen(p->key, "re");
-	size_t n;
+	char want[1024];
 
-	if (f == NULL)
-		return -1;
-	n = fread(have, 1, sizeof(have) - 1, f);
-	have[n] = '\0';
-	fclose(f);
 	snapshot_key(p, want, sizeof(want));
-	if (strcmp(want, have) != 0) {
+	if (!key_matches(p, want)) {
 		vm_debug("the snapshot is out of date: make vm");
 		return -1;
 	}
 	return open(p->snapshot, O_RDONLY | O_CLOEXEC);
-}
-
-/* Writes TEXT to PATH whole (a temporary name, then renamed). */
-static int write_whole(const char *dir, const char *path, const char *text)
-{
-	char tmp[4096 + 32];
-	FILE *f;
-
-	snprintf(tmp, sizeof(tmp), "%s/.key.%d", dir, (int)getpid());
-	f = fopen(tmp, "w");
-	if (f == NULL)
-		return -1;
-	fputs(text, f);
-	if (fclose(f) == 0 && rename(tmp, path) == 0)
-		return 0;
-	unlink(tmp);
-	return -1;
 }
 
 /* Saves a booted VM into FD (an unnamed file in the VM directory). */
@@ -376,20 +376,14 @@ static int name_file(const struct vm_paths *p, int fd, const char *path)
 
 int hn_vm_snapshot(void)
 {
-	char key[1024], have[1024] = "", why[512] = "";
+	char key[1024], why[512] = "";
 	struct vm_paths p;
-	FILE *f;
 	int fd, rc;
 
 	if (find_paths(&p) < 0 || !have_qemu())
 		return -1;
 	snapshot_key(&p, key, sizeof(key));
-	f = fopen(p.key, "re");
-	if (f != NULL) {
-		have[fread(have, 1, sizeof(have) - 1, f)] = '\0';
-		fclose(f);
-	}
-	if (strcmp(key, have) == 0 && access(p.snapshot, R_OK) == 0)
+	if (key_matches(&p, key) && access(p.snapshot, R_OK) == 0)
 		return 0;                 /* up to date */
 	/* the old key must not vouch for a half-made snapshot */
 	unlink(p.key);
